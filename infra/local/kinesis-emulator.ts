@@ -1,0 +1,153 @@
+import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createRequire } from 'node:module';
+import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
+import { createNodeKinesisClient } from './kinesis-client.ts';
+import { closeServer, listenOn, type LoopbackHost } from './server-lifecycle.ts';
+
+export interface KinesisEmulatorOptions {
+  host?: LoopbackHost;
+  /** 0 picks a free port. */
+  port: number;
+  streamName: string;
+  shardCount?: number;
+  /** How long the emulator keeps a new stream in CREATING; 0 by default because nothing local needs the wait. */
+  createStreamMs?: number;
+  /**
+   * Where to keep the stream. Absent (the default): in memory, so a restart starts from an empty stream —
+   * records not yet consumed at stop are gone and sequence numbers from an earlier run mean nothing, so a
+   * consumer must not resume from a checkpoint saved by a previous run. A directory keeps stream and records
+   * across restarts in LevelDB; that needs kinesalite's optional native `leveldown` (no darwin-arm64
+   * prebuild) and one process per directory.
+   */
+  storePath?: string;
+}
+
+export interface KinesisEmulator {
+  endpoint: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+interface KinesaliteOptions {
+  path?: string;
+  createStreamMs?: number;
+  shardLimit?: number;
+}
+
+interface LevelDown {
+  open(callback: (error?: Error) => void): void;
+  close(callback: (error?: Error) => void): void;
+}
+
+// kinesalite is CommonJS without types; its factory returns a plain node:http server that is not listening yet.
+const requireFromHere = createRequire(import.meta.url);
+const createKinesalite = requireFromHere('kinesalite') as (options: KinesaliteOptions) => Server;
+
+const KINESALITE_SHARD_LIMIT = 10;
+const ACTIVE_TIMEOUT_MS = 10_000;
+
+/** Runs kinesalite in this process on loopback and returns once the stream is ACTIVE. */
+export async function startKinesisEmulator(options: KinesisEmulatorOptions): Promise<KinesisEmulator> {
+  const host = options.host ?? '127.0.0.1';
+  const shardCount = options.shardCount ?? 1;
+  const createStreamMs = options.createStreamMs ?? 0;
+  const kinesaliteOptions: KinesaliteOptions = {
+    createStreamMs,
+    shardLimit: Math.max(KINESALITE_SHARD_LIMIT, shardCount),
+  };
+  if (options.storePath !== undefined) {
+    await probeStore(options.storePath);
+    kinesaliteOptions.path = options.storePath;
+  }
+  const server = createKinesalite(kinesaliteOptions);
+  guardAgainstClientAborts(server);
+  const closeStore = takeStoreClose(server);
+
+  const stop = async (): Promise<void> => {
+    // HTTP first, so that no request in flight finds the store closed (kinesalite throws on store errors).
+    await closeServer(server);
+    await closeStore();
+  };
+
+  const port = await listenOn(server, host, options.port).catch(async (error: unknown) => {
+    await closeStore();
+    throw error;
+  });
+  const endpoint = `http://${host}:${port}`;
+  try {
+    await createActiveStream(endpoint, options.streamName, shardCount, createStreamMs + ACTIVE_TIMEOUT_MS);
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+  return { endpoint, port, stop };
+}
+
+/**
+ * kinesalite opens its LevelDB store without a callback, so a store it cannot open (held by another process)
+ * becomes an uncaught 'error' event that would crash this process. Opening it once here first turns that into
+ * a rejection; the store is closed again before kinesalite opens it.
+ */
+async function probeStore(path: string): Promise<void> {
+  const createLevelDown = createRequire(requireFromHere.resolve('kinesalite'))('leveldown') as (path: string) => LevelDown;
+  const store = createLevelDown(path);
+  await new Promise<void>((resolve, reject) => {
+    store.open((error) => (error ? reject(new Error(`cannot open kinesis store ${path}: ${error.message}`)) : resolve()));
+  });
+  await new Promise<void>((resolve, reject) => store.close((error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * kinesalite rethrows request stream errors, so one client that disconnects mid-body (a closed tab during an
+ * upload) would crash the whole local stack running in this process. Answer such errors by dropping the request.
+ */
+function guardAgainstClientAborts(server: Server): void {
+  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    for (const handle of handlers) handle(req, res);
+    req.removeAllListeners('error');
+    req.on('error', () => res.destroy());
+  });
+}
+
+/**
+ * kinesalite replaces server.close with one that closes its store before the HTTP side; restore the plain
+ * close so the caller controls the order, and return the store close.
+ */
+function takeStoreClose(server: Server): () => Promise<void> {
+  const closeStoreThenServer = server.close.bind(server);
+  Reflect.deleteProperty(server, 'close');
+  return () =>
+    new Promise((resolve, reject) => {
+      closeStoreThenServer((error?: Error) => {
+        // The HTTP side is closed by then (or never listened), so "not running" is the expected outcome.
+        if (error && (error as NodeJS.ErrnoException).code !== 'ERR_SERVER_NOT_RUNNING') reject(error);
+        else resolve();
+      });
+    });
+}
+
+async function createActiveStream(endpoint: string, streamName: string, shardCount: number, timeoutMs: number): Promise<void> {
+  // The region only has to be a valid one: kinesalite ignores it.
+  const client = createNodeKinesisClient(endpoint, 'us-east-1');
+  try {
+    try {
+      await client.send(new CreateStreamCommand({ StreamName: streamName, ShardCount: shardCount }));
+    } catch (error) {
+      // A persistent store already holds the stream from an earlier run.
+      if (!(error instanceof ResourceInUseException)) throw error;
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const { StreamDescriptionSummary } = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
+      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
+      if (Date.now() > deadline) {
+        throw new Error(`stream ${streamName} is still ${StreamDescriptionSummary?.StreamStatus ?? 'unknown'} after ${timeoutMs} ms`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  } finally {
+    client.destroy();
+  }
+}
