@@ -1,0 +1,347 @@
+import { describe, expect, it } from 'vitest';
+import type { HeartRateReading } from '../../../src/core/hr-packet.ts';
+import {
+  BOUNDS,
+  MAX_RECORD_BYTES,
+  RECORD_VERSION,
+  decodeRecord,
+  encodeRecord,
+  isControlRecord,
+  readingToRecord,
+  validateRecord,
+} from '../../../src/core/record.ts';
+import type { ControlRecord, DecodeResult, DropReason, ReadingRecord, WireRecord } from '../../../src/core/record.ts';
+import { bytes } from './support/bytes.ts';
+import { createPrng, randomBytes, randomInt } from './support/prng.ts';
+
+const NOW = Date.UTC(2025, 5, 1, 12, 0, 0);
+const KEY = 'AAECAwQFBgcICQoLDA0ODw';
+
+function reading(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return { v: 1, key: KEY, seq: 7, t: NOW - 1000, bpm: 72, ...overrides };
+}
+
+function utf8(text: string): Uint8Array {
+  return new TextEncoder().encode(text);
+}
+
+function reasonOf(result: DecodeResult): DropReason | 'ok' {
+  return result.ok ? 'ok' : result.reason;
+}
+
+describe('encodeRecord', () => {
+  it('writes compact JSON in field order with a trailing newline', () => {
+    const record: ReadingRecord = { v: 1, key: KEY, seq: 3, t: 1_700_000_000_000, bpm: 150, rr: [400, 402], contact: true, kj: 12 };
+
+    const line = encodeRecord(record);
+
+    expect(line).toBe(`{"v":1,"key":"${KEY}","seq":3,"t":1700000000000,"bpm":150,"rr":[400,402],"contact":true,"kj":12}\n`);
+  });
+
+  it('omits absent optional fields and an empty RR list', () => {
+    const record: ReadingRecord = { v: 1, key: KEY, seq: 0, t: 1_700_000_000_000, bpm: 60, rr: [] };
+
+    const line = encodeRecord(record);
+
+    expect(line).toBe(`{"v":1,"key":"${KEY}","seq":0,"t":1700000000000,"bpm":60}\n`);
+  });
+
+  it('keeps contact false, which is information, not absence', () => {
+    const line = encodeRecord({ v: 1, key: KEY, seq: 0, t: 1_700_000_000_000, bpm: 60, contact: false, kj: 0 });
+
+    expect(line).toContain('"contact":false,"kj":0}');
+  });
+
+  it('writes control records with only their own fields', () => {
+    const end = encodeRecord({ v: 1, key: KEY, seq: 9, t: 1_700_000_000_000, end: true });
+    const exp = encodeRecord({ v: 1, key: KEY, seq: 10, t: 1_700_000_000_000, exp: 1_700_000_600_000 });
+
+    expect(end).toBe(`{"v":1,"key":"${KEY}","seq":9,"t":1700000000000,"end":true}\n`);
+    expect(exp).toBe(`{"v":1,"key":"${KEY}","seq":10,"t":1700000000000,"exp":1700000600000}\n`);
+  });
+
+  it('does not carry fields outside the schema', () => {
+    const record = { v: 1, key: KEY, seq: 1, t: 1_700_000_000_000, bpm: 80, secret: 'x' } as ReadingRecord;
+
+    const line = encodeRecord(record);
+
+    expect(line).not.toContain('secret');
+  });
+});
+
+describe('isControlRecord', () => {
+  it('tells control records from readings', () => {
+    const control: WireRecord = { v: 1, key: KEY, seq: 1, t: NOW, end: true };
+    const heart: WireRecord = { v: 1, key: KEY, seq: 1, t: NOW, bpm: 90 };
+
+    expect(isControlRecord(control)).toBe(true);
+    expect(isControlRecord(heart)).toBe(false);
+  });
+});
+
+describe('decodeRecord: valid records', () => {
+  it('decodes bytes of an encoded reading back to the same record', () => {
+    const record: ReadingRecord = { v: 1, key: KEY, seq: 12, t: NOW, bpm: 250, rr: [1, 65535], contact: false, kj: 65535 };
+
+    const result = decodeRecord(utf8(encodeRecord(record)), NOW);
+
+    expect(result).toEqual({ ok: true, record });
+  });
+
+  it('decodes a string as well as bytes', () => {
+    const line = `{"v":1,"key":"${KEY}","seq":0,"t":${NOW},"bpm":25}`;
+
+    const result = decodeRecord(line, NOW);
+
+    expect(result).toEqual({ ok: true, record: { v: 1, key: KEY, seq: 0, t: NOW, bpm: 25 } });
+  });
+
+  it.each<ControlRecord>([
+    { v: 1, key: KEY, seq: 5, t: NOW, end: true },
+    { v: 1, key: KEY, seq: 5, t: NOW, exp: 0 },
+    { v: 1, key: KEY, seq: 5, t: NOW, end: true, exp: NOW + 3_600_000 },
+  ])('decodes control record %j', (record) => {
+    const result = decodeRecord(encodeRecord(record), NOW);
+
+    expect(result).toEqual({ ok: true, record });
+    expect(result.ok && isControlRecord(result.record)).toBe(true);
+  });
+
+  it('ignores unknown fields and leaves them out of the result', () => {
+    const line = JSON.stringify(reading({ future: { nested: true }, __proto__: 1 }));
+
+    const result = decodeRecord(line, NOW);
+
+    expect(result).toEqual({ ok: true, record: { v: 1, key: KEY, seq: 7, t: NOW - 1000, bpm: 72 } });
+  });
+
+  it('treats an empty RR list as absent', () => {
+    const result = validateRecord(reading({ rr: [] }), NOW);
+
+    expect(result).toEqual({ ok: true, record: { v: 1, key: KEY, seq: 7, t: NOW - 1000, bpm: 72 } });
+  });
+
+  it('copies the RR list rather than sharing the caller\'s array', () => {
+    const rr = [800, 810];
+
+    const result = validateRecord(reading({ rr }), NOW);
+    rr.push(5);
+
+    expect(result.ok && !isControlRecord(result.record) && result.record.rr).toEqual([800, 810]);
+  });
+
+  it('accepts a record of exactly MAX_RECORD_BYTES and drops one byte more', () => {
+    const base = JSON.stringify(reading({ pad: '' }));
+    const fits = JSON.stringify(reading({ pad: 'x'.repeat(MAX_RECORD_BYTES - base.length) }));
+    const over = JSON.stringify(reading({ pad: 'x'.repeat(MAX_RECORD_BYTES - base.length + 1) }));
+
+    const results = [decodeRecord(utf8(fits), NOW), decodeRecord(fits, NOW), decodeRecord(utf8(over), NOW), decodeRecord(over, NOW)];
+
+    expect(fits.length).toBe(MAX_RECORD_BYTES);
+    expect(results.map(reasonOf)).toEqual(['ok', 'ok', 'oversize', 'oversize']);
+  });
+});
+
+describe('decodeRecord / validateRecord: every drop reason', () => {
+  const cases: { name: string; input: Uint8Array | string | (() => unknown); reason: DropReason }[] = [
+    { name: 'bytes over the limit', input: utf8(JSON.stringify(reading({ pad: 'x'.repeat(MAX_RECORD_BYTES) }))), reason: 'oversize' },
+    { name: 'string over the limit in bytes but not in characters', input: JSON.stringify(reading({ pad: 'é'.repeat(520) })), reason: 'oversize' },
+    { name: 'oversize even when not JSON', input: new Uint8Array(MAX_RECORD_BYTES + 1).fill(0xff), reason: 'oversize' },
+    { name: 'invalid UTF-8 byte', input: bytes(0x7b, 0xff, 0x7d), reason: 'not-utf8' },
+    { name: 'truncated multi-byte sequence', input: bytes(0x22, 0xc3, 0x22), reason: 'not-utf8' },
+    { name: 'UTF-8-encoded surrogate', input: bytes(0x22, 0xed, 0xa0, 0x80, 0x22), reason: 'not-utf8' },
+    { name: 'empty input', input: '', reason: 'not-json' },
+    { name: 'truncated JSON', input: '{"v":1,"key":', reason: 'not-json' },
+    { name: 'JSON with a trailing comma', input: '{"v":1,}', reason: 'not-json' },
+    { name: 'JSON array', input: '[1,2]', reason: 'not-object' },
+    { name: 'JSON null', input: 'null', reason: 'not-object' },
+    { name: 'JSON number', input: '72', reason: 'not-object' },
+    { name: 'JSON string', input: '"hello"', reason: 'not-object' },
+    { name: 'missing version', input: () => reading({ v: undefined }), reason: 'unknown-version' },
+    { name: 'version 2', input: () => reading({ v: 2 }), reason: 'unknown-version' },
+    { name: 'version as a string', input: () => reading({ v: '1' }), reason: 'unknown-version' },
+    { name: 'missing key', input: () => reading({ key: undefined }), reason: 'bad-key' },
+    { name: 'key one char short', input: () => reading({ key: KEY.slice(1) }), reason: 'bad-key' },
+    { name: 'non-canonical key ending', input: () => reading({ key: `${KEY.slice(0, 21)}x` }), reason: 'bad-key' },
+    { name: 'negative seq', input: () => reading({ seq: -1 }), reason: 'bad-seq' },
+    { name: 'fractional seq', input: () => reading({ seq: 1.5 }), reason: 'bad-seq' },
+    { name: 'unsafe seq', input: () => reading({ seq: 2 ** 53 }), reason: 'bad-seq' },
+    { name: 'seq as a string', input: () => reading({ seq: '7' }), reason: 'bad-seq' },
+    { name: 'time before 2020', input: () => reading({ t: BOUNDS.minTimeMs - 1 }), reason: 'bad-time' },
+    { name: 'time beyond the clock-skew allowance', input: () => reading({ t: NOW + BOUNDS.maxClockSkewMs + 1 }), reason: 'bad-time' },
+    { name: 'time in seconds', input: () => reading({ t: Math.floor(NOW / 1000) }), reason: 'bad-time' },
+    { name: 'fractional time', input: () => reading({ t: NOW - 0.5 }), reason: 'bad-time' },
+    { name: 'time as ISO string', input: () => reading({ t: new Date(NOW).toISOString() }), reason: 'bad-time' },
+    { name: 'missing bpm and no control field', input: () => reading({ bpm: undefined }), reason: 'bad-bpm' },
+    { name: 'bpm 24', input: () => reading({ bpm: 24 }), reason: 'bad-bpm' },
+    { name: 'bpm 251', input: () => reading({ bpm: 251 }), reason: 'bad-bpm' },
+    { name: 'fractional bpm', input: () => reading({ bpm: 72.5 }), reason: 'bad-bpm' },
+    { name: 'bpm as a string', input: () => reading({ bpm: '72' }), reason: 'bad-bpm' },
+    { name: 'bpm 0 with contact absent', input: () => reading({ bpm: 0 }), reason: 'bad-bpm' },
+    { name: 'bpm 0 with contact true', input: () => reading({ bpm: 0, contact: true }), reason: 'bad-bpm' },
+    { name: 'bpm 0 with contact false', input: () => reading({ bpm: 0, contact: false }), reason: 'contact-gap' },
+    { name: 'rr not an array', input: () => reading({ rr: 800 }), reason: 'bad-rr' },
+    { name: 'rr null', input: () => reading({ rr: null }), reason: 'bad-rr' },
+    { name: 'rr with a 0', input: () => reading({ rr: [800, 0] }), reason: 'bad-rr' },
+    { name: 'rr above 65535', input: () => reading({ rr: [65536] }), reason: 'bad-rr' },
+    { name: 'rr fractional', input: () => reading({ rr: [800.5] }), reason: 'bad-rr' },
+    { name: 'rr as strings', input: () => reading({ rr: ['800'] }), reason: 'bad-rr' },
+    { name: 'rr longer than 32', input: () => reading({ rr: new Array<number>(33).fill(800) }), reason: 'bad-rr' },
+    { name: 'sparse rr', input: () => reading({ rr: [800, , 800] }), reason: 'bad-rr' },
+    { name: 'contact as a string', input: () => reading({ contact: 'yes' }), reason: 'bad-contact' },
+    { name: 'contact null', input: () => reading({ contact: null }), reason: 'bad-contact' },
+    { name: 'negative kj', input: () => reading({ kj: -1 }), reason: 'bad-kj' },
+    { name: 'kj above 65535', input: () => reading({ kj: 65536 }), reason: 'bad-kj' },
+    { name: 'fractional kj', input: () => reading({ kj: 1.5 }), reason: 'bad-kj' },
+    { name: 'end false', input: () => reading({ bpm: undefined, end: false }), reason: 'bad-control' },
+    { name: 'end null', input: () => reading({ bpm: undefined, end: null }), reason: 'bad-control' },
+    { name: 'negative exp', input: () => reading({ bpm: undefined, exp: -1 }), reason: 'bad-control' },
+    { name: 'fractional exp', input: () => reading({ bpm: undefined, exp: NOW + 0.5 }), reason: 'bad-control' },
+    { name: 'exp as a string', input: () => reading({ bpm: undefined, exp: 'never' }), reason: 'bad-control' },
+    { name: 'control with bpm', input: () => reading({ end: true }), reason: 'bad-control' },
+    { name: 'control with rr', input: () => reading({ bpm: undefined, end: true, rr: [800] }), reason: 'bad-control' },
+    { name: 'control with kj', input: () => reading({ bpm: undefined, exp: NOW, kj: 3 }), reason: 'bad-control' },
+    { name: 'control with contact', input: () => reading({ bpm: undefined, end: true, contact: true }), reason: 'bad-control' },
+  ];
+
+  it.each(cases)('$name → $reason', ({ input, reason }) => {
+    // Parsed values go through validateRecord and, JSON-encoded, through decodeRecord: both must agree.
+    const results =
+      typeof input === 'function'
+        ? [validateRecord(input(), NOW), decodeRecord(JSON.stringify(input()), NOW)]
+        : [decodeRecord(input, NOW)];
+
+    for (const result of results) expect(reasonOf(result)).toBe(reason);
+  });
+
+  it('accepts the exact bounds on both sides', () => {
+    const atBounds = [
+      reading({ t: BOUNDS.minTimeMs }),
+      reading({ t: NOW + BOUNDS.maxClockSkewMs }),
+      reading({ seq: 0 }),
+      reading({ seq: Number.MAX_SAFE_INTEGER }),
+      reading({ bpm: BOUNDS.minBpm }),
+      reading({ bpm: BOUNDS.maxBpm }),
+      reading({ rr: new Array<number>(BOUNDS.maxRrCount).fill(BOUNDS.maxRrMs) }),
+      reading({ rr: [BOUNDS.minRrMs] }),
+      reading({ kj: BOUNDS.minKj }),
+      reading({ kj: BOUNDS.maxKj }),
+    ];
+
+    const reasons = atBounds.map((value) => reasonOf(validateRecord(value, NOW)));
+
+    expect(reasons).toEqual(atBounds.map(() => 'ok'));
+  });
+
+  it('drops input that is neither bytes nor a string instead of throwing', () => {
+    const result = decodeRecord(42 as unknown as string, NOW);
+
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe('readingToRecord', () => {
+  it('maps a full reading onto the wire fields', () => {
+    const source: HeartRateReading = { bpm: 154, contact: 'detected', energyKj: 10, rrMs: [500, 600] };
+
+    const record = readingToRecord(source, KEY, 4, NOW);
+
+    expect(record).toEqual({ v: RECORD_VERSION, key: KEY, seq: 4, t: NOW, bpm: 154, rr: [500, 600], contact: true, kj: 10 });
+  });
+
+  it('omits contact when unsupported, and rr and kj when absent', () => {
+    const record = readingToRecord({ bpm: 70, contact: 'unsupported', rrMs: [] }, KEY, 0, NOW);
+
+    expect(record).toEqual({ v: 1, key: KEY, seq: 0, t: NOW, bpm: 70 });
+    expect(Object.keys(record)).toEqual(['v', 'key', 'seq', 't', 'bpm']);
+  });
+
+  it('maps contact loss to false, so a Garmin 0 becomes a recognisable contact gap', () => {
+    const record = readingToRecord({ bpm: 0, contact: 'not-detected', rrMs: [] }, KEY, 0, NOW);
+
+    expect(record.contact).toBe(false);
+    expect(reasonOf(validateRecord(record, NOW))).toBe('contact-gap');
+  });
+
+  it('leaves out RR values the wire would reject instead of losing the reading', () => {
+    const record = readingToRecord({ bpm: 70, contact: 'detected', rrMs: [0, ...new Array<number>(40).fill(850)] }, KEY, 0, NOW);
+
+    expect(record.rr).toHaveLength(BOUNDS.maxRrCount);
+    expect(record.rr?.every((ms) => ms === 850)).toBe(true);
+    expect(reasonOf(validateRecord(record, NOW))).toBe('ok');
+  });
+
+  it('does not share the reading\'s RR array', () => {
+    const source: HeartRateReading = { bpm: 70, contact: 'detected', rrMs: [850] };
+
+    const record = readingToRecord(source, KEY, 0, NOW);
+    source.rrMs.push(900);
+
+    expect(record.rr).toEqual([850]);
+  });
+});
+
+describe('decodeRecord: fuzz', () => {
+  const seeds: WireRecord[] = [
+    { v: 1, key: KEY, seq: 12, t: NOW, bpm: 150, rr: [400, 402, 398, 1000], contact: true, kj: 100 },
+    { v: 1, key: KEY, seq: 0, t: NOW - 60_000, bpm: 60 },
+    { v: 1, key: KEY, seq: 3, t: NOW, end: true, exp: NOW },
+  ];
+  const tokens = ['"', '{', '}', '[', ']', ',', ':', '0', '-', '1e309', 'null', 'true', '"v"', '"bpm"', '"rr"', '"end"', '"exp"', '\\u0000', '\uD800', 'é', ' '];
+
+  function mutate(line: string, random: () => number): string {
+    let out = line;
+    const edits = randomInt(random, 1, 4);
+    for (let i = 0; i < edits; i++) {
+      const at = randomInt(random, 0, out.length);
+      const kind = randomInt(random, 0, 3);
+      if (kind === 0) out = out.slice(0, at) + out.slice(at + randomInt(random, 1, 5));
+      else if (kind === 1) out = out.slice(0, at) + (tokens[randomInt(random, 0, tokens.length - 1)] ?? '') + out.slice(at);
+      else if (kind === 2) out = out.slice(0, at) + String.fromCharCode(randomInt(random, 0, 0xffff)) + out.slice(at + 1);
+      else out = out.slice(0, at);
+    }
+    return out;
+  }
+
+  it('never throws on 30,000 mutated or random inputs, and whatever it accepts re-encodes to itself', () => {
+    // Prepare
+    const random = createPrng(0x7ec0);
+    const reasons = new Set<string>();
+    let accepted = 0;
+
+    for (let i = 0; i < 30_000; i++) {
+      const seed = seeds[i % seeds.length] as WireRecord;
+      const kind = i % 3;
+      const input: Uint8Array | string =
+        kind === 0
+          ? mutate(encodeRecord(seed), random)
+          : kind === 1
+            ? utf8(mutate(encodeRecord(seed), random)).map((b) => (random() < 0.02 ? randomInt(random, 0, 255) : b))
+            : randomBytes(random, randomInt(random, 0, 64));
+
+      // Act
+      let result: DecodeResult;
+      try {
+        result = decodeRecord(input, NOW);
+      } catch (cause) {
+        throw new Error(`threw on ${JSON.stringify(typeof input === 'string' ? input : Array.from(input))}`, { cause });
+      }
+
+      // Assess
+      reasons.add(reasonOf(result));
+      if (result.ok) {
+        accepted++;
+        const again = decodeRecord(encodeRecord(result.record), NOW);
+        if (!again.ok || JSON.stringify(again.record) !== JSON.stringify(result.record)) {
+          throw new Error(`accepted record does not round-trip: ${JSON.stringify(result.record)}`);
+        }
+      } else if (result.ok !== false || typeof result.reason !== 'string') {
+        throw new Error('result is neither ok nor a drop');
+      }
+    }
+
+    // The fuzz must reach both acceptance and a broad range of drop reasons to mean anything.
+    expect(accepted).toBeGreaterThan(150);
+    expect(reasons.size).toBeGreaterThanOrEqual(10);
+  });
+});
