@@ -1,0 +1,68 @@
+// `npm start`: the embedded default on this machine. A thin CLI around startLocalStack: env in, one line per
+// component out, everything stopped on SIGINT/SIGTERM.
+import { resolve } from 'node:path';
+import { LocalStackStartError, startLocalStack, type LocalComponent, type LocalStack } from './local-stack.ts';
+import { PortInUseError } from './server-lifecycle.ts';
+
+const PORT_VARIABLES: Record<LocalComponent, string> = { stream: 'KINESIS_PORT', app: 'PORT' };
+
+function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${name} must be a port number, got "${raw}"`);
+  return port;
+}
+
+function describeStartFailure(error: unknown): string {
+  if (error instanceof LocalStackStartError && error.cause instanceof PortInUseError) {
+    return `${error.message} (set ${PORT_VARIABLES[error.component]} to use another port)`;
+  }
+  return error instanceof Error ? error.message : String(error);
+}
+
+function fail(message: string): never {
+  console.error(`error    ${message}`);
+  process.exit(1);
+}
+
+async function main(): Promise<void> {
+  const env = process.env;
+  let appPort: number;
+  let kinesisPort: number;
+  try {
+    appPort = readPort(env, 'PORT', 8080);
+    kinesisPort = readPort(env, 'KINESIS_PORT', 4567);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+
+  // Started before the signal handlers are installed, so a signal during start-up still stops what started.
+  const starting: Promise<LocalStack | undefined> = startLocalStack({
+    appPort,
+    kinesisPort,
+    streamName: env.STREAM_NAME || 'liveheartrate',
+    region: env.REGION || 'us-east-1',
+    // Relative to where `npm start` runs, like vite's own dist/.
+    distDir: resolve('dist'),
+    dataDir: resolve(env.LHR_DATA_DIR || '.data'),
+    log: (line) => console.log(line),
+  }).catch((error: unknown) => fail(describeStartFailure(error)));
+
+  const shutdown = async (): Promise<void> => {
+    const stack = await starting;
+    try {
+      await stack?.stop();
+    } catch (error) {
+      fail(`stopping: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    console.log('stopped');
+    process.exit(0);
+  };
+  // `once`: a second Ctrl-C falls back to Node's default and kills the process if stopping hangs.
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
+  await starting;
+}
+
+await main();

@@ -1,0 +1,120 @@
+import { mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
+import { LocalStackStartError, startLocalStack, type LocalStack } from '../../../infra/local/local-stack.ts';
+import { PortInUseError } from '../../../infra/local/server-lifecycle.ts';
+
+async function canBind(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+describe('local stack', () => {
+  let root: string;
+  let stack: LocalStack;
+  const lines: string[] = [];
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lhr-stack-'));
+    await writeFile(join(root, 'index.html'), '<!doctype html>');
+    stack = await startLocalStack({
+      appPort: 0,
+      kinesisPort: 0,
+      streamName: 'stack-test',
+      region: 'eu-west-1',
+      distDir: root,
+      dataDir: join(root, 'data'),
+      log: (line) => lines.push(line),
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('prints one line per component', () => {
+    expect(lines).toEqual([
+      `stream   kinesalite on ${stack.kinesisEndpoint} (stream stack-test)`,
+      `app      ${stack.appUrl}  ← open this`,
+    ]);
+  });
+
+  it('creates the data folder', async () => {
+    expect((await stat(join(root, 'data'))).isDirectory()).toBe(true);
+  });
+
+  it('serves a config.json that points the app at the emulator', async () => {
+    const config = (await (await fetch(`${stack.appUrl}/config.json`)).json()) as RuntimeConfig;
+    expect(config).toEqual({
+      mode: 'embedded',
+      region: 'eu-west-1',
+      kinesis: { streamName: 'stack-test', endpoint: stack.kinesisEndpoint },
+      apiUrl: '/api',
+    });
+  });
+
+  it('has a stream the config points at that accepts and returns records', async () => {
+    const config = (await (await fetch(`${stack.appUrl}/config.json`)).json()) as RuntimeConfig;
+    const client = createNodeKinesisClient(config.kinesis.endpoint ?? '', config.region);
+    try {
+      await client.send(
+        new PutRecordsCommand({
+          StreamName: config.kinesis.streamName,
+          Records: [{ Data: Buffer.from('{"v":1,"bpm":72}\n'), PartitionKey: 'view' }],
+        }),
+      );
+      const { ShardIterator } = await client.send(
+        new GetShardIteratorCommand({
+          StreamName: config.kinesis.streamName,
+          ShardId: 'shardId-000000000000',
+          ShardIteratorType: 'TRIM_HORIZON',
+        }),
+      );
+      const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
+      expect(Records.map((record) => Buffer.from(record.Data ?? new Uint8Array()).toString())).toEqual(['{"v":1,"bpm":72}\n']);
+    } finally {
+      client.destroy();
+    }
+  });
+});
+
+describe('local stack start-up failure', () => {
+  it('names the component, and stops the stream when the app port is taken', async () => {
+    const root = await mkdtemp(join(tmpdir(), 'lhr-stack-'));
+    await writeFile(join(root, 'index.html'), '<!doctype html>');
+    const blocker = createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const address = blocker.address();
+    const takenPort = typeof address === 'object' && address ? address.port : 0;
+    const lines: string[] = [];
+    try {
+      const error: unknown = await startLocalStack({
+        appPort: takenPort,
+        kinesisPort: 0,
+        streamName: 's',
+        region: 'us-east-1',
+        distDir: root,
+        dataDir: join(root, 'data'),
+        log: (line) => lines.push(line),
+      }).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(LocalStackStartError);
+      expect((error as LocalStackStartError).component).toBe('app');
+      expect((error as LocalStackStartError).cause).toBeInstanceOf(PortInUseError);
+      const streamPort = Number(/:(\d+) \(stream/.exec(lines[0] ?? '')?.[1]);
+      expect(streamPort).toBeGreaterThan(0);
+      expect(await canBind(streamPort)).toBe(true);
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve));
+      await rm(root, { recursive: true, force: true });
+    }
+  });
+});

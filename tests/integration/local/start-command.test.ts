@@ -1,0 +1,164 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+
+const START_SCRIPT = fileURLToPath(new URL('../../../infra/local/start.ts', import.meta.url));
+// One node process with tsx's loader, rather than the tsx CLI (which runs a second process), so the pid we
+// signal is the stack itself.
+const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+interface Run {
+  child: ChildProcess;
+  stdout: string[];
+  stderr: string[];
+  exited: Promise<number | null>;
+}
+
+const running = new Set<ChildProcess>();
+
+function runStart(cwd: string, env: Record<string, string>): Run {
+  const child = spawn(process.execPath, ['--import', TSX_LOADER, START_SCRIPT], {
+    cwd,
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  running.add(child);
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(...chunk.split('\n').filter(Boolean)));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(...chunk.split('\n').filter(Boolean)));
+  const exited = new Promise<number | null>((resolve) =>
+    child.on('exit', (code) => {
+      running.delete(child);
+      resolve(code);
+    }),
+  );
+  return { child, stdout, stderr, exited };
+}
+
+async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+}
+
+async function canBind(port: number): Promise<boolean> {
+  const server = createServer();
+  return new Promise((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
+  });
+}
+
+async function occupyPort(): Promise<{ server: Server; port: number }> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  return { server, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
+function portIn(line: string | undefined, pattern: RegExp): number {
+  return Number(pattern.exec(line ?? '')?.[1]);
+}
+
+describe('npm start entry (infra/local/start.ts)', () => {
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'lhr-start-'));
+    await mkdir(join(cwd, 'dist'));
+    await writeFile(join(cwd, 'dist', 'index.html'), '<!doctype html><title>built</title>');
+  });
+
+  afterEach(() => {
+    for (const child of running) child.kill('SIGKILL');
+  });
+
+  afterAll(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('prints one line per component, serves the app, and frees its ports on SIGINT', async () => {
+    const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0', LHR_DATA_DIR: 'my-data', STREAM_NAME: 'cli-stream' });
+    await waitFor(() => run.stdout.length >= 2, 'two start lines');
+    const [streamLine, appLine] = run.stdout;
+    expect(streamLine).toMatch(/^stream {3}kinesalite on http:\/\/127\.0\.0\.1:\d+ \(stream cli-stream\)$/);
+    expect(appLine).toMatch(/^app {6}http:\/\/127\.0\.0\.1:\d+ {2}← open this$/);
+    const streamPort = portIn(streamLine, /:(\d+) \(stream/);
+    const appPort = portIn(appLine, /:(\d+) /);
+
+    const config = (await (await fetch(`http://127.0.0.1:${appPort}/config.json`)).json()) as { kinesis: { endpoint: string } };
+    expect(config.kinesis.endpoint).toBe(`http://127.0.0.1:${streamPort}`);
+    expect(await (await fetch(`http://127.0.0.1:${appPort}/`)).text()).toContain('built');
+    expect((await stat(join(cwd, 'my-data'))).isDirectory()).toBe(true);
+
+    run.child.kill('SIGINT');
+    expect(await run.exited).toBe(0);
+    expect(run.stdout.at(-1)).toBe('stopped');
+    expect(await canBind(streamPort)).toBe(true);
+    expect(await canBind(appPort)).toBe(true);
+  });
+
+  it('stops on SIGTERM too', async () => {
+    const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0' });
+    await waitFor(() => run.stdout.length >= 2, 'two start lines');
+    run.child.kill('SIGTERM');
+    expect(await run.exited).toBe(0);
+  });
+
+  it('exits non-zero with one clear line when the stream port is taken', async () => {
+    const { server, port } = await occupyPort();
+    try {
+      const run = runStart(cwd, { PORT: '0', KINESIS_PORT: String(port) });
+      expect(await run.exited).toBe(1);
+      expect(run.stdout).toEqual([]);
+      expect(run.stderr.filter((line) => line.startsWith('error'))).toEqual([
+        `error    stream: 127.0.0.1:${port} is already in use (set KINESIS_PORT to use another port)`,
+      ]);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('stops the stream it already started when the app port is taken', async () => {
+    const { server, port } = await occupyPort();
+    try {
+      const run = runStart(cwd, { PORT: String(port), KINESIS_PORT: '0' });
+      expect(await run.exited).toBe(1);
+      expect(run.stderr.filter((line) => line.startsWith('error'))).toEqual([
+        `error    app: 127.0.0.1:${port} is already in use (set PORT to use another port)`,
+      ]);
+      const streamPort = portIn(run.stdout[0], /:(\d+) \(stream/);
+      expect(streamPort).toBeGreaterThan(0);
+      expect(await canBind(streamPort)).toBe(true);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('explains a missing build', async () => {
+    const empty = await mkdtemp(join(tmpdir(), 'lhr-nobuild-'));
+    try {
+      const run = runStart(empty, { PORT: '0', KINESIS_PORT: '0' });
+      expect(await run.exited).toBe(1);
+      expect(run.stderr.filter((line) => line.startsWith('error'))).toEqual([
+        `error    app: ${join(empty, 'dist', 'index.html')} not found: build the app first (npm run build)`,
+      ]);
+    } finally {
+      await rm(empty, { recursive: true, force: true });
+    }
+  });
+
+  it('rejects a malformed port', async () => {
+    const run = runStart(cwd, { PORT: 'eighty', KINESIS_PORT: '0' });
+    expect(await run.exited).toBe(1);
+    expect(run.stderr.filter((line) => line.startsWith('error'))).toEqual(['error    PORT must be a port number, got "eighty"']);
+  });
+});
