@@ -88,6 +88,14 @@ describe('decodeRecord: valid records', () => {
     expect(result).toEqual({ ok: true, record });
   });
 
+  it('decodes a Node Buffer, as a Lambda gets from a Kinesis event', () => {
+    const data = Buffer.from(Buffer.from(`{"v":1,"key":"${KEY}","seq":1,"t":${NOW},"bpm":61}\n`).toString('base64'), 'base64');
+
+    const result = decodeRecord(data, NOW);
+
+    expect(result).toEqual({ ok: true, record: { v: 1, key: KEY, seq: 1, t: NOW, bpm: 61 } });
+  });
+
   it('decodes a string as well as bytes', () => {
     const line = `{"v":1,"key":"${KEY}","seq":0,"t":${NOW},"bpm":25}`;
 
