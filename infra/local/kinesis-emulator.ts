@@ -63,10 +63,11 @@ export async function startKinesisEmulator(options: KinesisEmulatorOptions): Pro
   guardAgainstClientAborts(server);
   const closeStore = takeStoreClose(server);
 
-  const stop = async (): Promise<void> => {
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> => {
     // HTTP first, so that no request in flight finds the store closed (kinesalite throws on store errors).
-    await closeServer(server);
-    await closeStore();
+    stopping ??= closeServer(server).then(closeStore);
+    return stopping;
   };
 
   const port = await listenOn(server, host, options.port).catch(async (error: unknown) => {

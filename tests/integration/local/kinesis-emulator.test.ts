@@ -147,6 +147,7 @@ describe('kinesis emulator with a store directory', () => {
     } finally {
       firstClient.destroy();
       await first.stop();
+      await first.stop(); // a second stop is harmless
     }
 
     const second = await startKinesisEmulator({ port: 0, streamName: STREAM, storePath: dir });
