@@ -1,0 +1,79 @@
+import uPlot from 'uplot';
+import type { SeriesBuffer } from './series-buffer.ts';
+
+export const CHART_WINDOWS_MIN = [1, 5, 15, 60] as const;
+export type ChartWindowMin = (typeof CHART_WINDOWS_MIN)[number];
+
+export interface ChartHandle {
+  /** Ask for a redraw; several calls within one frame draw once. */
+  invalidate(): void;
+  setWindow(minutes: ChartWindowMin): void;
+  resize(width: number, height: number): void;
+  destroy(): void;
+}
+
+/** Draws the newest `minutes` of `buffer` with uPlot, at most once per animation frame. */
+export function createHeartRateChart(
+  target: HTMLElement,
+  buffer: SeriesBuffer,
+  opts: { width: number; height: number; minutes: ChartWindowMin; now?: () => number },
+): ChartHandle {
+  const now = opts.now ?? (() => Date.now() / 1000);
+  let minutes = opts.minutes;
+  let frame = 0;
+
+  const plot = new uPlot(
+    {
+      width: opts.width,
+      height: opts.height,
+      legend: { show: false },
+      cursor: { drag: { x: false, y: false } },
+      scales: {
+        x: { time: true },
+        y: { auto: true, range: (_u, min, max) => paddedRange(min, max) },
+      },
+      axes: [
+        { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' } },
+        { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' }, size: 40 },
+      ],
+      series: [{}, { label: 'bpm', stroke: '#ff4d6d', width: 2, points: { show: false } }],
+    },
+    [new Float64Array(0), new Float32Array(0)],
+    target,
+  );
+
+  function draw(): void {
+    frame = 0;
+    const end = now();
+    const { times, values } = buffer.window(end - minutes * 60);
+    plot.batch(() => {
+      plot.setData([times, values], false);
+      plot.setScale('x', { min: end - minutes * 60, max: end });
+    });
+  }
+
+  return {
+    invalidate() {
+      if (frame === 0) frame = requestAnimationFrame(draw);
+    },
+    setWindow(next) {
+      minutes = next;
+      this.invalidate();
+    },
+    resize(width, height) {
+      plot.setSize({ width, height });
+    },
+    destroy() {
+      if (frame !== 0) cancelAnimationFrame(frame);
+      plot.destroy();
+    },
+  };
+}
+
+// Keep at least a 40 bpm span so a steady resting rate is not drawn as a jagged line.
+function paddedRange(min: number | null, max: number | null): [number, number] {
+  if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [40, 120];
+  const mid = (min + max) / 2;
+  const half = Math.max(20, (max - min) / 2 + 5);
+  return [Math.max(0, Math.floor(mid - half)), Math.ceil(mid + half)];
+}

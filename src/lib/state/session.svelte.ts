@@ -1,0 +1,117 @@
+import { SessionStats } from '../../core/session-stats.ts';
+import { RmssdAccumulator } from '../../core/hrv.ts';
+import { DEFAULT_MAX_HR, isPlausibleMaxHr, timeInZones, zoneOf } from '../../core/zones.ts';
+import { SeriesBuffer } from '../chart/series-buffer.ts';
+import type { Contact } from '../../core/hr-packet.ts';
+import type { TimedReading } from '../sensor/heart-rate-source.ts';
+
+// 48 h at one reading a second; older points leave the chart (statistics keep counting).
+const CHART_CAPACITY = 172_800;
+// A gap longer than this (a disconnect) is not counted as time in a zone.
+const MAX_ZONE_GAP_S = 5;
+const MAX_HR_KEY = 'liveheartrate.maxHr';
+
+/** The broadcaster's session as the person sees it: current value, chart data, statistics, zones, HRV. */
+export class SessionState {
+  /** Chart data lives outside reactivity; `dataVersion` tells views that it changed. */
+  readonly series = new SeriesBuffer(CHART_CAPACITY);
+  private stats = new SessionStats();
+  private hrv = new RmssdAccumulator();
+  private zoneSeconds = [0, 0, 0, 0, 0, 0];
+  private previous: { t: number; bpm: number } | null = null;
+  private readonly dataListeners = new Set<() => void>();
+
+  bpm = $state<number | null>(null);
+  contact = $state<Contact>('unsupported');
+  lastReadingAt = $state<number | null>(null);
+  energyKj = $state<number | null>(null);
+  count = $state(0);
+  min = $state<number | null>(null);
+  max = $state<number | null>(null);
+  average = $state<number | null>(null);
+  rmssd = $state<number | null>(null);
+  rrCount = $state(0);
+  zones = $state<number[]>([0, 0, 0, 0, 0, 0]);
+  maxHr = $state(DEFAULT_MAX_HR);
+  startedAt = $state<number | null>(null);
+
+  constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeLocalStorage()) {
+    const saved = Number(storage?.getItem(MAX_HR_KEY));
+    if (isPlausibleMaxHr(saved)) this.maxHr = saved;
+  }
+
+  add({ reading, receivedAt }: TimedReading): void {
+    this.contact = reading.contact;
+    this.lastReadingAt = receivedAt;
+    if (reading.energyKj !== undefined) this.energyKj = reading.energyKj;
+    // A 0 (seen from Garmin watches on contact loss) is a gap, not a heart rate.
+    if (reading.bpm === 0) {
+      this.bpm = null;
+      return;
+    }
+    const t = receivedAt / 1000;
+    this.startedAt ??= receivedAt;
+    this.bpm = reading.bpm;
+    this.series.push(t, reading.bpm);
+    this.stats.add(receivedAt, reading.bpm);
+    this.addZoneTime(t, reading.bpm);
+    for (const rr of reading.rrMs) this.hrv.push(rr);
+    this.count = this.stats.count;
+    this.min = this.stats.min;
+    this.max = this.stats.max;
+    this.average = this.stats.average;
+    this.rmssd = this.hrv.value;
+    this.rrCount = this.hrv.count;
+    for (const listener of this.dataListeners) listener();
+  }
+
+  setMaxHr(value: number): boolean {
+    if (!isPlausibleMaxHr(value)) return false;
+    this.maxHr = value;
+    this.storage?.setItem(MAX_HR_KEY, String(value));
+    const { times, values } = this.series.all();
+    this.zoneSeconds = timeInZones(times, values, times.length, value, MAX_ZONE_GAP_S);
+    this.zones = [...this.zoneSeconds];
+    return true;
+  }
+
+  /** Called after each charted reading; returns an unsubscribe function. */
+  onData(listener: () => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  reset(): void {
+    this.series.clear();
+    this.stats = new SessionStats();
+    this.hrv = new RmssdAccumulator();
+    this.zoneSeconds = [0, 0, 0, 0, 0, 0];
+    this.previous = null;
+    this.bpm = null;
+    this.lastReadingAt = null;
+    this.energyKj = null;
+    this.count = 0;
+    this.min = this.max = this.average = this.rmssd = null;
+    this.rrCount = 0;
+    this.zones = [0, 0, 0, 0, 0, 0];
+    this.startedAt = null;
+  }
+
+  private addZoneTime(t: number, bpm: number): void {
+    if (this.previous) {
+      const dt = Math.min(Math.max(0, t - this.previous.t), MAX_ZONE_GAP_S);
+      const zone = zoneOf(this.previous.bpm, this.maxHr);
+      this.zoneSeconds[zone] = (this.zoneSeconds[zone] ?? 0) + dt;
+      this.zones = [...this.zoneSeconds];
+    }
+    this.previous = { t, bpm };
+  }
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}
