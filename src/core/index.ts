@@ -9,5 +9,6 @@ export * from './record.ts';
 export * from './session-key.ts';
 export * from './session-stats.ts';
 export * from './sha256.ts';
+export * from './uplink-rules.ts';
 export * from './utf8-length.ts';
 export * from './zones.ts';
