@@ -1,0 +1,129 @@
+// The stream consumer's whole logic, shared by the Lambda handler and the local stream runner: Kinesis
+// records in, readings and session state written under their identity, a ReportBatchItemFailures answer out.
+import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { MAX_RECORD_BYTES, createViewIdCache, decodeRecord, isControlRecord } from '../../src/core/index.ts';
+import type { LiveStore, LiveWrite, WriteResult } from '../store/live-store.ts';
+import { describeError, type Logger } from '../lib/logger.ts';
+import { createDropCounts, nonZeroCounts, type ConsumerDropReason, type DropCounts } from './drop-counts.ts';
+import { receiveTimeOf } from './receive-time.ts';
+
+export interface ConsumerDeps {
+  store: LiveStore;
+  now: () => number;
+  log: Logger;
+  /** Write key → view id; a bounded cache by default, since hashing every record would dominate the cost. */
+  viewIdOf?: (writeKey: string) => string;
+}
+
+export interface ConsumerBatchResult extends KinesisStreamBatchResponse {
+  /** Records dropped for good, by reason. Records handed back for retry are not counted here. */
+  dropped: DropCounts;
+  /** Readings and control records that changed the store. */
+  stored: number;
+  /** Valid records already stored under their identity (a producer or Lambda retry). */
+  duplicates: number;
+}
+
+// Base64 takes 4 characters per 3 bytes: anything longer cannot decode to an acceptable record, so it is
+// dropped before allocating a buffer for it.
+const MAX_BASE64_LENGTH = 4 * Math.ceil(MAX_RECORD_BYTES / 3);
+
+const defaultViewIdOf = createViewIdCache();
+
+type Outcome = ConsumerDropReason | 'stored' | 'duplicate' | 'failed';
+
+export async function processKinesisBatch(event: KinesisStreamEvent, deps: ConsumerDeps): Promise<ConsumerBatchResult> {
+  const records = event.Records;
+  const now = deps.now();
+  const viewIdOf = deps.viewIdOf ?? defaultViewIdOf;
+
+  const outcomes: Outcome[] = new Array<Outcome>(records.length);
+  const items: LiveWrite[] = [];
+  const recordIndexOfItem: number[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const decoded = decodeKinesisRecord(records[i] as KinesisStreamRecord, now, viewIdOf);
+    if (typeof decoded === 'string') outcomes[i] = decoded;
+    else {
+      items.push(decoded);
+      recordIndexOfItem.push(i);
+    }
+  }
+
+  let storeError: string | undefined;
+  let results: WriteResult[] = [];
+  if (items.length > 0) {
+    try {
+      results = await deps.store.writeBatch(items);
+      if (results.length !== items.length) throw new Error(`store answered ${results.length} results for ${items.length} items`);
+    } catch (error) {
+      storeError = describeError(error);
+      results = items.map(() => ({ status: 'failed', error: storeError ?? 'error' }));
+    }
+  }
+  for (let k = 0; k < results.length; k++) {
+    const result = results[k] as WriteResult;
+    const i = recordIndexOfItem[k] as number;
+    if (result.status === 'rejected') outcomes[i] = 'store-rejected';
+    else outcomes[i] = result.status;
+    if (result.status === 'failed' || result.status === 'rejected') storeError ??= result.error;
+  }
+
+  // Lambda re-sends everything from the lowest reported record, so only the first failure is reported, and
+  // nothing from it onward is counted here: it will be counted when it comes back.
+  const failedAt = outcomes.indexOf('failed');
+  const counted = failedAt === -1 ? records.length : failedAt;
+  const dropped = createDropCounts();
+  let stored = 0;
+  let duplicates = 0;
+  for (let i = 0; i < counted; i++) {
+    const outcome = outcomes[i] as Outcome;
+    if (outcome === 'stored') stored++;
+    else if (outcome === 'duplicate') duplicates++;
+    else if (outcome !== 'failed') dropped[outcome]++;
+  }
+
+  const failedRecord = failedAt === -1 ? undefined : records[failedAt];
+  const batchItemFailures = failedRecord === undefined ? [] : [{ itemIdentifier: failedRecord.kinesis.sequenceNumber }];
+  const droppedNow = nonZeroCounts(dropped);
+  if (failedRecord !== undefined || Object.keys(droppedNow).length > 0) {
+    // One line per batch: counts and machinery only, never keys, view ids or values.
+    const fields = { records: records.length, stored, duplicates, dropped: droppedNow };
+    if (failedRecord === undefined) deps.log.info('consumer batch dropped records', fields);
+    else {
+      deps.log.error('consumer batch failed; retrying from a record', {
+        ...fields,
+        retryFrom: failedRecord.kinesis.sequenceNumber,
+        retryCount: records.length - failedAt,
+        storeError,
+      });
+    }
+  }
+  return { batchItemFailures, dropped, stored, duplicates };
+}
+
+function decodeKinesisRecord(
+  record: KinesisStreamRecord,
+  now: number,
+  viewIdOf: (writeKey: string) => string,
+): LiveWrite | ConsumerDropReason {
+  const payload = record.kinesis;
+  if (payload.data.length > MAX_BASE64_LENGTH) return 'oversize';
+  const decoded = decodeRecord(Buffer.from(payload.data, 'base64'), now);
+  if (!decoded.ok) return decoded.reason;
+  const r = decoded.record;
+  const viewId = viewIdOf(r.key);
+  const streamSeq = payload.sequenceNumber;
+  if (isControlRecord(r)) {
+    const control: LiveWrite = { kind: 'control', viewId, seq: r.seq, t: r.t, streamSeq };
+    if (r.end === true) control.end = true;
+    if (r.exp !== undefined) control.exp = r.exp;
+    return control;
+  }
+  // Lambda gives the arrival time in seconds with a fraction.
+  const arrivalMs = Number.isFinite(payload.approximateArrivalTimestamp) ? payload.approximateArrivalTimestamp * 1000 : undefined;
+  const reading: LiveWrite = { kind: 'reading', viewId, seq: r.seq, t: r.t, bpm: r.bpm, receivedAt: receiveTimeOf(arrivalMs, now), streamSeq };
+  if (r.rr !== undefined) reading.rr = r.rr;
+  if (r.contact !== undefined) reading.contact = r.contact;
+  if (r.kj !== undefined) reading.kj = r.kj;
+  return reading;
+}

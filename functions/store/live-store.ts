@@ -1,0 +1,121 @@
+// The speed layer's store (DESIGN.md "Two ways to run"): one interface, an embedded SQLite file locally and
+// OpenSearch in AWS. The consumer writes through it; the live API reads through it.
+
+/** A validated reading, already keyed by view id: the write key never reaches a store. */
+export interface ReadingWrite {
+  kind: 'reading';
+  viewId: string;
+  /** Producer's per-session sequence number: (viewId, seq) is the reading's identity. */
+  seq: number;
+  /** Device time, epoch ms. */
+  t: number;
+  bpm: number;
+  rr?: number[];
+  contact?: boolean;
+  kj?: number;
+  /** Server time that counts for liveness (see receiveTimeOf), epoch ms. */
+  receivedAt: number;
+  /**
+   * The stream's sequence number for the record that carried this reading (a decimal string, up to 128 bits).
+   * The same Kinesis record keeps it across Lambda retries; a producer's resend gets a new, larger one.
+   */
+  streamSeq: string;
+}
+
+/** Broadcaster stopped (`end`) and/or share-link expiry (`exp`, epoch ms; exp <= t means revoked). */
+export interface ControlWrite {
+  kind: 'control';
+  viewId: string;
+  seq: number;
+  t: number;
+  end?: true;
+  exp?: number;
+  streamSeq: string;
+}
+
+export type LiveWrite = ReadingWrite | ControlWrite;
+
+/**
+ * Per item of a batch, in the batch's order.
+ * - stored: newly written (a reading counted in the session's statistics, or a control that changed state).
+ * - duplicate: already there under its identity; nothing changed.
+ * - failed: transient (throttling, unavailable); the caller retries it and everything after it.
+ * - rejected: the store will never accept it (e.g. a mapping error); the caller drops it and counts it.
+ */
+export type WriteResult =
+  | { status: 'stored' }
+  | { status: 'duplicate' }
+  | { status: 'failed'; error: string }
+  | { status: 'rejected'; error: string };
+
+export interface SessionSnapshot {
+  viewId: string;
+  /** Distinct readings stored. */
+  count: number;
+  /** Device times of the earliest and latest readings (min and max of t, not arrival order). */
+  firstT: number | null;
+  lastT: number | null;
+  minBpm: number | null;
+  maxBpm: number | null;
+  /** Mean over distinct readings. */
+  avgBpm: number | null;
+  /** The reading with the highest seq: the producer's latest, even when resends arrive after it. */
+  lastSeq: number | null;
+  lastBpm: number | null;
+  /** Server time of the latest newly stored reading (liveness). */
+  lastReceivedAt: number | null;
+  /** Highest seq of an `end` control record, and its device time. */
+  endedSeq: number | null;
+  endedAt: number | null;
+  /** From the control record with the highest seq that carried `exp`: the expiry and that record's t. */
+  exp: number | null;
+  expSetAt: number | null;
+  /** Where a reader that has seen everything stands: getReadings(viewId, cursor) returns only newer readings. */
+  cursor: string;
+}
+
+export interface StoredReading {
+  seq: number;
+  t: number;
+  bpm: number;
+  rr?: number[];
+  contact?: boolean;
+  kj?: number;
+}
+
+export interface ReadingsPage {
+  /** In ingestion order (the order the store accepted them), which is not necessarily seq order. */
+  readings: StoredReading[];
+  /** Pass back as `after` for the next page; equals `after` when nothing new was returned. */
+  cursor: string;
+  /** More readings are available right now after `cursor`. */
+  more: boolean;
+}
+
+/**
+ * Cursors are ingestion positions, never a reading's seq: a resent reading lands after later seqs, and a
+ * reader that had moved past its seq would miss it. Every store guarantees that readings after a cursor are
+ * exactly the readings it accepted after the ones already returned — see each store for why.
+ * Format: a non-negative decimal integer of at most 64 digits; "0" is the start of a session.
+ */
+export const START_CURSOR = '0';
+const CURSOR_PATTERN = /^(0|[1-9][0-9]{0,63})$/;
+
+export function isCursor(value: unknown): value is string {
+  return typeof value === 'string' && CURSOR_PATTERN.test(value);
+}
+
+export interface LiveStore {
+  /** Writes one consumer batch; results[i] belongs to items[i]. Idempotent per identity (viewId, seq). */
+  writeBatch(items: readonly LiveWrite[]): Promise<WriteResult[]>;
+  /** null when nothing was ever stored for the view id. */
+  getSession(viewId: string): Promise<SessionSnapshot | null>;
+  /** `after` must satisfy isCursor; `limit` is at least 1. */
+  getReadings(viewId: string, after: string, limit: number): Promise<ReadingsPage>;
+  /**
+   * Optional: resolves true as soon as a reading newer than `after` is stored (at once if there is one), false
+   * after timeoutMs or when the store closes. Lets a local long-poll answer within milliseconds.
+   */
+  waitForReadings?(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
+  close(): Promise<void>;
+}

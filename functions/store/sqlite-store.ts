@@ -1,0 +1,304 @@
+// The embedded live store: one SQLite file (better-sqlite3 12) under the data folder. A row store with point
+// lookups by (view id, position) suits the live API; INSERT OR IGNORE on the identity makes every write
+// idempotent; and being synchronous, a whole batch is one transaction no other reader or writer interleaves.
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
+import { addReading, applyControl, createSessionState, toSnapshot, type SessionState } from './session-state.ts';
+import type { LiveStore, LiveWrite, ReadingsPage, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+
+export interface SqliteStoreOptions {
+  /**
+   * 'full' (default): each batch is on disk before writeBatch returns, so a stream checkpoint saved after it
+   * can never point past readings a power cut lost. 'normal' is faster but may lose the last batches.
+   */
+  synchronous?: 'full' | 'normal';
+}
+
+export interface SqliteLiveStore extends LiveStore {
+  waitForReadings(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
+  /** Readings stored across all sessions (benchmarks and tests check for losses and duplicates). */
+  countAllReadings(): number;
+}
+
+// pos is the reading's position in its session in the order this store accepted it: 1, 2, 3… with no gaps.
+// A batch assigns positions and raises sessions.count in one transaction, so any reader sees either none or
+// all of a batch, and "readings with pos > cursor" can never skip one that is committed later.
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS readings (
+  view_id TEXT NOT NULL,
+  seq INTEGER NOT NULL,
+  pos INTEGER NOT NULL,
+  t INTEGER NOT NULL,
+  bpm INTEGER NOT NULL,
+  rr TEXT,
+  contact INTEGER,
+  kj INTEGER,
+  received_at INTEGER NOT NULL,
+  PRIMARY KEY (view_id, seq)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX IF NOT EXISTS readings_by_pos ON readings (view_id, pos);
+CREATE TABLE IF NOT EXISTS sessions (
+  view_id TEXT PRIMARY KEY,
+  count INTEGER NOT NULL,
+  sum_bpm INTEGER NOT NULL,
+  min_bpm INTEGER,
+  max_bpm INTEGER,
+  first_t INTEGER,
+  last_t INTEGER,
+  last_seq INTEGER,
+  last_bpm INTEGER,
+  last_received_at INTEGER,
+  ended_seq INTEGER,
+  ended_at INTEGER,
+  exp INTEGER,
+  exp_seq INTEGER,
+  exp_set_at INTEGER
+) WITHOUT ROWID;
+`;
+
+interface SessionRow {
+  view_id: string;
+  count: number;
+  sum_bpm: number;
+  min_bpm: number | null;
+  max_bpm: number | null;
+  first_t: number | null;
+  last_t: number | null;
+  last_seq: number | null;
+  last_bpm: number | null;
+  last_received_at: number | null;
+  ended_seq: number | null;
+  ended_at: number | null;
+  exp: number | null;
+  exp_seq: number | null;
+  exp_set_at: number | null;
+}
+
+interface ReadingRow {
+  seq: number;
+  t: number;
+  bpm: number;
+  rr: string | null;
+  contact: number | null;
+  kj: number | null;
+  pos: number;
+}
+
+const STORED: WriteResult = Object.freeze({ status: 'stored' });
+const DUPLICATE: WriteResult = Object.freeze({ status: 'duplicate' });
+
+export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteLiveStore {
+  const db = new Database(file);
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
+  db.exec(SCHEMA);
+
+  const statements = prepareStatements(db);
+  const waiters = new Map<string, Set<(grown: boolean) => void>>();
+  let closed = false;
+
+  const writeInTransaction = db.transaction((items: readonly LiveWrite[]) => {
+    const sessions = new Map<string, { state: SessionState; dirty: boolean; grown: boolean }>();
+    const results: WriteResult[] = [];
+    for (const item of items) {
+      let entry = sessions.get(item.viewId);
+      if (entry === undefined) {
+        entry = { state: loadSession(statements.selectSession, item.viewId), dirty: false, grown: false };
+        sessions.set(item.viewId, entry);
+      }
+      const s = entry.state;
+      if (item.kind === 'reading') {
+        const inserted = statements.insertReading.run(
+          item.viewId,
+          item.seq,
+          s.count + 1,
+          item.t,
+          item.bpm,
+          item.rr === undefined ? null : JSON.stringify(item.rr),
+          item.contact === undefined ? null : item.contact ? 1 : 0,
+          item.kj ?? null,
+          item.receivedAt,
+        ).changes;
+        if (inserted === 1) {
+          addReading(s, item);
+          entry.dirty = true;
+          entry.grown = true;
+          results.push(STORED);
+        } else {
+          results.push(DUPLICATE);
+        }
+      } else if (applyControl(s, item)) {
+        entry.dirty = true;
+        results.push(STORED);
+      } else {
+        results.push(DUPLICATE);
+      }
+    }
+    const grown: string[] = [];
+    for (const { state, dirty, grown: hasNew } of sessions.values()) {
+      if (dirty) statements.upsertSession.run(toRow(state));
+      if (hasNew) grown.push(state.viewId);
+    }
+    return { results, grown };
+  });
+
+  function notify(viewId: string, grown: boolean): void {
+    const set = waiters.get(viewId);
+    if (set === undefined) return;
+    waiters.delete(viewId);
+    for (const wake of set) wake(grown);
+  }
+
+  function countOf(viewId: string): number {
+    const row = statements.selectCount.get(viewId) as { count: number } | undefined;
+    return row?.count ?? 0;
+  }
+
+  return {
+    async writeBatch(items) {
+      if (closed) throw new Error('store is closed');
+      const { results, grown } = writeInTransaction(items);
+      // After the commit, so a woken reader finds the rows.
+      for (const viewId of grown) notify(viewId, true);
+      return results;
+    },
+
+    async getSession(viewId): Promise<SessionSnapshot | null> {
+      const row = statements.selectSession.get(viewId) as SessionRow | undefined;
+      if (row === undefined) return null;
+      const state = fromRow(row);
+      return toSnapshot(state, String(state.count));
+    },
+
+    async getReadings(viewId, after, limit): Promise<ReadingsPage> {
+      const count = countOf(viewId);
+      const from = Number(after);
+      // A cursor beyond the end (a store reset under a viewer, or a made-up one) stands at the end.
+      if (!Number.isSafeInteger(from) || from >= count) return { readings: [], cursor: String(Math.min(from, count)), more: false };
+      const rows = statements.selectReadings.all(viewId, from, limit) as ReadingRow[];
+      const last = rows.at(-1);
+      const cursor = last === undefined ? after : String(last.pos);
+      return { readings: rows.map(toStoredReading), cursor, more: last !== undefined && last.pos < count };
+    },
+
+    waitForReadings(viewId, after, timeoutMs) {
+      if (closed) return Promise.resolve(false);
+      const from = Number(after);
+      if (countOf(viewId) > from) return Promise.resolve(true);
+      return new Promise((resolve) => {
+        let set = waiters.get(viewId);
+        if (set === undefined) {
+          set = new Set();
+          waiters.set(viewId, set);
+        }
+        const wake = (grown: boolean): void => {
+          clearTimeout(timer);
+          resolve(grown);
+        };
+        const timer = setTimeout(() => {
+          waiters.get(viewId)?.delete(wake);
+          if (waiters.get(viewId)?.size === 0) waiters.delete(viewId);
+          resolve(false);
+        }, timeoutMs);
+        set.add(wake);
+      });
+    },
+
+    countAllReadings() {
+      return (statements.countAll.get() as { n: number }).n;
+    },
+
+    async close() {
+      if (closed) return;
+      closed = true;
+      for (const viewId of [...waiters.keys()]) notify(viewId, false);
+      db.close();
+    },
+  };
+}
+
+interface Statements {
+  insertReading: Statement;
+  selectSession: Statement;
+  selectCount: Statement;
+  upsertSession: Statement;
+  selectReadings: Statement;
+  countAll: Statement;
+}
+
+function prepareStatements(db: SqliteDatabase): Statements {
+  return {
+    insertReading: db.prepare(
+      'INSERT OR IGNORE INTO readings (view_id, seq, pos, t, bpm, rr, contact, kj, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+    ),
+    selectSession: db.prepare('SELECT * FROM sessions WHERE view_id = ?'),
+    selectCount: db.prepare('SELECT count FROM sessions WHERE view_id = ?'),
+    upsertSession: db.prepare(`
+      INSERT INTO sessions (view_id, count, sum_bpm, min_bpm, max_bpm, first_t, last_t, last_seq, last_bpm,
+        last_received_at, ended_seq, ended_at, exp, exp_seq, exp_set_at)
+      VALUES (@view_id, @count, @sum_bpm, @min_bpm, @max_bpm, @first_t, @last_t, @last_seq, @last_bpm,
+        @last_received_at, @ended_seq, @ended_at, @exp, @exp_seq, @exp_set_at)
+      ON CONFLICT (view_id) DO UPDATE SET count = excluded.count, sum_bpm = excluded.sum_bpm,
+        min_bpm = excluded.min_bpm, max_bpm = excluded.max_bpm, first_t = excluded.first_t, last_t = excluded.last_t,
+        last_seq = excluded.last_seq, last_bpm = excluded.last_bpm, last_received_at = excluded.last_received_at,
+        ended_seq = excluded.ended_seq, ended_at = excluded.ended_at, exp = excluded.exp, exp_seq = excluded.exp_seq,
+        exp_set_at = excluded.exp_set_at`),
+    selectReadings: db.prepare(
+      'SELECT seq, t, bpm, rr, contact, kj, pos FROM readings WHERE view_id = ? AND pos > ? ORDER BY pos LIMIT ?',
+    ),
+    countAll: db.prepare('SELECT count(*) AS n FROM readings'),
+  };
+}
+
+function loadSession(select: Statement, viewId: string): SessionState {
+  const row = select.get(viewId) as SessionRow | undefined;
+  return row === undefined ? createSessionState(viewId) : fromRow(row);
+}
+
+function fromRow(row: SessionRow): SessionState {
+  return {
+    viewId: row.view_id,
+    count: row.count,
+    sumBpm: row.sum_bpm,
+    minBpm: row.min_bpm,
+    maxBpm: row.max_bpm,
+    firstT: row.first_t,
+    lastT: row.last_t,
+    lastSeq: row.last_seq,
+    lastBpm: row.last_bpm,
+    lastReceivedAt: row.last_received_at,
+    endedSeq: row.ended_seq,
+    endedAt: row.ended_at,
+    exp: row.exp,
+    expSeq: row.exp_seq,
+    expSetAt: row.exp_set_at,
+  };
+}
+
+function toRow(s: SessionState): SessionRow {
+  return {
+    view_id: s.viewId,
+    count: s.count,
+    sum_bpm: s.sumBpm,
+    min_bpm: s.minBpm,
+    max_bpm: s.maxBpm,
+    first_t: s.firstT,
+    last_t: s.lastT,
+    last_seq: s.lastSeq,
+    last_bpm: s.lastBpm,
+    last_received_at: s.lastReceivedAt,
+    ended_seq: s.endedSeq,
+    ended_at: s.endedAt,
+    exp: s.exp,
+    exp_seq: s.expSeq,
+    exp_set_at: s.expSetAt,
+  };
+}
+
+function toStoredReading(row: ReadingRow): StoredReading {
+  const reading: StoredReading = { seq: row.seq, t: row.t, bpm: row.bpm };
+  if (row.rr !== null) reading.rr = JSON.parse(row.rr) as number[];
+  if (row.contact !== null) reading.contact = row.contact === 1;
+  if (row.kj !== null) reading.kj = row.kj;
+  return reading;
+}

@@ -1,0 +1,171 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { ControlWrite, ReadingWrite, StoredReading } from '../../../functions/store/live-store.ts';
+import { openSqliteStore, type SqliteLiveStore } from '../../../functions/store/sqlite-store.ts';
+
+const VIEW = 'AAAAAAAAAAAAAAAAAAAAAA';
+const OTHER = 'BBBBBBBBBBBBBBBBBBBBBw';
+const T0 = Date.UTC(2026, 10, 28, 12);
+
+function reading(seq: number, bpm = 60 + seq, viewId = VIEW): ReadingWrite {
+  return { kind: 'reading', viewId, seq, t: T0 + seq * 1000, bpm, rr: [900 - seq], contact: true, receivedAt: T0 + seq * 1000 + 50, streamSeq: String(seq + 1) };
+}
+
+function controlWrite(seq: number, fields: Pick<ControlWrite, 'end' | 'exp'>, t = T0 + seq * 1000): ControlWrite {
+  return { kind: 'control', viewId: VIEW, seq, t, ...fields, streamSeq: String(seq + 1) };
+}
+
+async function readAll(store: SqliteLiveStore, viewId = VIEW, limit = 1000): Promise<StoredReading[]> {
+  const all: StoredReading[] = [];
+  let cursor = '0';
+  for (;;) {
+    const page = await store.getReadings(viewId, cursor, limit);
+    all.push(...page.readings);
+    cursor = page.cursor;
+    if (!page.more) return all;
+  }
+}
+
+describe('SQLite live store', () => {
+  let dir: string;
+  let store: SqliteLiveStore;
+
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'lhr-sqlite-'));
+    store = openSqliteStore(join(dir, 'live.db'));
+  });
+
+  afterEach(async () => {
+    await store.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('stores a reading once under (view id, seq) and reports the repeat as a duplicate', async () => {
+    // Prepare
+    const first = reading(0, 70);
+    const resent = { ...reading(0, 70), receivedAt: T0 + 99_000, streamSeq: '99' };
+
+    // Act
+    const results = await store.writeBatch([first, reading(1, 80), resent]);
+    const again = await store.writeBatch([first]);
+
+    // Assess
+    expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'duplicate']);
+    expect(again.map((r) => r.status)).toEqual(['duplicate']);
+    expect(await readAll(store)).toEqual([
+      { seq: 0, t: T0, bpm: 70, rr: [900], contact: true },
+      { seq: 1, t: T0 + 1000, bpm: 80, rr: [899], contact: true },
+    ]);
+    expect(store.countAllReadings()).toBe(2);
+  });
+
+  it('keeps session statistics over distinct readings only', async () => {
+    await store.writeBatch([reading(2, 90), reading(0, 60), reading(1, 75), reading(0, 60)]);
+    await store.writeBatch([reading(1, 75), reading(2, 90)]);
+
+    const session = await store.getSession(VIEW);
+
+    expect(session).toEqual({
+      viewId: VIEW,
+      count: 3,
+      firstT: T0,
+      lastT: T0 + 2000,
+      minBpm: 60,
+      maxBpm: 90,
+      avgBpm: 75,
+      lastSeq: 2,
+      lastBpm: 90,
+      lastReceivedAt: T0 + 2050,
+      endedSeq: null,
+      endedAt: null,
+      exp: null,
+      expSetAt: null,
+      cursor: '3',
+    });
+  });
+
+  it('keeps sessions apart', async () => {
+    await store.writeBatch([reading(0, 60), reading(0, 100, OTHER)]);
+
+    expect((await store.getSession(VIEW))?.maxBpm).toBe(60);
+    expect((await store.getSession(OTHER))?.maxBpm).toBe(100);
+    expect(await store.getSession('CCCCCCCCCCCCCCCCCCCCCA')).toBeNull();
+  });
+
+  it('never lets a reader with a cursor miss a resend that arrives after later seqs', async () => {
+    // Prepare: seq 1 failed on the producer side and is resent after seq 2 and 3 were read.
+    await store.writeBatch([reading(0), reading(2), reading(3)]);
+    const firstPage = await store.getReadings(VIEW, '0', 100);
+
+    // Act
+    await store.writeBatch([reading(1)]);
+    const secondPage = await store.getReadings(VIEW, firstPage.cursor, 100);
+
+    // Assess
+    expect(firstPage.readings.map((r) => r.seq)).toEqual([0, 2, 3]);
+    expect(secondPage.readings.map((r) => r.seq)).toEqual([1]);
+    expect(secondPage.cursor).toBe('4');
+  });
+
+  it('pages with a limit and says when more is waiting', async () => {
+    await store.writeBatch(Array.from({ length: 5 }, (_, seq) => reading(seq)));
+
+    const first = await store.getReadings(VIEW, '0', 2);
+    const last = await store.getReadings(VIEW, '4', 2);
+    const beyond = await store.getReadings(VIEW, '4000000000000000000000', 2);
+
+    expect(first).toMatchObject({ cursor: '2', more: true });
+    expect(first.readings.map((r) => r.seq)).toEqual([0, 1]);
+    expect(last).toMatchObject({ cursor: '5', more: false });
+    expect(last.readings.map((r) => r.seq)).toEqual([4]);
+    expect(beyond).toEqual({ readings: [], cursor: '5', more: false });
+    expect(await readAll(store, VIEW, 2)).toHaveLength(5);
+  });
+
+  it('marks the end and the link expiry by the highest seq, whatever order controls arrive in', async () => {
+    const expiry = controlWrite(5, { exp: T0 + 3_600_000 });
+    const revoke = controlWrite(7, { exp: T0 }, T0 + 10_000);
+
+    const results = await store.writeBatch([reading(0), revoke, expiry, controlWrite(8, { end: true }), controlWrite(8, { end: true })]);
+
+    expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'duplicate', 'stored', 'duplicate']);
+    expect(await store.getSession(VIEW)).toMatchObject({ endedSeq: 8, endedAt: T0 + 8000, exp: T0, expSetAt: T0 + 10_000, count: 1 });
+  });
+
+  it('keeps everything across a reopen of the file', async () => {
+    await store.writeBatch([reading(0), reading(1)]);
+    await store.close();
+
+    store = openSqliteStore(join(dir, 'live.db'));
+    const repeat = await store.writeBatch([reading(1), reading(2)]);
+
+    expect(repeat.map((r) => r.status)).toEqual(['duplicate', 'stored']);
+    expect((await store.getSession(VIEW))?.count).toBe(3);
+    expect((await readAll(store)).map((r) => r.seq)).toEqual([0, 1, 2]);
+  });
+
+  it('wakes a waiting reader as soon as a reading is stored', async () => {
+    await store.writeBatch([reading(0)]);
+    const started = performance.now();
+    const waiting = store.waitForReadings(VIEW, '1', 5000);
+
+    setTimeout(() => void store.writeBatch([reading(1)]), 20);
+
+    expect(await waiting).toBe(true);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(await store.waitForReadings(VIEW, '0', 5000)).toBe(true);
+  });
+
+  it('lets a wait time out, and ends waits when the store closes', async () => {
+    const timedOut = await store.waitForReadings(VIEW, '0', 30);
+    const pending = store.waitForReadings(VIEW, '0', 60_000);
+
+    await store.close();
+
+    expect(timedOut).toBe(false);
+    expect(await pending).toBe(false);
+    await expect(store.writeBatch([reading(0)])).rejects.toThrow(/closed/);
+  });
+});
