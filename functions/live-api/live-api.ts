@@ -1,0 +1,185 @@
+// The live API for viewers, one code path behind CloudFront (a Lambda function URL event) and behind the
+// local app server (infra/local/lambda-url-adapter.ts builds the same event from a node:http request).
+//
+//   GET /api/sessions/{viewId}                                     status and statistics
+//   GET /api/sessions/{viewId}/readings?after=&limit=&wait=        readings after a cursor
+//
+// Everything it returns comes from the store, which only ever holds view ids: no write key can leak here.
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { isViewId } from '../../src/core/index.ts';
+import { START_CURSOR, isCursor, type LiveStore, type SessionSnapshot, type StoredReading } from '../store/live-store.ts';
+import { describeError, type Logger } from '../lib/logger.ts';
+import { errorResponse, okResponse } from './responses.ts';
+import { isViewable, sessionStatusOf, type SessionStatus } from './session-status.ts';
+
+/** The parts of a function URL / HTTP API v2 event the API reads; both event shapes satisfy it. */
+export type LiveApiEvent = Pick<APIGatewayProxyEventV2, 'rawPath' | 'rawQueryString'> & {
+  requestContext: { http: { method: string } };
+};
+
+export type LiveApiHandler = (event: LiveApiEvent) => Promise<APIGatewayProxyStructuredResultV2>;
+
+export interface LiveApiDeps {
+  store: LiveStore;
+  now: () => number;
+  log: Logger;
+  /** Upper bound for `wait` (long-poll), ms. Only stores with waitForReadings honour `wait`. */
+  maxWaitMs?: number;
+}
+
+export const DEFAULT_READINGS_LIMIT = 500;
+export const MAX_READINGS_LIMIT = 1000;
+// Under CloudFront's default 30 s origin timeout, with room for the store query after the wait.
+export const DEFAULT_MAX_WAIT_MS = 25_000;
+
+export interface SessionBody {
+  viewId: string;
+  status: SessionStatus;
+  serverTime: number;
+  /** Present only when the status lets a viewer see the session (live, stale, ended). */
+  count?: number;
+  firstT?: number | null;
+  lastT?: number | null;
+  min?: number | null;
+  avg?: number | null;
+  max?: number | null;
+  lastBpm?: number | null;
+  lastSeq?: number | null;
+  lastReceivedAt?: number | null;
+  endedAt?: number | null;
+  expiresAt?: number | null;
+  /** Cursor of the newest reading: ask for readings after it to follow the session from now on. */
+  cursor?: string;
+}
+
+export interface ReadingsBody {
+  viewId: string;
+  status: SessionStatus;
+  serverTime: number;
+  readings: Array<Pick<StoredReading, 'seq' | 't' | 'bpm' | 'rr' | 'contact'>>;
+  /** Pass as `after` next time. */
+  next: string;
+  /** More readings are waiting right now: ask again at once. */
+  more: boolean;
+}
+
+const SESSION_PATH = /^\/api\/sessions\/([^/]+)$/;
+const READINGS_PATH = /^\/api\/sessions\/([^/]+)\/readings$/;
+const LIMIT_PATTERN = /^[1-9][0-9]{0,3}$/;
+const WAIT_PATTERN = /^(0|[1-9][0-9]{0,4})$/;
+const ALLOWED_METHODS = 'GET, HEAD';
+
+export function createLiveApi(deps: LiveApiDeps): LiveApiHandler {
+  const maxWaitMs = deps.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+
+  return async (event) => {
+    const method = event.requestContext.http.method.toUpperCase();
+    const sessionMatch = SESSION_PATH.exec(event.rawPath);
+    const readingsMatch = sessionMatch === null ? READINGS_PATH.exec(event.rawPath) : null;
+    const rawViewId = sessionMatch?.[1] ?? readingsMatch?.[1];
+    if (rawViewId === undefined) return errorResponse(404, 'not-found', 'No such API route. See README: /api/sessions/{viewId}[/readings].');
+    if (method !== 'GET' && method !== 'HEAD') {
+      return errorResponse(405, 'method-not-allowed', `Use ${ALLOWED_METHODS}.`, { allow: ALLOWED_METHODS });
+    }
+    if (!isViewId(rawViewId)) return errorResponse(400, 'bad-view-id', 'A view id is 22 base64url characters, as in a share link.');
+
+    let response: APIGatewayProxyStructuredResultV2;
+    try {
+      response =
+        sessionMatch !== null
+          ? await getSession(deps, rawViewId)
+          : await getReadings(deps, rawViewId, new URLSearchParams(event.rawQueryString), maxWaitMs);
+    } catch (error) {
+      deps.log.error('live api store error', { route: sessionMatch !== null ? 'session' : 'readings', error: describeError(error) });
+      return errorResponse(503, 'unavailable', 'The live store is unavailable; try again shortly.');
+    }
+    return method === 'HEAD' ? { ...response, body: '' } : response;
+  };
+}
+
+async function getSession(deps: LiveApiDeps, viewId: string): Promise<APIGatewayProxyStructuredResultV2> {
+  const session = await deps.store.getSession(viewId);
+  const serverTime = deps.now();
+  const status = sessionStatusOf(session, serverTime);
+  if (session === null || !isViewable(status)) return okResponse({ viewId, status, serverTime } satisfies SessionBody);
+  return okResponse(toSessionBody(session, status, serverTime));
+}
+
+async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchParams, maxWaitMs: number): Promise<APIGatewayProxyStructuredResultV2> {
+  const params = parseReadingsQuery(query, maxWaitMs);
+  if ('error' in params) return params.error;
+
+  let session = await deps.store.getSession(viewId);
+  let status = sessionStatusOf(session, deps.now());
+  if (status === 'revoked' || status === 'expired') {
+    return okResponse({ viewId, status, serverTime: deps.now(), readings: [], next: params.after, more: false } satisfies ReadingsBody);
+  }
+  let page = await deps.store.getReadings(viewId, params.after, params.limit);
+  if (page.readings.length === 0 && params.waitMs > 0 && deps.store.waitForReadings !== undefined && status !== 'ended') {
+    if (await deps.store.waitForReadings(viewId, params.after, params.waitMs)) {
+      session = await deps.store.getSession(viewId);
+      status = sessionStatusOf(session, deps.now());
+      page = isViewable(status) ? await deps.store.getReadings(viewId, params.after, params.limit) : { readings: [], cursor: params.after, more: false };
+    }
+  }
+  const body: ReadingsBody = {
+    viewId,
+    status,
+    serverTime: deps.now(),
+    readings: page.readings.map(toPublicReading),
+    next: page.cursor,
+    more: page.more,
+  };
+  return okResponse(body);
+}
+
+type ReadingsQuery = { after: string; limit: number; waitMs: number } | { error: APIGatewayProxyStructuredResultV2 };
+
+function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): ReadingsQuery {
+  // getAll: a repeated parameter is ambiguous, so it is refused rather than picking one.
+  const after = query.getAll('after');
+  const limit = query.getAll('limit');
+  const wait = query.getAll('wait');
+  if (after.length > 1 || (after[0] !== undefined && !isCursor(after[0]))) {
+    return { error: errorResponse(400, 'bad-cursor', 'after must be a cursor from an earlier answer ("next"), or 0 for the start.') };
+  }
+  if (limit.length > 1 || (limit[0] !== undefined && !(LIMIT_PATTERN.test(limit[0]) && Number(limit[0]) <= MAX_READINGS_LIMIT))) {
+    return { error: errorResponse(400, 'bad-limit', `limit must be a whole number from 1 to ${MAX_READINGS_LIMIT}.`) };
+  }
+  if (wait.length > 1 || (wait[0] !== undefined && !(WAIT_PATTERN.test(wait[0]) && Number(wait[0]) <= maxWaitMs))) {
+    return { error: errorResponse(400, 'bad-wait', `wait must be whole milliseconds from 0 to ${maxWaitMs}.`) };
+  }
+  return {
+    after: after[0] ?? START_CURSOR,
+    limit: limit[0] === undefined ? DEFAULT_READINGS_LIMIT : Number(limit[0]),
+    waitMs: wait[0] === undefined ? 0 : Number(wait[0]),
+  };
+}
+
+function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTime: number): SessionBody {
+  return {
+    viewId: session.viewId,
+    status,
+    serverTime,
+    count: session.count,
+    firstT: session.firstT,
+    lastT: session.lastT,
+    min: session.minBpm,
+    avg: session.avgBpm === null ? null : Math.round(session.avgBpm * 10) / 10,
+    max: session.maxBpm,
+    lastBpm: session.lastBpm,
+    lastSeq: session.lastSeq,
+    lastReceivedAt: session.lastReceivedAt,
+    endedAt: status === 'ended' ? session.endedAt : null,
+    expiresAt: session.exp,
+    cursor: session.cursor,
+  };
+}
+
+// An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.
+function toPublicReading(r: StoredReading): ReadingsBody['readings'][number] {
+  const out: ReadingsBody['readings'][number] = { seq: r.seq, t: r.t, bpm: r.bpm };
+  if (r.rr !== undefined) out.rr = r.rr;
+  if (r.contact !== undefined) out.contact = r.contact;
+  return out;
+}

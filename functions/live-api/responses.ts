@@ -1,0 +1,37 @@
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+
+// About a second at the browser and at the CDN: a burst of viewers of one session costs the origin one
+// request per second, and no one sees data older than the sensor's own notification interval.
+export const FRESH_CACHE_CONTROL = 'public, max-age=1, s-maxage=1';
+// Bad input gives the same answer for a while, so the CDN may absorb repeats, but not for long.
+const CLIENT_ERROR_CACHE_CONTROL = 'public, max-age=10, s-maxage=10';
+const NO_STORE = 'no-store';
+
+export type ApiErrorCode = 'not-found' | 'method-not-allowed' | 'bad-view-id' | 'bad-cursor' | 'bad-limit' | 'bad-wait' | 'unavailable';
+
+export interface ApiError {
+  error: ApiErrorCode;
+  message: string;
+}
+
+export function jsonResponse(status: number, body: unknown, cacheControl: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  return {
+    statusCode: status,
+    headers: {
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': cacheControl,
+      'x-content-type-options': 'nosniff',
+      ...extraHeaders,
+    },
+    body: JSON.stringify(body),
+  };
+}
+
+export function okResponse(body: unknown): APIGatewayProxyStructuredResultV2 {
+  return jsonResponse(200, body, FRESH_CACHE_CONTROL);
+}
+
+export function errorResponse(status: 400 | 404 | 405 | 503, error: ApiErrorCode, message: string, extraHeaders?: Record<string, string>): APIGatewayProxyStructuredResultV2 {
+  const body: ApiError = { error, message };
+  return jsonResponse(status, body, status >= 500 ? NO_STORE : CLIENT_ERROR_CACHE_CONTROL, extraHeaders);
+}

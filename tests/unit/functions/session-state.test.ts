@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { addReading, applyControl, createSessionState, toSnapshot } from '../../../functions/store/session-state.ts';
+
+describe('session state', () => {
+  it('keeps min, max, mean, earliest and latest whatever order readings come in', () => {
+    const s = createSessionState('v');
+
+    for (const [seq, t, bpm] of [
+      [2, 3000, 90],
+      [0, 1000, 60],
+      [1, 2000, 75],
+    ] as const) {
+      addReading(s, { seq, t, bpm, receivedAt: 10_000 + seq });
+    }
+
+    expect(toSnapshot(s, '3')).toMatchObject({ count: 3, minBpm: 60, maxBpm: 90, avgBpm: 75, firstT: 1000, lastT: 3000, lastSeq: 2, lastBpm: 90, lastReceivedAt: 10_002 });
+  });
+
+  it('has no statistics before the first reading', () => {
+    expect(toSnapshot(createSessionState('v'), '0')).toMatchObject({ count: 0, minBpm: null, avgBpm: null, firstT: null, lastBpm: null });
+  });
+
+  it('resolves end and expiry by the highest seq, reporting whether anything changed', () => {
+    const s = createSessionState('v');
+
+    const changes = [
+      applyControl(s, { seq: 7, t: 700, exp: 5000 }),
+      applyControl(s, { seq: 3, t: 300, exp: 9000 }),
+      applyControl(s, { seq: 9, t: 900, end: true }),
+      applyControl(s, { seq: 9, t: 900, end: true }),
+      applyControl(s, { seq: 8, t: 800, end: true, exp: 100 }),
+    ];
+
+    expect(changes).toEqual([true, false, true, false, true]);
+    expect(s).toMatchObject({ exp: 100, expSeq: 8, expSetAt: 800, endedSeq: 9, endedAt: 900 });
+  });
+});
