@@ -11,6 +11,8 @@ export interface RuntimeConfig {
   /** Cognito identity pool for guest credentials; absent in embedded mode. */
   cognito?: {
     identityPoolId: string;
+    /** The pool's guest role, assumed through STS AssumeRoleWithWebIdentity (the basic flow; DESIGN.md). */
+    guestRoleArn: string;
     /** Overrides for tests against local stand-ins; absent in AWS. */
     identityEndpoint?: string;
     stsEndpoint?: string;

@@ -2,6 +2,8 @@ import { SensorState } from './sensor.svelte.ts';
 import { SessionState } from './session.svelte.ts';
 import { ScreenWakeLock } from './wake-lock.svelte.ts';
 import { PwaUpdate } from './pwa-update.svelte.ts';
+import { UplinkState } from './uplink.svelte.ts';
+import { createBrowserUplink } from '../uplink/browser-uplink.ts';
 
 /** The broadcaster app's state, created once and handed to components. */
 export interface AppState {
@@ -9,11 +11,15 @@ export interface AppState {
   session: SessionState;
   wakeLock: ScreenWakeLock;
   pwa: PwaUpdate;
+  uplink: UplinkState;
 }
 
 export function createAppState(): AppState {
   const sensor = new SensorState();
   const session = new SessionState();
+  const uplink = new UplinkState(createBrowserUplink(`${import.meta.env.BASE_URL}config.json`));
+  // The uplink first: storing the reading durably must not depend on the views handling it.
+  sensor.onReading((r) => uplink.record(r));
   sensor.onReading((r) => session.add(r));
-  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate() };
+  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink };
 }

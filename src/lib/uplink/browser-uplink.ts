@@ -1,0 +1,30 @@
+// Wires the uplink to the browser: IndexedDB, Web Locks, online/offline events, the storage manager and the
+// runtime config.json. Nothing here loads the AWS SDK; the first flush (or the warm-up after start) does.
+import { createInTabLockRunner, createWebLockRunner } from './flush-lock.ts';
+import { Outbox } from './outbox.ts';
+import { fetchRuntimeConfig } from './runtime-config-loader.ts';
+import { createSenderLoader } from './stream-connection.ts';
+import { Uplink } from './uplink.ts';
+
+export function createBrowserUplink(configUrl: string): Uplink {
+  const uplink = new Uplink({
+    outbox: new Outbox(),
+    getSender: createSenderLoader({ loadConfig: () => fetchRuntimeConfig(configUrl), storage: safeLocalStorage() }),
+    withLock: 'locks' in navigator ? createWebLockRunner(navigator.locks) : createInTabLockRunner(),
+    isOnline: () => navigator.onLine,
+    delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    now: Date.now,
+    storage: 'storage' in navigator ? navigator.storage : null,
+  });
+  window.addEventListener('online', () => uplink.wentOnline());
+  window.addEventListener('offline', () => uplink.wentOffline());
+  return uplink;
+}
+
+function safeLocalStorage(): Storage | null {
+  try {
+    return typeof localStorage === 'undefined' ? null : localStorage;
+  } catch {
+    return null;
+  }
+}

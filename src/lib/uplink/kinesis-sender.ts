@@ -1,0 +1,85 @@
+// PutRecords through the AWS SDK. The SDK is imported dynamically so that first paint never waits for it.
+import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import { classifyUplinkFailure, splitPutRecordsResult } from '../../core/index.ts';
+import type { OutboxEntry } from './outbox.ts';
+import { SendFailure, type PutOutcome, type RecordSender } from './record-sender.ts';
+
+export type KinesisSdk = typeof import('@aws-sdk/client-kinesis');
+
+export interface AwsCredentials {
+  accessKeyId: string;
+  secretAccessKey: string;
+  sessionToken?: string;
+  expiration?: Date;
+}
+
+export type CredentialsProvider = () => Promise<AwsCredentials>;
+
+export interface KinesisSenderOptions {
+  region: string;
+  streamName: string;
+  /** The emulator's (or a test proxy's) URL; absent in AWS, where the SDK's regional endpoint is used. */
+  endpoint?: string;
+  credentials: CredentialsProvider;
+  /** Called when the stream turned the credentials down, so the next attempt fetches fresh ones. */
+  onCredentialsRejected?: () => void;
+  /** Node tests inject a NodeHttpHandler; the browser uses the SDK's fetch handler. */
+  requestHandler?: KinesisClientConfig['requestHandler'];
+  loadSdk?: () => Promise<KinesisSdk>;
+}
+
+// A request that hangs would hold the flush lock forever; after this long it fails and is sent again.
+const REQUEST_TIMEOUT_MS = 15_000;
+
+export function loadKinesisSdk(): Promise<KinesisSdk> {
+  return import('@aws-sdk/client-kinesis');
+}
+
+export async function createKinesisSender(options: KinesisSenderOptions): Promise<RecordSender> {
+  let sdk: KinesisSdk;
+  try {
+    sdk = await (options.loadSdk ?? loadKinesisSdk)();
+  } catch (error) {
+    // The SDK chunk did not load (offline before it was ever cached): the next attempt tries again.
+    throw new SendFailure('network', 'could not load the stream client', { cause: error });
+  }
+  const client = new sdk.KinesisClient({
+    region: options.region,
+    endpoint: options.endpoint,
+    credentials: options.credentials,
+    // The flusher owns retries: it resends only failed entries, with backoff, and shows why it waits.
+    maxAttempts: 1,
+    requestHandler: options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS },
+  });
+  const utf8 = new TextEncoder();
+
+  return {
+    async put(entries: readonly OutboxEntry[]): Promise<PutOutcome> {
+      const command = new sdk.PutRecordsCommand({
+        StreamName: options.streamName,
+        Records: entries.map((entry) => ({ Data: utf8.encode(entry.data), PartitionKey: entry.partitionKey })),
+      });
+      let records;
+      try {
+        ({ Records: records } = await client.send(command));
+      } catch (error) {
+        throw describeFailure(error, options.onCredentialsRejected);
+      }
+      const split = splitPutRecordsResult(entries.length, records);
+      return {
+        acked: split.acked.map((index) => entries[index] as OutboxEntry),
+        failed: split.failed.map(({ index, code }) => ({ entry: entries[index] as OutboxEntry, code })),
+      };
+    },
+  };
+}
+
+function describeFailure(error: unknown, onCredentialsRejected: (() => void) | undefined): SendFailure {
+  const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  const name = typeof e?.name === 'string' ? e.name : undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  const reason = classifyUplinkFailure({ name, httpStatus: typeof status === 'number' ? status : undefined });
+  if (reason === 'credentials') onCredentialsRejected?.();
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return new SendFailure(reason, `${name ?? 'Error'}: ${message}`, { cause: error });
+}

@@ -1,0 +1,185 @@
+// The IndexedDB outbox: every reading is written here, under its session's write key and sequence number,
+// before anything tries to send it, so a reload, a crash or a browser restart loses nothing. Each method is
+// one short transaction; none of them waits on anything but IndexedDB, because a transaction left open
+// across a network call would auto-commit half done (or hold the store locked for as long as the call).
+import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import {
+  PUT_RECORDS_LIMITS,
+  countBatch,
+  createWriteKey,
+  deriveViewId,
+  encodeRecord,
+  readingToUplinkRecord,
+  utf8ByteLength,
+  type ControlRecord,
+  type PutRecordsLimits,
+  type WireRecord,
+} from '../../core/index.ts';
+import type { TimedReading } from '../sensor/heart-rate-source.ts';
+
+/** The schema, exported so a test or benchmark can seed the page's own database in the same format. */
+export const OUTBOX_SCHEMA = {
+  dbName: 'liveheartrate-uplink',
+  version: 1,
+  entryStore: 'outbox',
+  metaStore: 'meta',
+  sessionKey: 'session',
+} as const;
+
+/** A record waiting to be acknowledged by the stream. `data` is the exact line sent, so a resend is byte-identical. */
+export interface OutboxEntry {
+  /** Insertion order across sessions and tabs: batches go oldest first. */
+  id: number;
+  key: string;
+  seq: number;
+  /** Reading time (the record's t), for "last reading acknowledged". */
+  t: number;
+  data: string;
+  partitionKey: string;
+  /** data + partition key in UTF-8 bytes: what PutRecords' size limits count. */
+  bytes: number;
+}
+
+export type NewOutboxEntry = Omit<OutboxEntry, 'id'>;
+
+/** The broadcast session the next reading belongs to. It outlives reloads until it is ended. */
+export interface StoredSession {
+  key: string;
+  viewId: string;
+  /** Never goes down: the next seq is taken from here in the same transaction that stores the record. */
+  nextSeq: number;
+  startedAt: number;
+}
+
+export type OutboxItem = { kind: 'reading'; reading: TimedReading } | { kind: 'end'; at: number };
+
+export interface AppendResult {
+  /** The active session after the items, or null if the last item ended it. */
+  session: StoredSession | null;
+  /** Entries in the outbox after the append. */
+  waiting: number;
+}
+
+interface UplinkDb extends DBSchema {
+  outbox: { key: number; value: NewOutboxEntry & { id?: number } };
+  meta: { key: string; value: StoredSession };
+}
+
+export function toOutboxEntry(record: WireRecord, viewId: string): NewOutboxEntry {
+  const data = encodeRecord(record);
+  return { key: record.key, seq: record.seq, t: record.t, data, partitionKey: viewId, bytes: utf8ByteLength(data) + utf8ByteLength(viewId) };
+}
+
+export class Outbox {
+  private db: Promise<IDBPDatabase<UplinkDb>> | null = null;
+
+  constructor(
+    private readonly dbName: string = OUTBOX_SCHEMA.dbName,
+    private readonly newKey: () => string = createWriteKey,
+  ) {}
+
+  /**
+   * Stores the items in order, in one transaction: a reading starts a session when none is active and takes
+   * the session's next seq; an end item appends the session's end control record and closes the session.
+   * Either all items are stored or none is (e.g. QuotaExceededError), so seq numbers are never reused.
+   */
+  async append(items: readonly OutboxItem[]): Promise<AppendResult> {
+    const db = await this.open();
+    const tx = db.transaction([OUTBOX_SCHEMA.entryStore, OUTBOX_SCHEMA.metaStore], 'readwrite');
+    const entries = tx.objectStore(OUTBOX_SCHEMA.entryStore);
+    const meta = tx.objectStore(OUTBOX_SCHEMA.metaStore);
+    const requests: Array<Promise<unknown>> = [tx.done];
+    try {
+      let session: StoredSession | null = (await meta.get(OUTBOX_SCHEMA.sessionKey)) ?? null;
+      for (const item of items) {
+        if (item.kind === 'reading') {
+          const { reading, receivedAt } = item.reading;
+          session ??= this.createSession(receivedAt);
+          const record = readingToUplinkRecord(reading, session.key, session.nextSeq, receivedAt);
+          session = { ...session, nextSeq: session.nextSeq + 1 };
+          requests.push(entries.add(toOutboxEntry(record, session.viewId)));
+        } else if (session) {
+          const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, end: true };
+          requests.push(entries.add(toOutboxEntry(record, session.viewId)));
+          session = null;
+        }
+      }
+      requests.push(session ? meta.put(session, OUTBOX_SCHEMA.sessionKey) : meta.delete(OUTBOX_SCHEMA.sessionKey));
+      const waiting = entries.count();
+      requests.push(waiting);
+      await Promise.all(requests);
+      return { session, waiting: await waiting };
+    } catch (error) {
+      // A request can also fail synchronously (DataCloneError) with earlier ones already queued: abort so
+      // that none of them commits. The other requests then reject too and are handled here. The
+      // transaction's own error names the cause when it aborted by itself (e.g. QuotaExceededError at commit).
+      try {
+        tx.abort();
+      } catch {
+        // Already aborted or finished.
+      }
+      await Promise.allSettled(requests);
+      throw tx.error ?? error;
+    }
+  }
+
+  /** The oldest entries that fit one PutRecords request, read in a transaction that is over when this returns. */
+  async peekBatch(limits: PutRecordsLimits = PUT_RECORDS_LIMITS): Promise<OutboxEntry[]> {
+    const db = await this.open();
+    const oldest = (await db.getAll(OUTBOX_SCHEMA.entryStore, undefined, limits.maxRecords)) as OutboxEntry[];
+    // A record is capped at 1 KiB by construction (core MAX_RECORD_BYTES), far below the 1 MiB entry limit,
+    // so countBatch never has to set the first entry aside here.
+    return oldest.slice(0, Math.max(1, countBatch(oldest.map((e) => e.bytes), limits)));
+  }
+
+  /** Deletes exactly these entries (the ones the stream acknowledged) and returns how many remain. */
+  async remove(ids: readonly number[]): Promise<number> {
+    const db = await this.open();
+    const tx = db.transaction(OUTBOX_SCHEMA.entryStore, 'readwrite');
+    const requests: Array<Promise<unknown>> = ids.map((id) => tx.store.delete(id));
+    const remaining = tx.store.count();
+    await Promise.all([...requests, remaining, tx.done]);
+    return remaining;
+  }
+
+  async count(): Promise<number> {
+    return (await this.open()).count(OUTBOX_SCHEMA.entryStore);
+  }
+
+  async activeSession(): Promise<StoredSession | null> {
+    return (await (await this.open()).get(OUTBOX_SCHEMA.metaStore, OUTBOX_SCHEMA.sessionKey)) ?? null;
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = null;
+    (await db?.catch(() => null))?.close();
+  }
+
+  private createSession(startedAt: number): StoredSession {
+    const key = this.newKey();
+    return { key, viewId: deriveViewId(key), nextSeq: 0, startedAt };
+  }
+
+  private open(): Promise<IDBPDatabase<UplinkDb>> {
+    if (this.db) return this.db;
+    const opening = openDB<UplinkDb>(this.dbName, OUTBOX_SCHEMA.version, {
+      upgrade(db) {
+        db.createObjectStore(OUTBOX_SCHEMA.entryStore, { keyPath: 'id', autoIncrement: true });
+        db.createObjectStore(OUTBOX_SCHEMA.metaStore);
+      },
+      // A newer version of the app in another tab wants to upgrade: let it, and reopen on next use.
+      blocking: () => void this.close(),
+      // The browser closed the connection (storage cleared, disk error): reopen on next use.
+      terminated: () => {
+        this.db = null;
+      },
+    });
+    this.db = opening;
+    // A failed open is not cached: the next call tries again.
+    opening.catch(() => {
+      if (this.db === opening) this.db = null;
+    });
+    return opening;
+  }
+}

@@ -1,0 +1,59 @@
+// Builds the stream client from the runtime config: static dummy credentials for the embedded emulator
+// (it checks only that requests look signed), Cognito basic-flow guest credentials in AWS.
+import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
+import type { RuntimeConfig } from '../runtime-config.ts';
+import { createCognitoBasicCredentials, type CognitoBasicOptions } from './cognito-basic-credentials.ts';
+import { createKinesisSender, type CredentialsProvider, type KinesisSdk } from './kinesis-sender.ts';
+import type { RecordSender } from './record-sender.ts';
+
+export interface StreamConnectionDeps {
+  loadConfig: () => Promise<RuntimeConfig>;
+  storage: CognitoBasicOptions['storage'];
+  requestHandler?: KinesisClientConfig['requestHandler'];
+  loadSdk?: () => Promise<KinesisSdk>;
+}
+
+const EMBEDDED_CREDENTIALS = { accessKeyId: 'embedded', secretAccessKey: 'embedded' };
+
+export async function connectStream(config: RuntimeConfig, deps: Omit<StreamConnectionDeps, 'loadConfig'>): Promise<RecordSender> {
+  let credentials: CredentialsProvider;
+  let onCredentialsRejected: (() => void) | undefined;
+  if (config.mode === 'aws' && config.cognito) {
+    const guest = createCognitoBasicCredentials({
+      region: config.region,
+      identityPoolId: config.cognito.identityPoolId,
+      roleArn: config.cognito.guestRoleArn,
+      identityEndpoint: config.cognito.identityEndpoint,
+      stsEndpoint: config.cognito.stsEndpoint,
+      storage: deps.storage,
+      requestHandler: deps.requestHandler,
+    });
+    credentials = guest;
+    onCredentialsRejected = () => guest.invalidate();
+  } else {
+    credentials = async () => EMBEDDED_CREDENTIALS;
+  }
+  return createKinesisSender({
+    region: config.region,
+    streamName: config.kinesis.streamName,
+    endpoint: config.kinesis.endpoint,
+    credentials,
+    onCredentialsRejected,
+    requestHandler: deps.requestHandler,
+    loadSdk: deps.loadSdk,
+  });
+}
+
+/** A memoised loader for the flusher: a failed load (offline, bad config) is not remembered, so it is retried. */
+export function createSenderLoader(deps: StreamConnectionDeps): () => Promise<RecordSender> {
+  let sender: Promise<RecordSender> | null = null;
+  return () => {
+    if (sender) return sender;
+    const loading = deps.loadConfig().then((config) => connectStream(config, deps));
+    sender = loading;
+    loading.catch(() => {
+      if (sender === loading) sender = null;
+    });
+    return loading;
+  };
+}

@@ -1,0 +1,277 @@
+// The durable uplink: readings → outbox (IndexedDB) → stream. It owns the broadcast session (write key and
+// seq, kept in the outbox database), writes each reading before anything sends it, runs the flusher, watches
+// storage, and reports one status snapshot that the UI state mirrors.
+import { isStorageShort, storageHeadroomHours, type StorageEstimateLike } from '../../core/index.ts';
+import type { TimedReading } from '../sensor/heart-rate-source.ts';
+import type { LockRunner } from './flush-lock.ts';
+import { Flusher, type FlushEvent } from './flusher.ts';
+import type { Outbox, OutboxItem, StoredSession } from './outbox.ts';
+import type { RecordSender, RetryReason } from './record-sender.ts';
+
+export type UplinkPhase = 'starting' | 'idle' | 'sending' | 'offline' | 'retrying' | 'other-tab';
+
+export interface UplinkStatus {
+  phase: UplinkPhase;
+  /** Set while phase is 'retrying'. */
+  retry: { reason: RetryReason; attempt: number; failed: number } | null;
+  /** Readings (and control records) not yet acknowledged by the stream: in the outbox or held in memory. */
+  waiting: number;
+  /** Of those, held only in memory because storing them failed: lost if the tab closes. */
+  unsaved: number;
+  /** When the stream last acknowledged readings, and the time of the newest reading it acknowledged then. */
+  lastAck: { at: number; readingAt: number } | null;
+  session: { viewId: string; startedAt: number } | null;
+  storage: StorageStatus;
+}
+
+export interface StorageStatus {
+  /** null until known; false when the browser may evict the outbox under storage pressure. */
+  persisted: boolean | null;
+  /** Hours of readings that still fit, when the browser says. */
+  headroomHours: number | null;
+  short: boolean;
+  /** The last failed outbox write (e.g. QuotaExceededError), until a write succeeds again. */
+  writeError: string | null;
+}
+
+export interface StorageManagerLike {
+  persisted(): Promise<boolean>;
+  persist(): Promise<boolean>;
+  estimate(): Promise<StorageEstimateLike>;
+}
+
+export interface UplinkDeps {
+  outbox: Pick<Outbox, 'append' | 'peekBatch' | 'remove' | 'count' | 'activeSession' | 'close'>;
+  getSender: () => Promise<RecordSender>;
+  withLock: LockRunner;
+  isOnline: () => boolean;
+  delay: (ms: number) => Promise<void>;
+  now: () => number;
+  random?: () => number;
+  storage?: StorageManagerLike | null;
+}
+
+// Storage is checked again after this many stored readings (about 10 minutes of a session).
+const STORAGE_CHECK_EVERY = 600;
+// While writes fail and no new reading comes to trigger another try.
+const WRITE_RETRY_MS = 5_000;
+
+export class Uplink {
+  private status: UplinkStatus;
+  private readonly listeners = new Set<(status: UplinkStatus) => void>();
+  private readonly flusher: Flusher;
+  /** Items not yet stored, oldest first; normally empty between two IndexedDB writes. */
+  private readonly queue: OutboxItem[] = [];
+  private readonly stored = new Map<OutboxItem, () => void>();
+  private writing: Promise<void> | null = null;
+  private writeRetry: ReturnType<typeof setTimeout> | undefined;
+  private inOutbox = 0;
+  private storedSinceCheck = 0;
+  private persistAsked = false;
+  private stopped = false;
+
+  constructor(private readonly deps: UplinkDeps) {
+    this.status = {
+      phase: 'starting',
+      retry: null,
+      waiting: 0,
+      unsaved: 0,
+      lastAck: null,
+      session: null,
+      storage: { persisted: null, headroomHours: null, short: false, writeError: null },
+    };
+    this.flusher = new Flusher({
+      outbox: deps.outbox,
+      getSender: deps.getSender,
+      withLock: deps.withLock,
+      isOnline: deps.isOnline,
+      delay: deps.delay,
+      random: deps.random,
+      report: (event) => this.onFlushEvent(event),
+    });
+  }
+
+  get snapshot(): UplinkStatus {
+    return this.status;
+  }
+
+  subscribe(listener: (status: UplinkStatus) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.status);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Picks up whatever a previous page left in the outbox and sends it. */
+  async start(): Promise<void> {
+    try {
+      const [count, session] = await Promise.all([this.deps.outbox.count(), this.deps.outbox.activeSession()]);
+      this.inOutbox = count;
+      this.update({ waiting: this.waitingCount(), session: publicSession(session) });
+    } catch (error) {
+      this.update({ storage: { ...this.status.storage, writeError: describeStorageError(error) } });
+    }
+    this.update({ phase: this.deps.isOnline() ? 'idle' : 'offline' });
+    this.flusher.kick();
+    // Loads config.json and the SDK now, so a connection lost before the first reading does not strand them.
+    this.deps.getSender().catch(() => {});
+    await this.checkStorage(false);
+  }
+
+  /** Stores the reading in the outbox, then sends it. Never throws; a failed write is reported and retried. */
+  record(reading: TimedReading): void {
+    if (this.stopped) return;
+    this.queue.push({ kind: 'reading', reading });
+    void this.write();
+  }
+
+  /**
+   * Ends the active broadcast session: its end control record goes through the outbox like a reading, and
+   * the next reading starts a new session with a new key. Resolves once the end record is stored.
+   */
+  endSession(): Promise<void> {
+    const item: OutboxItem = { kind: 'end', at: this.deps.now() };
+    const stored = new Promise<void>((resolve) => this.stored.set(item, resolve));
+    this.queue.push(item);
+    void this.write();
+    return stored;
+  }
+
+  /** The `online` event: send at once. */
+  wentOnline(): void {
+    this.update({ phase: 'sending', retry: null });
+    this.flusher.resume();
+  }
+
+  /** The `offline` event: the flusher pauses by itself; the person sees it now. */
+  wentOffline(): void {
+    this.update({ phase: 'offline', retry: null });
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.writeRetry);
+    await this.writing;
+    await this.flusher.stop();
+    await this.deps.outbox.close();
+  }
+
+  /** Resolves once nothing is being written or sent in this tab (tests). */
+  async settled(): Promise<void> {
+    while (this.writing) await this.writing;
+    await this.flusher.whenIdle();
+  }
+
+  private write(): Promise<void> {
+    this.writing ??= this.drainQueue().finally(() => (this.writing = null));
+    return this.writing;
+  }
+
+  private async drainQueue(): Promise<void> {
+    clearTimeout(this.writeRetry);
+    while (this.queue.length > 0) {
+      // Everything queued goes in one transaction: under a slow disk, readings are batched, not lost.
+      const items = this.queue.slice();
+      let result;
+      try {
+        result = await this.deps.outbox.append(items);
+      } catch (error) {
+        // Kept in memory, in order, and written before anything newer; the person is told.
+        this.update({ waiting: this.waitingCount(), unsaved: this.queue.length, storage: { ...this.status.storage, writeError: describeStorageError(error) } });
+        if (!this.stopped) this.writeRetry = setTimeout(() => void this.write(), WRITE_RETRY_MS);
+        void this.checkStorage(false);
+        return;
+      }
+      this.queue.splice(0, items.length);
+      for (const item of items) {
+        this.stored.get(item)?.();
+        this.stored.delete(item);
+      }
+      this.inOutbox = result.waiting;
+      this.update({
+        waiting: this.waitingCount(),
+        unsaved: this.queue.length,
+        session: publicSession(result.session),
+        storage: { ...this.status.storage, writeError: null },
+      });
+      this.flusher.kick();
+
+      const readings = items.filter((item) => item.kind === 'reading').length;
+      this.storedSinceCheck += readings;
+      if (readings > 0 && (!this.persistAsked || this.storedSinceCheck >= STORAGE_CHECK_EVERY)) {
+        this.storedSinceCheck = 0;
+        void this.checkStorage(true);
+      }
+    }
+  }
+
+  private onFlushEvent(event: FlushEvent): void {
+    switch (event.type) {
+      case 'sending':
+        if (this.status.phase !== 'retrying') this.update({ phase: 'sending' });
+        return;
+      case 'acked':
+        this.inOutbox = event.remaining;
+        // A retry that got through is no longer a retry; a partial failure reports 'retrying' right after.
+        this.update({
+          phase: 'sending',
+          retry: null,
+          waiting: this.waitingCount(),
+          lastAck: { at: this.deps.now(), readingAt: Math.max(event.newestT, this.status.lastAck?.readingAt ?? 0) },
+        });
+        // Space was freed: readings held in memory may fit now.
+        if (this.queue.length > 0) void this.write();
+        return;
+      case 'retrying':
+        this.update({ phase: 'retrying', retry: { reason: event.reason, attempt: event.attempt, failed: event.failed } });
+        return;
+      case 'offline':
+        this.update({ phase: 'offline', retry: null });
+        return;
+      case 'drained':
+        this.inOutbox = 0;
+        this.update({ phase: 'idle', retry: null, waiting: this.waitingCount() });
+        return;
+      case 'other-tab':
+        this.update({ phase: 'other-tab' });
+        return;
+    }
+  }
+
+  private async checkStorage(askPersist: boolean): Promise<void> {
+    const storage = this.deps.storage;
+    if (!storage) return;
+    try {
+      let persisted = await storage.persisted();
+      if (!persisted && askPersist && !this.persistAsked) {
+        // Asked once a session has readings, not at page load: that is when eviction would cost something.
+        this.persistAsked = true;
+        persisted = await storage.persist();
+      }
+      const estimate = await storage.estimate();
+      this.update({
+        storage: { ...this.status.storage, persisted, headroomHours: storageHeadroomHours(estimate), short: isStorageShort(estimate) },
+      });
+    } catch {
+      // No storage manager answer is not itself a problem; write failures are reported where they happen.
+    }
+  }
+
+  private waitingCount(): number {
+    return this.inOutbox + this.queue.length;
+  }
+
+  private update(change: Partial<UplinkStatus>): void {
+    this.status = { ...this.status, ...change };
+    for (const listener of this.listeners) listener(this.status);
+  }
+}
+
+function publicSession(session: StoredSession | null): UplinkStatus['session'] {
+  return session ? { viewId: session.viewId, startedAt: session.startedAt } : null;
+}
+
+function describeStorageError(error: unknown): string {
+  const name = (error as { name?: unknown } | null)?.name;
+  if (name === 'QuotaExceededError') return 'This device is out of storage space for waiting readings.';
+  return `Readings could not be saved on this device (${typeof name === 'string' ? name : 'unknown error'}).`;
+}

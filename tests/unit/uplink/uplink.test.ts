@@ -1,0 +1,255 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { decodeRecord, isControlRecord, type WireRecord } from '../../../src/core/index.ts';
+import { createInTabLockRunner } from '../../../src/lib/uplink/flush-lock.ts';
+import { Outbox, type OutboxItem } from '../../../src/lib/uplink/outbox.ts';
+import { Uplink, type StorageManagerLike, type UplinkDeps, type UplinkStatus } from '../../../src/lib/uplink/uplink.ts';
+import { FakeSender, T0, acceptAll, readings, seqsIn, timedReading, uniqueDbName, type Answer } from './support.ts';
+
+const uplinks: Uplink[] = [];
+
+afterEach(async () => {
+  await Promise.all(uplinks.splice(0).map((uplink) => uplink.stop()));
+});
+
+interface UplinkRig {
+  uplink: Uplink;
+  sender: FakeSender;
+  outbox: Outbox;
+  statuses: UplinkStatus[];
+  online: { value: boolean };
+}
+
+function createUplink(opts: { dbName?: string; answer?: Answer; outbox?: UplinkDeps['outbox']; storage?: StorageManagerLike; online?: boolean } = {}): UplinkRig {
+  const outbox = new Outbox(opts.dbName ?? uniqueDbName());
+  const sender = new FakeSender(opts.answer);
+  const online = { value: opts.online ?? true };
+  const uplink = new Uplink({
+    outbox: opts.outbox ?? outbox,
+    getSender: async () => sender,
+    withLock: createInTabLockRunner(),
+    isOnline: () => online.value,
+    // Backoffs never end by themselves here: a test moves on with wentOnline().
+    delay: () => new Promise(() => {}),
+    now: () => T0 + 60_000,
+    random: () => 0.5,
+    storage: opts.storage ?? null,
+  });
+  const statuses: UplinkStatus[] = [];
+  uplink.subscribe((status) => statuses.push(status));
+  uplinks.push(uplink);
+  return { uplink, sender, outbox, statuses, online };
+}
+
+const decode = (data: string): WireRecord => {
+  const result = decodeRecord(data, T0 + 3_600_000);
+  if (!result.ok) throw new Error(`undecodable: ${result.reason}`);
+  return result.record;
+};
+
+describe('Uplink', () => {
+  it('stores every reading in the outbox before it is sent', async () => {
+    // Prepare: at each request, a second connection to the database looks for what is being sent.
+    const dbName = uniqueDbName();
+    const observer = new Outbox(dbName);
+    const storedAtSend: boolean[] = [];
+    const { uplink, sender } = createUplink({
+      dbName,
+      answer: async (entries, call) => {
+        const inOutbox = await seqsIn(observer);
+        storedAtSend.push(entries.every((e) => inOutbox.includes(e.seq)));
+        return acceptAll(entries, call);
+      },
+    });
+    await uplink.start();
+
+    // Act
+    for (const reading of readings(5)) {
+      uplink.record(reading);
+      await uplink.settled();
+    }
+
+    // Assess
+    expect(sender.sent).toEqual([0, 1, 2, 3, 4]);
+    expect(storedAtSend).toEqual([true, true, true, true, true]);
+    expect(uplink.snapshot).toMatchObject({ phase: 'idle', waiting: 0, lastAck: { at: T0 + 60_000, readingAt: T0 + 4_000 } });
+    await observer.close();
+  });
+
+  it('sends what a previous page left pending when it starts, and continues its session', async () => {
+    // Prepare: a page stores readings it cannot send (the stream is unreachable), then is closed.
+    const dbName = uniqueDbName();
+    const first = createUplink({ dbName, answer: () => Promise.reject(new TypeError('Failed to fetch')) });
+    await first.uplink.start();
+    for (const reading of readings(3)) first.uplink.record(reading);
+    await expect.poll(() => first.uplink.snapshot.phase).toBe('retrying');
+    const sessionBefore = first.uplink.snapshot.session;
+    await first.uplink.stop();
+
+    // Act
+    const second = createUplink({ dbName });
+    await second.uplink.start();
+    await second.uplink.settled();
+    second.uplink.record(timedReading(90, 3));
+    await second.uplink.settled();
+
+    // Assess
+    expect(second.sender.calls).toEqual([[0, 1, 2], [3]]);
+    expect(second.uplink.snapshot.session).toEqual(sessionBefore);
+    expect(second.uplink.snapshot.waiting).toBe(0);
+  });
+
+  it('tells the person when a reading cannot be stored, keeps it in memory, and stores it first when it can', async () => {
+    // Prepare: the first two writes fail with a full disk.
+    const outbox = new Outbox(uniqueDbName());
+    let failures = 2;
+    const flaky: UplinkDeps['outbox'] = Object.assign(Object.create(outbox) as Outbox, {
+      append: (items: readonly OutboxItem[]) => {
+        if (failures-- > 0) return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
+        return outbox.append(items);
+      },
+    });
+    const { uplink, sender } = createUplink({ outbox: flaky });
+    await uplink.start();
+
+    // Act
+    uplink.record(timedReading(61, 0));
+    await uplink.settled();
+    const afterFirst = uplink.snapshot;
+    uplink.record(timedReading(62, 1));
+    await uplink.settled();
+    uplink.record(timedReading(63, 2));
+    await uplink.settled();
+
+    // Assess
+    expect(afterFirst.storage.writeError).toMatch(/out of storage/);
+    expect(afterFirst.unsaved).toBe(1);
+    expect(afterFirst.waiting).toBe(1);
+    expect(sender.sent).toEqual([0, 1, 2]);
+    expect(uplink.snapshot.storage.writeError).toBeNull();
+    expect(uplink.snapshot.unsaved).toBe(0);
+    await outbox.close();
+  });
+
+  it('keeps readings in their order through a failed write', async () => {
+    // Prepare
+    const outbox = new Outbox(uniqueDbName());
+    let failures = 1;
+    const flaky: UplinkDeps['outbox'] = Object.assign(Object.create(outbox) as Outbox, {
+      append: (items: readonly OutboxItem[]) =>
+        failures-- > 0 ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : outbox.append(items),
+    });
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      outbox: flaky,
+      answer: (entries, call) => {
+        bodies.push(...entries.map((e) => e.data));
+        return acceptAll(entries, call);
+      },
+    });
+    await uplink.start();
+
+    // Act
+    uplink.record(timedReading(61, 0));
+    await uplink.settled();
+    uplink.record(timedReading(62, 1));
+    await uplink.settled();
+
+    // Assess
+    expect(bodies.map(decode).map((r) => [r.seq, isControlRecord(r) ? null : r.bpm])).toEqual([
+      [0, 61],
+      [1, 62],
+    ]);
+    await outbox.close();
+  });
+
+  it('ends the session with an end record sent like a reading; the next reading starts a new session', async () => {
+    // Prepare
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      answer: (entries, call) => {
+        bodies.push(...entries.map((e) => e.data));
+        return acceptAll(entries, call);
+      },
+    });
+    await uplink.start();
+    uplink.record(timedReading(70, 0));
+    uplink.record(timedReading(71, 1));
+
+    // Act
+    await uplink.endSession();
+    const sessionAfterEnd = uplink.snapshot.session;
+    uplink.record(timedReading(72, 2));
+    await uplink.settled();
+
+    // Assess
+    const records = bodies.map(decode);
+    const [a, b, end, next] = records;
+    expect(sessionAfterEnd).toBeNull();
+    expect(end).toEqual({ v: 1, key: a?.key, seq: 2, t: T0 + 60_000, end: true });
+    expect([a?.seq, b?.seq, b?.key]).toEqual([0, 1, a?.key]);
+    expect(next).toMatchObject({ seq: 0, bpm: 72 });
+    expect(next?.key).not.toBe(a?.key);
+    expect(uplink.snapshot.session).not.toBeNull();
+  });
+
+  it('is offline from the start when the browser is, and sends as soon as it is back online', async () => {
+    // Prepare
+    const rig = createUplink({ online: false });
+    await rig.uplink.start();
+    rig.uplink.record(timedReading(70, 0));
+    rig.uplink.record(timedReading(71, 1));
+    await rig.uplink.settled();
+    const whileOffline = rig.uplink.snapshot;
+
+    // Act
+    rig.online.value = true;
+    rig.uplink.wentOnline();
+    await rig.uplink.settled();
+
+    // Assess
+    expect(whileOffline).toMatchObject({ phase: 'offline', waiting: 2 });
+    expect(rig.sender.calls).toEqual([[0, 1]]);
+    expect(rig.uplink.snapshot).toMatchObject({ phase: 'idle', waiting: 0 });
+  });
+
+  it('shows why it retries and how many entries failed', async () => {
+    // Prepare
+    const { uplink } = createUplink({
+      answer: (entries) => ({ acked: entries.slice(1), failed: [{ entry: entries[0]!, code: 'ProvisionedThroughputExceededException' }] }),
+    });
+    await uplink.start();
+
+    // Act
+    uplink.record(timedReading(70, 0));
+    uplink.record(timedReading(71, 1));
+    await expect.poll(() => uplink.snapshot.phase).toBe('retrying');
+
+    // Assess
+    expect(uplink.snapshot.retry).toEqual({ reason: 'throttled', attempt: 1, failed: 1 });
+    expect(uplink.snapshot.waiting).toBe(1);
+  });
+
+  it('asks for persistent storage once readings exist, and reports storage that is short', async () => {
+    // Prepare
+    const calls: string[] = [];
+    const storage: StorageManagerLike = {
+      persisted: async () => (calls.push('persisted'), false),
+      persist: async () => (calls.push('persist'), false),
+      estimate: async () => ({ usage: 0, quota: 5 * 1024 * 1024 }),
+    };
+    const { uplink } = createUplink({ storage });
+    await uplink.start();
+    const beforeReadings = [...calls];
+
+    // Act
+    uplink.record(timedReading(70, 0));
+    await uplink.settled();
+    await expect.poll(() => calls.includes('persist')).toBe(true);
+    await expect.poll(() => uplink.snapshot.storage.persisted).toBe(false);
+
+    // Assess
+    expect(beforeReadings).toEqual(['persisted']);
+    expect(uplink.snapshot.storage).toMatchObject({ persisted: false, short: true });
+    expect(uplink.snapshot.storage.headroomHours).toBeCloseTo((5 * 1024 * 1024) / 1024 / 3600, 5);
+  });
+});
