@@ -28,6 +28,26 @@ export async function listRememberedDevices(): Promise<BluetoothDevice[]> {
   }
 }
 
+/**
+ * A device remembered across a reload must be seen advertising before connect() can reach it. Resolves
+ * false when the browser cannot watch advertisements or none arrives in time.
+ */
+export async function waitForAdvertisement(device: BluetoothDevice, timeoutMs: number): Promise<boolean> {
+  if (typeof device.watchAdvertisements !== 'function') return false;
+  const abort = new AbortController();
+  try {
+    const seen = new Promise<boolean>((resolve) =>
+      device.addEventListener('advertisementreceived', () => resolve(true), { once: true, signal: abort.signal }),
+    );
+    await device.watchAdvertisements({ signal: abort.signal });
+    return await Promise.race([seen, sleep(timeoutMs).then(() => false)]);
+  } catch {
+    return false;
+  } finally {
+    abort.abort();
+  }
+}
+
 export interface BluetoothSensorOptions {
   /** Every GATT step gets a deadline: some devices never answer startNotifications(). */
   stepTimeoutMs?: number;

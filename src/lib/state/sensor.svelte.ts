@@ -5,6 +5,7 @@ import {
   chooseHeartRateDevice,
   hasWebBluetooth,
   listRememberedDevices,
+  waitForAdvertisement,
 } from '../sensor/bluetooth-sensor.ts';
 import { DemoHeartRateSensor } from '../sensor/demo-sensor.ts';
 import type { PacketError } from '../../core/hr-packet.ts';
@@ -16,6 +17,8 @@ import type {
   TimedReading,
 } from '../sensor/heart-rate-source.ts';
 
+const ADVERTISEMENT_WAIT_MS = 3000;
+
 /** The sensor link as the person sees it; forwards every reading to whoever subscribed. */
 export class SensorState {
   status = $state<SourceStatus>('idle');
@@ -24,6 +27,8 @@ export class SensorState {
   batteryPercent = $state<number | null>(null);
   sourceKind = $state<'bluetooth' | 'demo' | null>(null);
   packetErrors = $state(0);
+  /** The browser's chooser is open (it also waits there while Bluetooth is off). */
+  choosing = $state(false);
   lastReadingAt = $state<number | null>(null);
   remembered = $state<BluetoothDevice[]>([]);
   now = $state(Date.now());
@@ -69,6 +74,11 @@ export class SensorState {
     this.remembered = await listRememberedDevices();
   }
 
+  /** After a reload the browser may not know a remembered device's name any more; we do. */
+  rememberedName(device: BluetoothDevice): string {
+    return device.name || readDeviceNames()[device.id] || 'sensor';
+  }
+
   /** Opens the chooser; call from a click handler. */
   async connectBluetooth(): Promise<void> {
     if (!this.webBluetooth) {
@@ -77,18 +87,34 @@ export class SensorState {
     }
     this.problem = null;
     let device: BluetoothDevice;
+    this.choosing = true;
     try {
       device = await chooseHeartRateDevice();
     } catch (error) {
       this.problem = describeBluetoothError(error);
       return;
+    } finally {
+      this.choosing = false;
     }
     await this.useDevice(device);
   }
 
+  /**
+   * One tap after a reload: connect straight away when the browser can still reach the device, else wait
+   * for it to advertise; if neither works while the tap still counts as a user gesture, open the chooser.
+   */
   async reconnectRemembered(device: BluetoothDevice): Promise<void> {
     this.problem = null;
-    await this.useDevice(device);
+    if (await this.useDevice(device)) return;
+    if ((await waitForAdvertisement(device, ADVERTISEMENT_WAIT_MS)) && (await this.useDevice(device))) return;
+    if (navigator.userActivation?.isActive ?? true) {
+      await this.connectBluetooth();
+      return;
+    }
+    this.problem = {
+      kind: 'connection-failed',
+      message: `Could not reach ${this.rememberedName(device)}. Make sure it is on and nearby, then tap “Connect sensor”.`,
+    };
   }
 
   async startDemo(): Promise<void> {
@@ -115,19 +141,24 @@ export class SensorState {
     this.batteryPercent = null;
   }
 
-  private async useDevice(device: BluetoothDevice): Promise<void> {
+  /** Resolves false when the device could not be connected (the problem is reported). */
+  private async useDevice(device: BluetoothDevice): Promise<boolean> {
     await this.stop();
     const sensor = new BluetoothHeartRateSensor(device, this.listener);
     this.attach(sensor);
     this.bluetooth = sensor;
     this.deviceName = sensor.deviceName;
+    if (device.name) writeDeviceName(device.id, device.name);
     try {
       await sensor.start();
+      return true;
     } catch {
       // start() already reported the problem through the listener.
       this.source = null;
       this.bluetooth = null;
       this.sourceKind = null;
+      clearInterval(this.ticker);
+      return false;
     }
   }
 
@@ -138,5 +169,24 @@ export class SensorState {
     clearInterval(this.ticker);
     // Drives the "no reading for N s" display without any reading arriving.
     this.ticker = setInterval(() => (this.now = Date.now()), 500);
+  }
+}
+
+const DEVICE_NAMES_KEY = 'liveheartrate.deviceNames';
+
+function readDeviceNames(): Record<string, string> {
+  try {
+    const parsed: unknown = JSON.parse(localStorage.getItem(DEVICE_NAMES_KEY) ?? '{}');
+    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, string>) : {};
+  } catch {
+    return {};
+  }
+}
+
+function writeDeviceName(id: string, name: string): void {
+  try {
+    localStorage.setItem(DEVICE_NAMES_KEY, JSON.stringify({ ...readDeviceNames(), [id]: name }));
+  } catch {
+    // Private mode or full storage: the button then says "Reconnect sensor".
   }
 }
