@@ -43,14 +43,16 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
     // The SDK chunk did not load (offline before it was ever cached): the next attempt tries again.
     throw new SendFailure('network', 'could not load the stream client', { cause: error });
   }
-  const client = new sdk.KinesisClient({
-    region: options.region,
-    endpoint: options.endpoint,
-    credentials: options.credentials,
-    // The flusher owns retries: it resends only failed entries, with backoff, and shows why it waits.
-    maxAttempts: 1,
-    requestHandler: options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS },
-  });
+  const createClient = () =>
+    new sdk.KinesisClient({
+      region: options.region,
+      endpoint: options.endpoint,
+      credentials: options.credentials,
+      // The flusher owns retries: it resends only failed entries, with backoff, and shows why it waits.
+      maxAttempts: 1,
+      requestHandler: options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS },
+    });
+  let client = createClient();
   const utf8 = new TextEncoder();
 
   return {
@@ -63,7 +65,15 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
       try {
         ({ Records: records } = await client.send(command));
       } catch (error) {
-        throw describeFailure(error, options.onCredentialsRejected);
+        const failure = describeFailure(error);
+        if (failure.reason === 'credentials') {
+          // The client memoises the credentials it resolved until they near expiry: only a new client makes
+          // the next attempt ask the provider, which then fetches fresh ones.
+          options.onCredentialsRejected?.();
+          client.destroy();
+          client = createClient();
+        }
+        throw failure;
       }
       const split = splitPutRecordsResult(entries.length, records);
       return {
@@ -74,12 +84,11 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
   };
 }
 
-function describeFailure(error: unknown, onCredentialsRejected: (() => void) | undefined): SendFailure {
+function describeFailure(error: unknown): SendFailure {
   const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
   const name = typeof e?.name === 'string' ? e.name : undefined;
   const status = e?.$metadata?.httpStatusCode;
   const reason = classifyUplinkFailure({ name, httpStatus: typeof status === 'number' ? status : undefined });
-  if (reason === 'credentials') onCredentialsRejected?.();
   const message = typeof e?.message === 'string' ? e.message : String(error);
   return new SendFailure(reason, `${name ?? 'Error'}: ${message}`, { cause: error });
 }

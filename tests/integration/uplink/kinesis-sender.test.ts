@@ -1,0 +1,80 @@
+// The browser's sender module against the embedded emulator, in Node (NodeHttpHandler injected).
+import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { deriveViewId } from '../../../src/core/index.ts';
+import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
+import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';
+import { connectStream } from '../../../src/lib/uplink/stream-connection.ts';
+import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
+import { startKinesisEmulator, type KinesisEmulator } from '../../../infra/local/kinesis-emulator.ts';
+
+const STREAM = 'uplink-sender';
+const KEY = 'AAAAAAAAAAAAAAAAAAAAAA';
+const handler = new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 5_000 });
+let emulator: KinesisEmulator;
+
+beforeAll(async () => {
+  emulator = await startKinesisEmulator({ port: 0, streamName: STREAM });
+});
+
+afterAll(async () => {
+  await emulator?.stop();
+});
+
+function embeddedConfig(streamName = STREAM): RuntimeConfig {
+  return { mode: 'embedded', region: 'us-east-1', kinesis: { streamName, endpoint: emulator.endpoint }, apiUrl: '/api' };
+}
+
+function entry(seq: number): OutboxEntry {
+  const data = `{"v":1,"key":"${KEY}","seq":${seq},"t":${Date.now()},"bpm":${60 + seq}}\n`;
+  return { id: seq + 1, key: KEY, seq, t: Date.now(), data, partitionKey: deriveViewId(KEY), bytes: data.length + 22 };
+}
+
+describe('Kinesis sender (embedded mode)', () => {
+  it('puts entries as their exact lines under the view id and reports them acknowledged', async () => {
+    // Prepare
+    const sender = await connectStream(embeddedConfig(), { storage: null, requestHandler: handler });
+    const entries = [entry(0), entry(1), entry(2)];
+
+    // Act
+    const outcome = await sender.put(entries);
+
+    // Assess
+    expect(outcome).toEqual({ acked: entries, failed: [] });
+    const reader = createNodeKinesisClient(emulator.endpoint, 'us-east-1');
+    const { ShardIterator } = await reader.send(
+      new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    const { Records = [] } = await reader.send(new GetRecordsCommand({ ShardIterator }));
+    reader.destroy();
+    expect(Records.map((r) => new TextDecoder().decode(r.Data))).toEqual(entries.map((e) => e.data));
+    expect(new Set(Records.map((r) => r.PartitionKey))).toEqual(new Set([deriveViewId(KEY)]));
+  });
+
+  it('fails a request to a stream that does not exist as "rejected", keeping every entry', async () => {
+    // Prepare
+    const sender = await connectStream(embeddedConfig('no-such-stream'), { storage: null, requestHandler: handler });
+
+    // Act
+    const failure = await sender.put([entry(0)]).catch((e: unknown) => e);
+
+    // Assess
+    expect(failure).toBeInstanceOf(SendFailure);
+    expect((failure as SendFailure).reason).toBe('rejected');
+    expect((failure as SendFailure).message).toMatch(/ResourceNotFoundException/);
+  });
+
+  it('fails an unreachable stream as "network"', async () => {
+    // Prepare
+    const config = { ...embeddedConfig(), kinesis: { streamName: STREAM, endpoint: 'http://127.0.0.1:9' } };
+    const sender = await connectStream(config, { storage: null, requestHandler: handler });
+
+    // Act
+    const failure = await sender.put([entry(0)]).catch((e: unknown) => e);
+
+    // Assess
+    expect((failure as SendFailure).reason).toBe('network');
+  });
+});
