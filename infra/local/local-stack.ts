@@ -17,6 +17,11 @@ export interface LocalStackOptions {
   /** Keep the stream on disk across restarts; in memory when absent (see KinesisEmulatorOptions.storePath). */
   kinesisStorePath?: string;
   routes?: readonly AppRoute[];
+  /**
+   * The Kinesis endpoint written into config.json, when something sits between the app and the emulator
+   * (e.g. a test's fault-injecting proxy); the emulator's own endpoint when absent.
+   */
+  publicKinesisEndpoint?: string;
   /** Receives one line per component as it comes up. */
   log?: (line: string) => void;
 }
@@ -85,7 +90,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   );
   log(formatComponentLine('stream', `kinesalite on ${emulator.endpoint} (stream ${options.streamName})`));
 
-  const config = createEmbeddedConfig(options.region, options.streamName, emulator.endpoint);
+  const config = createEmbeddedConfig(options.region, options.streamName, options.publicKinesisEndpoint ?? emulator.endpoint);
   const app = await startComponent('app', () =>
     startAppServer({ port: options.appPort, distDir: options.distDir, config, routes: options.routes ?? [] }),
   );
