@@ -7,6 +7,8 @@ export type ChartWindowMin = (typeof CHART_WINDOWS_MIN)[number];
 export interface ChartHandle {
   /** Ask for a redraw; several calls within one frame draw once. */
   invalidate(): void;
+  /** Draw now, synchronously (what the frame callback does). */
+  drawNow(): void;
   setWindow(minutes: ChartWindowMin): void;
   resize(width: number, height: number): void;
   destroy(): void;
@@ -43,6 +45,7 @@ export function createHeartRateChart(
   );
 
   function draw(): void {
+    if (frame !== 0) cancelAnimationFrame(frame);
     frame = 0;
     const end = now();
     const { times, values } = buffer.window(end - minutes * 60);
@@ -56,6 +59,7 @@ export function createHeartRateChart(
     invalidate() {
       if (frame === 0) frame = requestAnimationFrame(draw);
     },
+    drawNow: draw,
     setWindow(next) {
       minutes = next;
       this.invalidate();

@@ -1,0 +1,26 @@
+/**
+ * `npm run bench`: every benchmark, one after another (they share two cores), printed with the machine.
+ * Pass names to run some: `npm run bench -- chart backlog`.
+ */
+import { cpus, totalmem } from 'node:os';
+import { benchChart, formatChartBench } from './chart-bench.ts';
+import { benchKinesisEmulator, formatKinesisEmulatorBench } from './kinesis-emulator.ts';
+
+interface Bench {
+  name: string;
+  run(): Promise<string>;
+}
+
+const benches: Bench[] = [
+  { name: 'chart', run: async () => formatChartBench(await benchChart()) },
+  { name: 'kinesis-emulator', run: async () => formatKinesisEmulatorBench(await benchKinesisEmulator()) },
+];
+
+const wanted = process.argv.slice(2);
+const chosen = wanted.length > 0 ? benches.filter((b) => wanted.includes(b.name)) : benches;
+const cpu = cpus();
+console.log(`machine: ${cpu.length} × ${cpu[0]?.model ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`);
+for (const bench of chosen) {
+  console.log(`\n== ${bench.name}`);
+  console.log(await bench.run());
+}
