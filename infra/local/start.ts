@@ -4,7 +4,7 @@ import { resolve } from 'node:path';
 import { LocalStackStartError, startLocalStack, type LocalComponent, type LocalStack } from './local-stack.ts';
 import { PortInUseError } from './server-lifecycle.ts';
 
-const PORT_VARIABLES: Record<LocalComponent, string> = { stream: 'KINESIS_PORT', app: 'PORT' };
+const PORT_VARIABLES: Partial<Record<LocalComponent, string>> = { stream: 'KINESIS_PORT', app: 'PORT' };
 
 function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
   const raw = env[name];
@@ -15,8 +15,9 @@ function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): numbe
 }
 
 function describeStartFailure(error: unknown): string {
-  if (error instanceof LocalStackStartError && error.cause instanceof PortInUseError) {
-    return `${error.message} (set ${PORT_VARIABLES[error.component]} to use another port)`;
+  const portVariable = error instanceof LocalStackStartError ? PORT_VARIABLES[error.component] : undefined;
+  if (error instanceof LocalStackStartError && error.cause instanceof PortInUseError && portVariable !== undefined) {
+    return `${error.message} (set ${portVariable} to use another port)`;
   }
   return error instanceof Error ? error.message : String(error);
 }

@@ -44,6 +44,9 @@ describe('local stack', () => {
   it('prints one line per component', () => {
     expect(lines).toEqual([
       `stream   kinesalite on ${stack.kinesisEndpoint} (stream stack-test)`,
+      `store    SQLite ${join(root, 'data', 'live.db')} (0 readings)`,
+      'consumer stream runner → Lambda handler, 1 shard polled every 50 ms, from the oldest record',
+      `api      Lambda handler on ${stack.appUrl}/api/sessions/{viewId}[/readings]`,
       `app      ${stack.appUrl}  ← open this`,
     ]);
   });

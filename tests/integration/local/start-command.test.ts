@@ -87,9 +87,12 @@ describe('npm start entry (infra/local/start.ts)', () => {
 
   it('prints one line per component, serves the app, and frees its ports on SIGINT', async () => {
     const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0', LHR_DATA_DIR: 'my-data', STREAM_NAME: 'cli-stream' });
-    await waitFor(() => run.stdout.length >= 2, 'two start lines');
-    const [streamLine, appLine] = run.stdout;
+    await waitFor(() => run.stdout.length >= 5, 'five start lines');
+    const [streamLine, storeLine, consumerLine, apiLine, appLine] = run.stdout;
     expect(streamLine).toMatch(/^stream {3}kinesalite on http:\/\/127\.0\.0\.1:\d+ \(stream cli-stream\)$/);
+    expect(storeLine).toBe(`store    SQLite ${join(cwd, 'my-data', 'live.db')} (0 readings)`);
+    expect(consumerLine).toMatch(/^consumer stream runner → Lambda handler, 1 shard polled every 50 ms, from the oldest record$/);
+    expect(apiLine).toMatch(/^api {6}Lambda handler on http:\/\/127\.0\.0\.1:\d+\/api\/sessions\/\{viewId\}\[\/readings\]$/);
     expect(appLine).toMatch(/^app {6}http:\/\/127\.0\.0\.1:\d+ {2}← open this$/);
     const streamPort = portIn(streamLine, /:(\d+) \(stream/);
     const appPort = portIn(appLine, /:(\d+) /);
@@ -108,7 +111,7 @@ describe('npm start entry (infra/local/start.ts)', () => {
 
   it('stops on SIGTERM too', async () => {
     const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0' });
-    await waitFor(() => run.stdout.length >= 2, 'two start lines');
+    await waitFor(() => run.stdout.length >= 5, 'five start lines');
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });
