@@ -15,6 +15,7 @@ import { SendFailure, type PutOutcome, type RecordSender, type RetryReason } fro
 export type FlushEvent =
   | { type: 'sending'; entries: number }
   | { type: 'acked'; count: number; newestT: number; remaining: number }
+  /** `failed`: entries a partial failure turned down (0 when the whole request failed). */
   | { type: 'retrying'; reason: RetryReason; attempt: number; delayMs: number; failed: number }
   | { type: 'offline' }
   /** The outbox was empty at the last look. */
@@ -112,7 +113,8 @@ export class Flusher {
         outcome = await sender.put(batch);
       } catch (error) {
         if (!this.deps.isOnline()) continue;
-        await this.backOff(reasonOf(error), batch.length);
+        // The request failed as a whole: no entry was turned down by itself.
+        await this.backOff(reasonOf(error), 0);
         continue;
       }
 

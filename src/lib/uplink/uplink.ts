@@ -121,6 +121,7 @@ export class Uplink {
   record(reading: TimedReading): void {
     if (this.stopped) return;
     this.queue.push({ kind: 'reading', reading });
+    this.update({ waiting: this.waitingCount() });
     void this.write();
   }
 
