@@ -54,6 +54,8 @@ export interface BluetoothSensorOptions {
   /** After this long without a successful reconnect the link is reported lost. */
   giveUpAfterMs?: number;
   random?: () => number;
+  /** Shown when the browser does not know the device's name (Chromium forgets it across reloads). */
+  fallbackName?: string;
 }
 
 /**
@@ -68,6 +70,7 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
   private readonly stepTimeoutMs: number;
   private readonly giveUpAfterMs: number;
   private readonly random: () => number;
+  private readonly fallbackName: string;
 
   constructor(
     private readonly device: BluetoothDevice,
@@ -77,11 +80,12 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
     this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 5 * 60_000;
     this.random = options.random ?? Math.random;
+    this.fallbackName = options.fallbackName ?? 'Heart-rate sensor';
     device.addEventListener('gattserverdisconnected', this.onDisconnected);
   }
 
   get deviceName(): string {
-    return this.device.name ?? 'Heart-rate sensor';
+    return this.device.name || this.fallbackName;
   }
 
   /** First connection; rejects (after reporting the problem) when it fails. */

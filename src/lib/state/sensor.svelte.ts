@@ -76,7 +76,7 @@ export class SensorState {
 
   /** After a reload the browser may not know a remembered device's name any more; we do. */
   rememberedName(device: BluetoothDevice): string {
-    return device.name || readDeviceNames()[device.id] || 'sensor';
+    return device.name || readDeviceNames()[device.id] || 'Heart-rate sensor';
   }
 
   /** Opens the chooser; call from a click handler. */
@@ -144,7 +144,7 @@ export class SensorState {
   /** Resolves false when the device could not be connected (the problem is reported). */
   private async useDevice(device: BluetoothDevice): Promise<boolean> {
     await this.stop();
-    const sensor = new BluetoothHeartRateSensor(device, this.listener);
+    const sensor = new BluetoothHeartRateSensor(device, this.listener, { fallbackName: this.rememberedName(device) });
     this.attach(sensor);
     this.bluetooth = sensor;
     this.deviceName = sensor.deviceName;
