@@ -1,11 +1,15 @@
-import { mount } from 'svelte';
-import App from './components/App.svelte';
-import { createAppState } from './lib/state/app-state.ts';
 import './app.css';
-
-const state = createAppState();
-if (import.meta.env.PROD) state.pwa.register(`${import.meta.env.BASE_URL}sw.js`);
+import { parseViewRoute } from './lib/viewer/view-route.ts';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('index.html has no #app element');
-mount(App, { target, props: { state } });
+
+// Viewers never load the sensor or uplink code: each page is its own chunk.
+const route = parseViewRoute(location.pathname, location.search);
+if (route) {
+  const { startViewer } = await import('./viewer-main.ts');
+  await startViewer(target, route);
+} else {
+  const { startBroadcaster } = await import('./broadcaster-main.ts');
+  startBroadcaster(target);
+}

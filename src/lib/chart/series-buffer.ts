@@ -35,6 +35,26 @@ export class SeriesBuffer {
     if (this.end - this.start > this.capacity) this.start += 1;
   }
 
+  /**
+   * Adds a point in time order. A late point (a resent reading) is slotted in place; it costs a shift of the
+   * points after it, which for a resend is a handful.
+   */
+  insert(timeSeconds: number, value: number): void {
+    const last = this.lastTime;
+    if (last === null || timeSeconds >= last) {
+      this.push(timeSeconds, value);
+      return;
+    }
+    if (this.end === this.times.length) this.compact();
+    const at = this.lowerBound(timeSeconds);
+    this.times.copyWithin(at + 1, at, this.end);
+    this.values.copyWithin(at + 1, at, this.end);
+    this.times[at] = timeSeconds;
+    this.values[at] = value;
+    this.end += 1;
+    if (this.end - this.start > this.capacity) this.start += 1;
+  }
+
   /** Points with time ≥ fromSeconds, as views into the buffer (valid until the next push). */
   window(fromSeconds: number): { times: Float64Array; values: Float32Array } {
     const first = this.lowerBound(fromSeconds);

@@ -46,6 +46,29 @@ describe('SeriesBuffer', () => {
     expect(buffer.lastTime).toBeNull();
   });
 
+  it('slots a late point into time order', () => {
+    // Prepare
+    const buffer = new SeriesBuffer(10);
+    for (const t of [1, 2, 4, 5]) buffer.push(t, t * 10);
+    // Act
+    buffer.insert(3, 30);
+    buffer.insert(0.5, 5);
+    buffer.insert(6, 60);
+    // Assess
+    expect(Array.from(buffer.all().times)).toEqual([0.5, 1, 2, 3, 4, 5, 6]);
+    expect(Array.from(buffer.all().values)).toEqual([5, 10, 20, 30, 40, 50, 60]);
+  });
+
+  it('keeps capacity and order when inserting into a full buffer across compaction', () => {
+    // Prepare
+    const buffer = new SeriesBuffer(4);
+    fill(buffer, 0, 8);
+    // Act: 6.5 lands before the newest point; the oldest one falls out
+    buffer.insert(6.5, 1);
+    // Assess
+    expect(Array.from(buffer.all().times)).toEqual([5, 6, 6.5, 7]);
+  });
+
   it('rejects a capacity that is not a positive integer', () => {
     expect(() => new SeriesBuffer(0)).toThrow(RangeError);
     expect(() => new SeriesBuffer(1.5)).toThrow(RangeError);
