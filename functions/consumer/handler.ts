@@ -1,0 +1,19 @@
+// Lambda entry for the Kinesis event source mapping (ReportBatchItemFailures on). Everything that does not
+// change between invocations is built once, at cold start.
+import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
+import { readOpenSearchConfig } from '../lib/env.ts';
+import { createJsonLogger } from '../lib/logger.ts';
+import { createSignedOpenSearchClient } from '../store/opensearch-client.ts';
+import { createOpenSearchStore } from '../store/opensearch-store.ts';
+import { processKinesisBatch } from './process-batch.ts';
+
+const config = readOpenSearchConfig(process.env);
+// The bulk write waits for a refresh (up to refresh_interval, 1 s); leave room for a busy domain.
+const store = createOpenSearchStore(createSignedOpenSearchClient({ ...config, requestTimeoutMs: 20_000 }));
+const log = createJsonLogger();
+
+export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
+  const { batchItemFailures } = await processKinesisBatch(event, { store, now: Date.now, log });
+  // Only the documented field: Lambda reads batchItemFailures and nothing else.
+  return { batchItemFailures };
+}

@@ -1,0 +1,21 @@
+// Lambda configuration, read once per container at cold start: a missing setting fails the init phase with
+// a clear message instead of failing every invocation.
+
+export interface OpenSearchConfig {
+  endpoint: string;
+  region: string;
+}
+
+export function readOpenSearchConfig(env: NodeJS.ProcessEnv): OpenSearchConfig {
+  const missing = ['OPENSEARCH_ENDPOINT', 'AWS_REGION'].filter((name) => (env[name] ?? '') === '');
+  if (missing.length > 0) throw new Error(`missing environment: ${missing.join(', ')}`);
+  const endpoint = env.OPENSEARCH_ENDPOINT as string;
+  let url: URL;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    throw new Error(`OPENSEARCH_ENDPOINT is not a URL: ${endpoint}`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`OPENSEARCH_ENDPOINT must be http(s): ${endpoint}`);
+  return { endpoint: url.origin, region: env.AWS_REGION as string };
+}

@@ -1,0 +1,106 @@
+// Index names and templates of the OpenSearch live store, as plain data the CDK deployment can apply too.
+
+export const READINGS_INDEX_PREFIX = 'hr-readings-';
+export const READINGS_INDEX_PATTERN = `${READINGS_INDEX_PREFIX}*`;
+export const SESSIONS_INDEX = 'hr-sessions';
+
+/**
+ * Daily indices by reading time (UTC), not arrival time: a replay after midnight lands in the same index as
+ * the first write, so its deterministic _id collapses it. Old days are dropped whole by an ISM delete policy.
+ */
+export function readingsIndexFor(t: number): string {
+  const d = new Date(t);
+  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  return `${READINGS_INDEX_PREFIX}${d.getUTCFullYear()}.${mm}.${dd}`;
+}
+
+export function readingDocId(viewId: string, seq: number): string {
+  return `${viewId}:${seq}`;
+}
+
+// Kinesis sequence numbers are decimal strings up to 2^128 (39 digits); as fixed-width keywords they sort
+// and range-compare numerically, which no numeric field type can hold.
+export const POSITION_WIDTH = 40;
+
+export function toPosition(decimal: string): string {
+  return decimal.padStart(POSITION_WIDTH, '0');
+}
+
+export function fromPosition(position: string): string {
+  const trimmed = position.replace(/^0+/, '');
+  return trimmed === '' ? '0' : trimmed;
+}
+
+const READINGS_MAPPINGS = {
+  // strict: a document with a field nobody declared is refused (400) rather than growing the mapping.
+  dynamic: 'strict',
+  properties: {
+    viewId: { type: 'keyword' },
+    seq: { type: 'long' },
+    pos: { type: 'keyword' },
+    t: { type: 'date', format: 'epoch_millis' },
+    bpm: { type: 'short' },
+    rr: { type: 'integer' },
+    contact: { type: 'boolean' },
+    kj: { type: 'integer' },
+    receivedAt: { type: 'date', format: 'epoch_millis' },
+  },
+} as const;
+
+const SESSIONS_MAPPINGS = {
+  dynamic: 'strict',
+  properties: {
+    viewId: { type: 'keyword' },
+    count: { type: 'long' },
+    sumBpm: { type: 'long' },
+    minBpm: { type: 'short' },
+    maxBpm: { type: 'short' },
+    firstT: { type: 'date', format: 'epoch_millis' },
+    lastT: { type: 'date', format: 'epoch_millis' },
+    lastSeq: { type: 'long' },
+    lastBpm: { type: 'short' },
+    lastReceivedAt: { type: 'date', format: 'epoch_millis' },
+    endedSeq: { type: 'long' },
+    endedAt: { type: 'date', format: 'epoch_millis' },
+    // Any non-negative safe integer passes validation, so not a date: a far-future value must not be refused.
+    exp: { type: 'long' },
+    expSeq: { type: 'long' },
+    expSetAt: { type: 'date', format: 'epoch_millis' },
+    watermark: { type: 'keyword' },
+  },
+} as const;
+
+/** PUT _index_template/hr-readings */
+export const READINGS_INDEX_TEMPLATE = {
+  index_patterns: [READINGS_INDEX_PATTERN],
+  priority: 100,
+  template: {
+    settings: {
+      index: {
+        number_of_shards: 1,
+        number_of_replicas: 1,
+        // Set explicitly: unset, an idle shard stops refreshing until searched, and viewers would wait.
+        refresh_interval: '1s',
+      },
+    },
+    mappings: READINGS_MAPPINGS,
+  },
+  _meta: { description: 'liveheartrate live readings, one index per UTC day of reading time' },
+} as const;
+
+/** PUT _index_template/hr-sessions — the sessions index is created by its first write. */
+export const SESSIONS_INDEX_TEMPLATE = {
+  index_patterns: [SESSIONS_INDEX],
+  priority: 100,
+  template: {
+    settings: { index: { number_of_shards: 1, number_of_replicas: 1, refresh_interval: '1s' } },
+    mappings: SESSIONS_MAPPINGS,
+  },
+  _meta: { description: 'liveheartrate session state, one document per view id' },
+} as const;
+
+export const INDEX_TEMPLATES = {
+  'hr-readings': READINGS_INDEX_TEMPLATE,
+  'hr-sessions': SESSIONS_INDEX_TEMPLATE,
+} as const;

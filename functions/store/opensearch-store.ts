@@ -1,0 +1,305 @@
+// The AWS live store: Amazon OpenSearch through the bulk API, with deterministic ids so every write is
+// idempotent. The client (SigV4-signed, service "es") is built by the caller and passed in.
+//
+// How a reader's cursor stays gap-free here, where new documents become searchable only at a refresh and
+// indices refresh independently:
+// - A reading's position is the Kinesis sequence number of the record that first carried it. A Lambda retry
+//   re-sends the same record with the same number, so the position never changes across attempts, and
+//   positions grow along the shard, which holds the whole session (partition key = view id).
+// - Each session document (read and written in real time by id, never through search) holds a watermark:
+//   every reading at or below it is written AND searchable, because readings are bulk-written with
+//   refresh=wait_for and the watermark is raised only afterwards, and only over the readings before the
+//   session's first failure in the batch (everything from a failure on comes again).
+// - A reader asks for positions in (cursor, watermark]: nothing in that range can appear later, so nothing
+//   is skipped. The same watermark decides what the statistics have counted, so a duplicate never counts twice.
+import type { Client } from '@opensearch-project/opensearch';
+import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+import { addReading, applyControl, createSessionState, toSnapshot, type SessionState } from './session-state.ts';
+import {
+  INDEX_TEMPLATES,
+  READINGS_INDEX_PATTERN,
+  SESSIONS_INDEX,
+  fromPosition,
+  readingDocId,
+  readingsIndexFor,
+  toPosition,
+} from './opensearch-indices.ts';
+
+interface SessionDoc extends SessionState {
+  watermark: string;
+}
+
+interface ReadingDoc {
+  viewId: string;
+  seq: number;
+  pos: string;
+  t: number;
+  bpm: number;
+  rr?: number[];
+  contact?: boolean;
+  kj?: number;
+  receivedAt: number;
+}
+
+interface MgetItem {
+  _index: string;
+  _id: string;
+  found?: boolean;
+  _seq_no?: number;
+  _primary_term?: number;
+  _source?: Record<string, unknown>;
+  error?: unknown;
+}
+
+interface BulkItem {
+  status: number;
+  error?: { type?: string };
+}
+
+type ItemOutcome = WriteResult['status'];
+
+const NO_WATERMARK = toPosition('0');
+
+export function createOpenSearchStore(client: Client): LiveStore {
+  return {
+    writeBatch: (items) => writeLiveBatch(client, items),
+    getSession: (viewId) => getSessionSnapshot(client, viewId),
+    getReadings: (viewId, after, limit) => getReadingsPage(client, viewId, after, limit),
+    // The client belongs to the caller (one per Lambda container, reused across invocations).
+    close: async () => {},
+  };
+}
+
+/** Puts both index templates (idempotent): run once at deploy time, before the first write. */
+export async function applyIndexTemplates(client: Client): Promise<void> {
+  for (const [name, body] of Object.entries(INDEX_TEMPLATES)) {
+    await client.indices.putIndexTemplate({ name, body: body as never });
+  }
+}
+
+interface SessionPlan {
+  viewId: string;
+  /** From the real-time get; undefined for a session this batch creates. */
+  version: { seqNo: number; primaryTerm: number } | undefined;
+  state: SessionState;
+  watermark: string;
+  itemIndexes: number[];
+}
+
+export async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Promise<WriteResult[]> {
+  if (items.length === 0) return [];
+  const outcomes: ItemOutcome[] = items.map(() => 'duplicate');
+  const errors: Array<string | undefined> = items.map(() => undefined);
+
+  // 1. Real-time reads: each session's state, and whether each reading is already stored (and at what position).
+  const viewIds = [...new Set(items.map((item) => item.viewId))];
+  const readingItems = items.map((item, i) => ({ item, i })).filter((x): x is { item: ReadingWrite; i: number } => x.item.kind === 'reading');
+  const mget = await client.mget({
+    body: {
+      docs: [
+        ...viewIds.map((viewId) => ({ _index: SESSIONS_INDEX, _id: viewId })),
+        ...readingItems.map(({ item }) => ({
+          _index: readingsIndexFor(item.t),
+          _id: readingDocId(item.viewId, item.seq),
+          routing: item.viewId,
+          _source: ['pos'],
+        })),
+      ],
+    },
+  });
+  const found = (mget.body.docs ?? []) as MgetItem[];
+  const plans = new Map<string, SessionPlan>();
+  viewIds.forEach((viewId, k) => plans.set(viewId, toPlan(viewId, found[k])));
+  const storedPosition = new Map<number, string>();
+  readingItems.forEach(({ i }, k) => {
+    const doc = found[viewIds.length + k];
+    const pos = doc?.found === true ? doc._source?.pos : undefined;
+    if (typeof pos === 'string') storedPosition.set(i, pos);
+  });
+
+  // 2. Which readings to write, and at which position.
+  const seen = new Set<string>();
+  const position = new Map<number, string>();
+  const toCreate: number[] = [];
+  items.forEach((item, i) => {
+    const plan = plans.get(item.viewId) as SessionPlan;
+    plan.itemIndexes.push(i);
+    if (item.kind !== 'reading') return;
+    const id = readingDocId(item.viewId, item.seq);
+    if (seen.has(id)) return; // a resend inside this batch: the first occurrence does the work
+    seen.add(id);
+    const existing = storedPosition.get(i);
+    if (existing !== undefined && existing <= plan.watermark) return; // stored and counted before
+    position.set(i, existing ?? toPosition(item.streamSeq));
+    if (existing === undefined) toCreate.push(i);
+  });
+
+  // 3. Readings first, waiting until they are searchable.
+  const written = new Map<number, ItemOutcome>();
+  if (toCreate.length > 0) {
+    const body: unknown[] = [];
+    for (const i of toCreate) {
+      const item = items[i] as ReadingWrite;
+      body.push({ create: { _index: readingsIndexFor(item.t), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } });
+      body.push(toReadingDoc(item, position.get(i) as string));
+    }
+    const bulk = await client.bulk({ body: body as never, refresh: 'wait_for' });
+    const answers = bulkItems(bulk.body);
+    toCreate.forEach((i, k) => {
+      const outcome = classify(answers[k]);
+      written.set(i, outcome.status);
+      errors[i] = outcome.error;
+    });
+  }
+
+  // 4. Per session, apply everything before its first failure; raise the watermark over it.
+  const sessionWrites: SessionPlan[] = [];
+  for (const plan of plans.values()) {
+    const before = JSON.stringify(plan.state) + plan.watermark;
+    let failed = false;
+    for (const i of plan.itemIndexes) {
+      const item = items[i] as LiveWrite;
+      if (failed) {
+        outcomes[i] = 'failed';
+        continue;
+      }
+      if (item.kind === 'control') {
+        outcomes[i] = applyControl(plan.state, item) ? 'stored' : 'duplicate';
+        continue;
+      }
+      const pos = position.get(i);
+      if (pos === undefined) continue; // duplicate
+      const writeOutcome = written.get(i) ?? 'stored'; // not in the bulk: stored by an earlier attempt
+      if (writeOutcome === 'failed') {
+        failed = true;
+        outcomes[i] = 'failed';
+        continue;
+      }
+      outcomes[i] = writeOutcome;
+      if (pos > plan.watermark) plan.watermark = pos;
+      if (writeOutcome === 'stored') addReading(plan.state, item);
+    }
+    if (JSON.stringify(plan.state) + plan.watermark !== before) sessionWrites.push(plan);
+  }
+
+  // 5. Session documents, with optimistic concurrency: a concurrent writer makes this batch retry, not clobber.
+  if (sessionWrites.length > 0) {
+    const body: unknown[] = [];
+    for (const plan of sessionWrites) {
+      const doc: SessionDoc = { ...plan.state, watermark: plan.watermark };
+      if (plan.version === undefined) body.push({ create: { _index: SESSIONS_INDEX, _id: plan.viewId } });
+      else body.push({ index: { _index: SESSIONS_INDEX, _id: plan.viewId, if_seq_no: plan.version.seqNo, if_primary_term: plan.version.primaryTerm } });
+      body.push(doc);
+    }
+    let answers: Array<BulkItem | undefined>;
+    try {
+      answers = bulkItems((await client.bulk({ body: body as never })).body);
+    } catch (error) {
+      answers = sessionWrites.map(() => ({ status: 503, error: { type: (error as Error).name } }));
+    }
+    sessionWrites.forEach((plan, k) => {
+      const answer = answers[k];
+      if (answer !== undefined && answer.status < 300) return;
+      // Without its session document nothing of this session counts yet: all of it comes again.
+      for (const i of plan.itemIndexes) {
+        outcomes[i] = 'failed';
+        errors[i] = `session ${answer?.error?.type ?? 'no answer'} (${answer?.status ?? 0})`;
+      }
+    });
+  }
+
+  return outcomes.map((status, i): WriteResult => {
+    if (status === 'failed' || status === 'rejected') return { status, error: errors[i] ?? 'earlier item failed' };
+    return { status };
+  });
+}
+
+function toPlan(viewId: string, doc: MgetItem | undefined): SessionPlan {
+  if (doc?.found !== true || doc._source === undefined) {
+    return { viewId, version: undefined, state: createSessionState(viewId), watermark: NO_WATERMARK, itemIndexes: [] };
+  }
+  const { watermark, ...state } = doc._source as unknown as SessionDoc;
+  return {
+    viewId,
+    version: { seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 1 },
+    state: { ...createSessionState(viewId), ...state },
+    watermark: typeof watermark === 'string' ? watermark : NO_WATERMARK,
+    itemIndexes: [],
+  };
+}
+
+function toReadingDoc(item: ReadingWrite, pos: string): ReadingDoc {
+  const doc: ReadingDoc = { viewId: item.viewId, seq: item.seq, pos, t: item.t, bpm: item.bpm, receivedAt: item.receivedAt };
+  if (item.rr !== undefined) doc.rr = item.rr;
+  if (item.contact !== undefined) doc.contact = item.contact;
+  if (item.kj !== undefined) doc.kj = item.kj;
+  return doc;
+}
+
+function bulkItems(body: unknown): Array<BulkItem | undefined> {
+  const items = (body as { items?: Array<Record<string, BulkItem>> }).items ?? [];
+  return items.map((entry) => Object.values(entry)[0]);
+}
+
+/**
+ * Throttling, unavailability and version conflicts pass; anything else a node refuses (a mapping error)
+ * will be refused again. Only the error type is kept: the reason text can quote the document.
+ */
+function classify(answer: BulkItem | undefined): { status: ItemOutcome; error?: string } {
+  if (answer === undefined) return { status: 'failed', error: 'no bulk answer' };
+  if (answer.status < 300) return { status: 'stored' };
+  const error = `${answer.error?.type ?? 'error'} (${answer.status})`;
+  if (answer.status === 429 || answer.status === 409 || answer.status >= 500) return { status: 'failed', error };
+  return { status: 'rejected', error };
+}
+
+async function getSessionDoc(client: Client, viewId: string): Promise<SessionDoc | null> {
+  const response = await client.get({ index: SESSIONS_INDEX, id: viewId }, { ignore: [404] });
+  const body = response.body as { found?: boolean; _source?: SessionDoc };
+  return body.found === true && body._source !== undefined ? body._source : null;
+}
+
+async function getSessionSnapshot(client: Client, viewId: string): Promise<SessionSnapshot | null> {
+  const doc = await getSessionDoc(client, viewId);
+  if (doc === null) return null;
+  const { watermark, ...state } = doc;
+  return toSnapshot({ ...createSessionState(viewId), ...state }, fromPosition(watermark ?? NO_WATERMARK));
+}
+
+async function getReadingsPage(client: Client, viewId: string, after: string, limit: number): Promise<ReadingsPage> {
+  const doc = await getSessionDoc(client, viewId);
+  const watermark = doc?.watermark ?? NO_WATERMARK;
+  const from = toPosition(after);
+  // Fixed-width digit strings: string order is number order. A cursor beyond the end stands at the end.
+  if (from.length > watermark.length || from >= watermark) {
+    return { readings: [], cursor: from > watermark ? fromPosition(watermark) : after, more: false };
+  }
+  const response = await client.search({
+    index: READINGS_INDEX_PATTERN,
+    routing: viewId,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    body: {
+      size: limit,
+      sort: [{ pos: 'asc' }],
+      query: { bool: { filter: [{ term: { viewId } }, { range: { pos: { gt: from, lte: watermark } } }] } },
+    },
+  } as never);
+  const hits = ((response.body as { hits?: { hits?: Array<{ _source?: ReadingDoc }> } }).hits?.hits ?? []).flatMap((hit) =>
+    hit._source === undefined ? [] : [hit._source],
+  );
+  const last = hits.at(-1);
+  return {
+    readings: hits.map(toStoredReading),
+    cursor: last === undefined ? after : fromPosition(last.pos),
+    more: last !== undefined && hits.length === limit && last.pos < watermark,
+  };
+}
+
+function toStoredReading(doc: ReadingDoc): StoredReading {
+  const reading: StoredReading = { seq: doc.seq, t: doc.t, bpm: doc.bpm };
+  if (doc.rr !== undefined) reading.rr = doc.rr;
+  if (doc.contact !== undefined) reading.contact = doc.contact;
+  if (doc.kj !== undefined) reading.kj = doc.kj;
+  return reading;
+}

@@ -1,0 +1,291 @@
+// Contract tests of the OpenSearch live store against a local stand-in that checks what a domain would check.
+// No OpenSearch server runs here: these verify requests and the adapter's handling of answers, not a cluster.
+import type { Client } from '@opensearch-project/opensearch';
+import type { KinesisStreamEvent } from 'aws-lambda';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
+import { silentLogger } from '../../../functions/lib/logger.ts';
+import type { LiveStore, StoredReading } from '../../../functions/store/live-store.ts';
+import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
+import { READINGS_INDEX_TEMPLATE, SESSIONS_INDEX_TEMPLATE, readingsIndexFor, toPosition } from '../../../functions/store/opensearch-indices.ts';
+import { applyIndexTemplates, createOpenSearchStore } from '../../../functions/store/opensearch-store.ts';
+import { NOW, control, kinesisEvent, reading, redeliverFrom, sessionKeys, streamSeq } from '../../unit/functions/support/kinesis-events.ts';
+import { startOpenSearchStandIn, type OpenSearchStandIn, type RecordedRequest } from './support/opensearch-stand-in.ts';
+import { sha256Hex } from './support/sigv4.ts';
+
+const CREDENTIALS = { accessKeyId: 'AKIDSTANDIN000000000', secretAccessKey: 'standin/secret/key/for/tests/only/0000000' };
+const REGION = 'eu-west-1';
+const { key, viewId } = sessionKeys(21);
+const other = sessionKeys(22);
+
+describe('OpenSearch live store (contract, against a signing-checking stand-in)', () => {
+  let standIn: OpenSearchStandIn;
+  let client: Client;
+  let store: LiveStore;
+
+  beforeEach(async () => {
+    standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: REGION, service: 'es' });
+    client = createSignedOpenSearchClient({ endpoint: standIn.url, region: REGION, getCredentials: async () => CREDENTIALS });
+    store = createOpenSearchStore(client);
+    await applyIndexTemplates(client);
+  });
+
+  afterEach(async () => {
+    await client.close();
+    await standIn.stop();
+  });
+
+  function consume(event: KinesisStreamEvent): Promise<ConsumerBatchResult> {
+    return processKinesisBatch(event, { store, now: () => NOW, log: silentLogger });
+  }
+
+  async function consumeUntilDone(event: KinesisStreamEvent): Promise<ConsumerBatchResult[]> {
+    const results: ConsumerBatchResult[] = [];
+    let pending: KinesisStreamEvent | undefined = event;
+    while (pending !== undefined) {
+      const result = await consume(pending);
+      results.push(result);
+      const failure = result.batchItemFailures[0];
+      pending = failure === undefined ? undefined : redeliverFrom(pending, failure.itemIdentifier);
+      if (results.length > 10) throw new Error('no progress');
+    }
+    return results;
+  }
+
+  async function readAll(view = viewId, after = '0', limit = 1000): Promise<{ readings: StoredReading[]; cursor: string }> {
+    const readings: StoredReading[] = [];
+    let cursor = after;
+    for (;;) {
+      const page = await store.getReadings(view, cursor, limit);
+      readings.push(...page.readings);
+      cursor = page.cursor;
+      if (!page.more) return { readings, cursor };
+    }
+  }
+
+  function bulkRequests(): RecordedRequest[] {
+    return standIn.requests.filter((r) => r.path === '/_bulk');
+  }
+
+  function ndjson(request: RecordedRequest): Array<Record<string, unknown>> {
+    return request.body
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+  }
+
+  describe('requests', () => {
+    it('signs every request with SigV4 for service es, and the stand-in verifies each signature', async () => {
+      // Act
+      await consume(kinesisEvent([reading(key, 0), reading(key, 1)]));
+      await store.getSession(viewId);
+      await store.getReadings(viewId, '0', 10);
+
+      // Assess
+      expect(standIn.requests.length).toBeGreaterThanOrEqual(6);
+      for (const r of standIn.requests) {
+        expect(r.signature).toMatchObject({ ok: true });
+        expect(r.headers.authorization).toMatch(
+          new RegExp(`^AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/\\d{8}/${REGION}/es/aws4_request, SignedHeaders=[a-z0-9;-]*host[a-z0-9;-]*, Signature=[0-9a-f]{64}$`),
+        );
+        expect(r.headers['x-amz-date']).toMatch(/^\d{8}T\d{6}Z$/);
+        expect(r.headers['x-amz-content-sha256']).toBe(sha256Hex(r.body));
+        expect(r.body).not.toContain(key);
+      }
+    });
+
+    it('is refused by a domain expecting other credentials (the check can fail), and the batch is reported for retry', async () => {
+      const wrong = createSignedOpenSearchClient({
+        endpoint: standIn.url,
+        region: REGION,
+        getCredentials: async () => ({ ...CREDENTIALS, secretAccessKey: 'another-secret' }),
+      });
+      const event = kinesisEvent([reading(key, 0)]);
+
+      const result = await processKinesisBatch(event, { store: createOpenSearchStore(wrong), now: () => NOW, log: silentLogger });
+      await wrong.close();
+
+      expect(standIn.requests.at(-1)?.signature).toMatchObject({ ok: false, problem: 'signature mismatch' });
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.kinesis.sequenceNumber }]);
+    });
+
+    it('puts index templates with explicit strict mappings and refresh_interval 1s', async () => {
+      // The client sends POST; OpenSearch takes PUT or POST for this API.
+      const puts = standIn.requests.filter((r) => (r.method === 'PUT' || r.method === 'POST') && r.path.startsWith('/_index_template/'));
+
+      expect(puts.map((r) => r.path)).toEqual(['/_index_template/hr-readings', '/_index_template/hr-sessions']);
+      expect(JSON.parse(puts[0]?.body ?? '{}')).toEqual(JSON.parse(JSON.stringify(READINGS_INDEX_TEMPLATE)));
+      expect(JSON.parse(puts[1]?.body ?? '{}')).toEqual(JSON.parse(JSON.stringify(SESSIONS_INDEX_TEMPLATE)));
+      expect(READINGS_INDEX_TEMPLATE.template.settings.index.refresh_interval).toBe('1s');
+      expect(READINGS_INDEX_TEMPLATE.template.mappings.dynamic).toBe('strict');
+    });
+
+    it('writes readings as NDJSON bulk creates with deterministic ids, daily indices by reading time, and refresh=wait_for', async () => {
+      // Prepare: two readings either side of midnight UTC
+      const midnight = Date.UTC(2026, 10, 28);
+      const event = kinesisEvent([reading(key, 0, { t: midnight - 100, bpm: 71, rr: [845], kj: 3 }), reading(key, 1, { t: midnight + 100, bpm: 72 })]);
+
+      // Act
+      await consume(event);
+
+      // Assess
+      const [readingsBulk, sessionsBulk] = bulkRequests();
+      expect(readingsBulk?.query.get('refresh')).toBe('wait_for');
+      expect(readingsBulk?.headers['content-type']).toMatch(/^application\/(x-ndjson|json)/);
+      expect(readingsBulk?.body.endsWith('\n')).toBe(true);
+      expect(ndjson(readingsBulk as RecordedRequest)).toEqual([
+        { create: { _index: 'hr-readings-2026.11.27', _id: `${viewId}:0`, routing: viewId } },
+        { viewId, seq: 0, pos: toPosition(streamSeq(1)), t: midnight - 100, bpm: 71, rr: [845], contact: true, kj: 3, receivedAt: NOW },
+        { create: { _index: 'hr-readings-2026.11.28', _id: `${viewId}:1`, routing: viewId } },
+        { viewId, seq: 1, pos: toPosition(streamSeq(2)), t: midnight + 100, bpm: 72, rr: [800, 810], contact: true, receivedAt: NOW },
+      ]);
+      const sessionLines = ndjson(sessionsBulk as RecordedRequest);
+      expect(sessionLines[0]).toEqual({ create: { _index: 'hr-sessions', _id: viewId } });
+      expect(sessionLines[1]).toMatchObject({ viewId, count: 2, sumBpm: 143, minBpm: 71, maxBpm: 72, watermark: toPosition(streamSeq(2)) });
+      expect(sessionsBulk?.query.get('refresh')).toBeNull();
+      expect([...standIn.indices.keys()].sort()).toEqual(['hr-readings-2026.11.27', 'hr-readings-2026.11.28', 'hr-sessions']);
+    });
+
+    it('reads session state and existing readings in real time with one mget before writing', async () => {
+      await consume(kinesisEvent([reading(key, 0), reading(other.key, 0)]));
+
+      const mget = standIn.requests.find((r) => r.path === '/_mget');
+
+      expect(JSON.parse(mget?.body ?? '{}')).toEqual({
+        docs: [
+          { _index: 'hr-sessions', _id: viewId },
+          { _index: 'hr-sessions', _id: other.viewId },
+          { _index: readingsIndexFor(reading(key, 0).t), _id: `${viewId}:0`, routing: viewId, _source: ['pos'] },
+          { _index: readingsIndexFor(reading(other.key, 0).t), _id: `${other.viewId}:0`, routing: other.viewId, _source: ['pos'] },
+        ],
+      });
+    });
+  });
+
+  describe('idempotence and statistics', () => {
+    it('writes nothing when the same batch comes twice, and counts each reading once', async () => {
+      const event = kinesisEvent(Array.from({ length: 10 }, (_, seq) => reading(key, seq, { bpm: 60 + seq })));
+
+      const first = await consume(event);
+      const bulksAfterFirst = bulkRequests().length;
+      const second = await consume(event);
+
+      expect(first).toMatchObject({ stored: 10, duplicates: 0 });
+      expect(second).toMatchObject({ stored: 0, duplicates: 10, batchItemFailures: [] });
+      expect(bulkRequests()).toHaveLength(bulksAfterFirst);
+      expect(await store.getSession(viewId)).toMatchObject({ count: 10, minBpm: 60, maxBpm: 69, avgBpm: 64.5, lastSeq: 9, lastBpm: 69 });
+      expect((await readAll()).readings.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    });
+
+    it('applies end and expiry control records', async () => {
+      await consume(kinesisEvent([reading(key, 0), control(key, 1, { exp: NOW + 60_000 }), control(key, 2, { end: true })]));
+
+      expect(await store.getSession(viewId)).toMatchObject({ count: 1, exp: NOW + 60_000, endedSeq: 2, cursor: streamSeq(1).replace(/^0+/, '') });
+    });
+
+    it('answers null and an empty page for a session it never saw', async () => {
+      expect(await store.getSession(viewId)).toBeNull();
+      expect(await store.getReadings(viewId, '0', 10)).toEqual({ readings: [], cursor: '0', more: false });
+    });
+  });
+
+  describe('per-item bulk errors', () => {
+    const records = Array.from({ length: 12 }, (_, seq) => reading(key, seq, { bpm: 50 + seq }));
+
+    it('fails the 429 items, reports the first one, and ends with every reading once after Lambda-style retries', async () => {
+      // Prepare: throttle seq 4 and 9 on the first bulk only
+      let bulks = 0;
+      standIn.bulkFault = (op) => {
+        if (op.action === 'create' && op.position === 0) bulks++;
+        const seq = Number(op.id.split(':')[1]);
+        return bulks === 1 && op.action === 'create' && op.index.startsWith('hr-readings') && (seq === 4 || seq === 9)
+          ? { status: 429, type: 'es_rejected_execution_exception' }
+          : undefined;
+      };
+      const event = kinesisEvent(records);
+
+      // Act
+      const first = await consume(event);
+      const visibleAfterFirst = await readAll();
+      standIn.bulkFault = undefined;
+      const rest = await consumeUntilDone(redeliverFrom(event, first.batchItemFailures[0]?.itemIdentifier ?? ''));
+
+      // Assess
+      expect(first.batchItemFailures).toEqual([{ itemIdentifier: event.Records[4]?.kinesis.sequenceNumber }]);
+      // The watermark stopped before the first failure: a viewer never sees past a hole.
+      expect(visibleAfterFirst.readings.map((r) => r.seq)).toEqual([0, 1, 2, 3]);
+      expect(rest).toHaveLength(1);
+      expect((await readAll()).readings.map((r) => r.seq)).toEqual(records.map((r) => r.seq));
+      expect(await store.getSession(viewId)).toMatchObject({ count: 12, minBpm: 50, maxBpm: 61, avgBpm: 55.5 });
+    });
+
+    it('drops a reading the domain refuses for good (400), counting it, without failing the batch', async () => {
+      standIn.bulkFault = (op) => (op.id === `${viewId}:2` ? { status: 400, type: 'mapper_parsing_exception' } : undefined);
+
+      const result = await consume(kinesisEvent(records.slice(0, 5)));
+
+      expect(result.batchItemFailures).toEqual([]);
+      expect(result.dropped['store-rejected']).toBe(1);
+      expect((await readAll()).readings.map((r) => r.seq)).toEqual([0, 1, 3, 4]);
+      expect(await store.getSession(viewId)).toMatchObject({ count: 4 });
+    });
+
+    it('retries the whole session when its session document cannot be written (conflict), without double counting', async () => {
+      await consume(kinesisEvent(records.slice(0, 3)));
+      let failSession = true;
+      standIn.bulkFault = (op) => {
+        if (op.index !== 'hr-sessions' || !failSession) return undefined;
+        failSession = false;
+        return { status: 409, type: 'version_conflict_engine_exception' };
+      };
+      const event = kinesisEvent([...records.slice(3, 8), reading(other.key, 0)], 4);
+
+      const results = await consumeUntilDone(event);
+
+      expect(results[0]?.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.kinesis.sequenceNumber }]);
+      expect(results).toHaveLength(2);
+      expect(await store.getSession(viewId)).toMatchObject({ count: 8, avgBpm: 53.5 });
+      expect(await store.getSession(other.viewId)).toMatchObject({ count: 1 });
+      expect((await readAll()).readings.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
+    });
+
+    it('fails the whole batch when the domain is unreachable', async () => {
+      await standIn.stop();
+      const event = kinesisEvent(records.slice(0, 2));
+
+      const result = await consume(event);
+      standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: REGION, service: 'es' });
+
+      expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.kinesis.sequenceNumber }]);
+    });
+  });
+
+  describe('cursor', () => {
+    it('never lets a reader miss a resend that arrives after later readings', async () => {
+      // Prepare: seq 0, 2, 3 arrive; a reader takes them; then the resent seq 1 arrives in a later record.
+      await consume(kinesisEvent([reading(key, 0), reading(key, 2), reading(key, 3)], 1));
+      const seen = await readAll();
+
+      // Act
+      await consume(kinesisEvent([reading(key, 1)], 10));
+      const next = await readAll(viewId, seen.cursor);
+
+      // Assess
+      expect(seen.readings.map((r) => r.seq)).toEqual([0, 2, 3]);
+      expect(next.readings.map((r) => r.seq)).toEqual([1]);
+      expect(next.cursor).toBe(streamSeq(10).replace(/^0+/, ''));
+    });
+
+    it('pages with a limit and says when more is waiting', async () => {
+      await consume(kinesisEvent(Array.from({ length: 5 }, (_, seq) => reading(key, seq))));
+
+      const first = await store.getReadings(viewId, '0', 2);
+      const all = await readAll(viewId, '0', 2);
+
+      expect(first.readings.map((r) => r.seq)).toEqual([0, 1]);
+      expect(first.more).toBe(true);
+      expect(all.readings.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
+      expect(await store.getReadings(viewId, all.cursor, 2)).toEqual({ readings: [], cursor: all.cursor, more: false });
+    });
+  });
+});
