@@ -24,7 +24,7 @@ export type FlushEvent =
   | { type: 'other-tab' };
 
 export interface FlusherDeps {
-  outbox: Pick<Outbox, 'peekBatch' | 'remove'>;
+  outbox: Pick<Outbox, 'peekBatch' | 'removeAcknowledged'>;
   /** The stream client, loaded lazily; rejects with a SendFailure when config or SDK cannot be loaded. */
   getSender: () => Promise<RecordSender>;
   withLock: LockRunner;
@@ -121,7 +121,7 @@ export class Flusher {
       if (outcome.acked.length > 0) {
         let remaining: number;
         try {
-          remaining = await this.deps.outbox.remove(outcome.acked.map((entry) => entry.id));
+          remaining = await this.deps.outbox.removeAcknowledged(batch, outcome.acked);
         } catch {
           // The stream has them; they stay in the outbox and are sent again: a duplicate, not a loss.
           await this.backOff('storage', 0);

@@ -41,7 +41,7 @@ export interface StorageManagerLike {
 }
 
 export interface UplinkDeps {
-  outbox: Pick<Outbox, 'append' | 'peekBatch' | 'remove' | 'count' | 'activeSession' | 'close'>;
+  outbox: Pick<Outbox, 'append' | 'peekBatch' | 'removeAcknowledged' | 'count' | 'activeSession' | 'close'>;
   getSender: () => Promise<RecordSender>;
   withLock: LockRunner;
   isOnline: () => boolean;

@@ -64,7 +64,7 @@ describe('Outbox.append', () => {
     const before = openOutbox(name);
     await fillOutbox(before, 3);
     const sent = await before.peekBatch({ maxRecords: 2, maxBytes: 1 << 20, maxRecordBytes: 1 << 20 });
-    await before.remove(sent.map((e) => e.id));
+    await before.removeAcknowledged(sent, sent);
     await before.close();
 
     // Act
@@ -172,18 +172,33 @@ describe('Outbox.peekBatch and remove', () => {
     expect(batch.map((e) => e.seq)).toEqual([0, 1, 2]);
   });
 
-  it('deletes exactly the given entries and reports how many remain', async () => {
-    // Prepare
+  it('deletes exactly the acknowledged entries of a batch and reports how many remain', async () => {
+    // Prepare: runs of acknowledged entries with gaps, and entries stored after the batch was read.
     const outbox = openOutbox(uniqueDbName());
-    await fillOutbox(outbox, 6);
-    const batch = await outbox.peekBatch();
-    const acknowledged = batch.filter((e) => e.seq % 2 === 0).map((e) => e.id);
+    await fillOutbox(outbox, 9);
+    const batch = await outbox.peekBatch({ maxRecords: 8, maxBytes: 1 << 20, maxRecordBytes: 1 << 20 });
+    const acknowledged = batch.filter((e) => [0, 1, 2, 4, 6, 7].includes(e.seq));
+    await outbox.append(readings(2, 9).map((reading) => ({ kind: 'reading' as const, reading })));
 
     // Act
-    const remaining = await outbox.remove(acknowledged);
+    const remaining = await outbox.removeAcknowledged(batch, acknowledged);
+
+    // Assess
+    expect(remaining).toBe(5);
+    expect(await seqsIn(outbox)).toEqual([3, 5, 8, 9, 10]);
+  });
+
+  it('deletes nothing when nothing was acknowledged', async () => {
+    // Prepare
+    const outbox = openOutbox(uniqueDbName());
+    await fillOutbox(outbox, 3);
+    const batch = await outbox.peekBatch();
+
+    // Act
+    const remaining = await outbox.removeAcknowledged(batch, []);
 
     // Assess
     expect(remaining).toBe(3);
-    expect(await seqsIn(outbox)).toEqual([1, 3, 5]);
+    expect(await seqsIn(outbox)).toEqual([0, 1, 2]);
   });
 });
