@@ -4,8 +4,7 @@ import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
 import type { Logger } from '../../functions/lib/logger.ts';
-import type { LiveStore } from '../../functions/store/live-store.ts';
-import { openSqliteStore } from '../../functions/store/sqlite-store.ts';
+import { openSqliteStore, type SqliteLiveStore } from '../../functions/store/sqlite-store.ts';
 import { openCheckpointFile } from './checkpoints.ts';
 import { createNodeKinesisClient } from './kinesis-client.ts';
 import { startKinesisEmulator } from './kinesis-emulator.ts';
@@ -49,8 +48,8 @@ export interface LocalStack {
   apiUrl: string;
   kinesisEndpoint: string;
   config: RuntimeConfig;
-  /** The embedded live store the consumer writes and the live API reads. */
-  liveStore: LiveStore;
+  /** The embedded live store the consumer writes and the live API reads (waitForReadings for long-polls). */
+  liveStore: SqliteLiveStore;
   /** Stops every component, last started first; rejects only after trying them all. */
   stop(): Promise<void>;
 }
