@@ -256,3 +256,28 @@ test('partial failures, throttling and 500s: every reading arrives, and only fai
     expect(next?.entries.slice(0, failed.length).map((e) => e.seq)).toEqual(failed);
   }
 });
+
+test('two tabs: one session, one flusher at a time, every reading sent once', async ({ context, uplinkStack }) => {
+  // Prepare: a slow stream, so that a second flusher would send the same oldest entries while the first waits.
+  const { stack, proxy } = uplinkStack;
+  const keysBefore = await keysInStream(stack);
+  proxy.latencyMs = 150;
+  const tabs = [await context.newPage(), await context.newPage()];
+  for (const tab of tabs) {
+    await tab.goto(stack.appUrl);
+    await expect(tab.getByTestId('uplink-status')).not.toHaveAttribute('data-phase', 'starting');
+  }
+
+  // Act: both tabs record demo readings into the shared outbox and both try to flush them.
+  for (const tab of tabs) await tab.getByRole('button', { name: 'Try the demo sensor' }).click();
+  await expect.poll(() => proxy.log.length, { timeout: 15_000 }).toBeGreaterThanOrEqual(6);
+  for (const tab of tabs) await tab.getByRole('button', { name: 'Disconnect' }).click();
+  for (const tab of tabs) await expectAllSent(tab);
+
+  // Assess: one session with seq 0..n-1, each stored once and sent once: no two flushers ever overlapped.
+  const records = await recordsOfNewSession(stack, keysBefore);
+  const seqs = records.map((r) => r.seq).sort((a, b) => a - b);
+  expect(seqs).toEqual(Array.from({ length: seqs.length }, (_, i) => i));
+  const attempts = proxy.attemptsOf(records[0]?.key ?? '');
+  expect([...attempts.values()].every((list) => list.length === 1)).toBe(true);
+});

@@ -59,6 +59,10 @@ export class Flusher {
         () => this.drain(),
         () => this.deps.report({ type: 'other-tab' }),
       )
+      .catch((error: unknown) => {
+        // drain() handles every expected failure itself; this is a bug, and the entries are still stored.
+        console.error('uplink: flush stopped unexpectedly', error);
+      })
       .finally(() => {
         this.running = false;
         if (this.again && !this.stopped && this.deps.isOnline()) this.kick();

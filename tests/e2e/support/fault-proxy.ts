@@ -8,7 +8,8 @@
  * - 'throttle': the whole request is refused with 400 ProvisionedThroughputExceededException;
  * - 'server-error': the whole request is refused with 500 InternalFailure;
  * - 'pass': forwarded as is.
- * `unreachable` drops every connection (the stream is down). `log` records what happened to each entry.
+ * `unreachable` drops every connection (the stream is down), `latencyMs` makes the stream slow. `log` records
+ * what happened to each entry.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, request, type IncomingHttpHeaders, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -68,6 +69,8 @@ export class FaultProxy {
   plan: FaultPlan = passAll;
   /** Drop every connection, preflights included: the stream cannot be reached. */
   unreachable = false;
+  /** Hold every PutRecords this long before answering: a slow stream, so that flushes would overlap. */
+  latencyMs = 0;
   readonly log: ProxyLogEntry[] = [];
   private calls = 0;
 
@@ -95,6 +98,7 @@ export class FaultProxy {
   reset(): void {
     this.plan = passAll;
     this.unreachable = false;
+    this.latencyMs = 0;
     this.log.length = 0;
     this.calls = 0;
   }
@@ -129,6 +133,7 @@ export class FaultProxy {
       return relay(res, answer.status, answer.headers, answer.body);
     }
 
+    if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
     const input = JSON.parse(body.toString('utf8')) as { Records: KinesisRecordIn[] } & Record<string, unknown>;
     const identities = input.Records.map((record) => identify(record.Data));
     const n = this.calls++;
