@@ -34,6 +34,8 @@ export interface PipelineBench {
   drainMs: number;
   /** Largest gap between put and stored seen at a one-second sample. */
   maxBacklog: number;
+  /** Readings stored in each 10 s of the run: shows whether the pipeline slows as the stream and store grow. */
+  storedPerTenSeconds: number[];
   storedDistinct: number;
   apiCount: number;
   lost: number;
@@ -71,6 +73,7 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
   try {
     let sent = 0;
     let maxBacklog = 0;
+    const storedSamples: number[] = [];
     const started = performance.now();
     const deadline = started + seconds * 1000;
     const probeMs: number[] = [];
@@ -107,7 +110,9 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
     const sampling = (async () => {
       while (performance.now() < deadline) {
         await sleep(1000);
-        maxBacklog = Math.max(maxBacklog, sent - (stack.liveStore.countAllReadings() - probe.next));
+        const stored = stack.liveStore.countAllReadings() - probe.next;
+        storedSamples.push(stored);
+        maxBacklog = Math.max(maxBacklog, sent - stored);
       }
     })();
 
@@ -138,6 +143,7 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
       storedPerSecond: storedDistinct / ((allStored - started) / 1000),
       drainMs: allStored - producerDone,
       maxBacklog,
+      storedPerTenSeconds: storedSamples.filter((_, i) => i % 10 === 9).map((v, i, all) => v - (i === 0 ? 0 : (all[i - 1] ?? 0))),
       storedDistinct,
       apiCount,
       lost: sent - apiCount,
@@ -177,6 +183,7 @@ export function formatPipelineBench(b: PipelineBench): string {
   return [
     `Embedded pipeline put → kinesalite → runner (poll ${b.pollIntervalMs} ms) → consumer → SQLite, ${b.seconds} s at ${n(b.offeredRate)} readings/s offered, ${b.sessions} sessions — ${b.cores} cores (${b.cpu})`,
     `  put ${n(b.sent)} readings (${n(b.sentPerSecond)}/s); stored ${n(b.storedPerSecond)}/s from first put to last stored; drained ${n(b.drainMs)} ms after the producer stopped; max backlog ${n(b.maxBacklog)}`,
+    `  stored per 10 s: ${b.storedPerTenSeconds.map(n).join(', ')}`,
     `  store holds ${n(b.storedDistinct)}, live API counts ${n(b.apiCount)}: ${b.lost === 0 && b.storedDistinct === b.sent ? 'none lost, none doubled' : `MISMATCH (${b.lost} lost)`}`,
     `  probe put → stored under load: p50 ${b.probeMs.p50.toFixed(0)} ms, p95 ${b.probeMs.p95.toFixed(0)} ms, max ${b.probeMs.max.toFixed(0)} ms (${b.probeMs.samples} samples); load average ${b.loadAverage.toFixed(1)} at the end`,
   ].join('\n');
