@@ -113,8 +113,9 @@ export interface LiveStore {
   /** `after` must satisfy isCursor; `limit` is at least 1. */
   getReadings(viewId: string, after: string, limit: number): Promise<ReadingsPage>;
   /**
-   * Optional: resolves true as soon as a reading newer than `after` is stored (at once if there is one), false
-   * after timeoutMs or when the store closes. Lets a local long-poll answer within milliseconds.
+   * Optional: resolves true as soon as a reading newer than `after` is stored (at once if there is one) or a
+   * control record changes the session (ended, revoked), false after timeoutMs or when the store closes. Lets a
+   * local long-poll answer within milliseconds.
    */
   waitForReadings?(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;

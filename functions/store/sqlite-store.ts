@@ -129,6 +129,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         }
       } else if (applyControl(s, item)) {
         entry.dirty = true;
+        // An end mark or a new expiry changes what a waiting viewer must be told: wake it too.
+        entry.grown = true;
         results.push(STORED);
       } else {
         results.push(DUPLICATE);

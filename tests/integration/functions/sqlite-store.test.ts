@@ -158,6 +158,19 @@ describe('SQLite live store', () => {
     expect(await store.waitForReadings(VIEW, '0', 5000)).toBe(true);
   });
 
+  it('wakes a waiting reader when an end mark or a revocation changes the session, not for a duplicate', async () => {
+    // Prepare
+    await store.writeBatch([reading(0)]);
+    const forEnd = store.waitForReadings(VIEW, '1', 5000);
+    // Act
+    await store.writeBatch([controlWrite(1, { end: true })]);
+    // Assess
+    expect(await forEnd).toBe(true);
+    const afterDuplicate = store.waitForReadings(VIEW, '1', 100);
+    await store.writeBatch([controlWrite(1, { end: true })]);
+    expect(await afterDuplicate).toBe(false);
+  });
+
   it('lets a wait time out, and ends waits when the store closes', async () => {
     const timedOut = await store.waitForReadings(VIEW, '0', 30);
     const pending = store.waitForReadings(VIEW, '0', 60_000);
