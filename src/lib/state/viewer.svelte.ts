@@ -44,10 +44,18 @@ export class ViewerState {
   readonly secondsSinceData = $derived(
     this.lastReceivedAt === null ? null : Math.max(0, Math.floor((this.now + this.clockOffset - this.lastReceivedAt) / 1000)),
   );
-  /** The status shown: a live session with no data for 3 s is stale, also between API answers. */
-  readonly status = $derived<ViewerStatus>(
-    this.remote === 'live' && this.secondsSinceData !== null && this.secondsSinceData * 1000 >= STALE_AFTER_MS ? 'stale' : this.remote,
-  );
+  /** The share link's expiry, if the broadcaster set one. */
+  expiresAt = $state<number | null>(null);
+  /**
+   * The status shown. Between API answers (a long-poll can last seconds) the page's own clock says when a
+   * live session goes stale and when the link expires.
+   */
+  readonly status = $derived.by<ViewerStatus>(() => {
+    const serverNow = this.now + this.clockOffset;
+    if (this.expiresAt !== null && serverNow >= this.expiresAt && this.remote !== 'revoked' && this.remote !== 'unknown') return 'expired';
+    if (this.remote === 'live' && this.secondsSinceData !== null && this.secondsSinceData * 1000 >= STALE_AFTER_MS) return 'stale';
+    return this.remote;
+  });
 
   constructor(
     readonly viewId: string,
@@ -98,6 +106,7 @@ export class ViewerState {
       return;
     }
     this.applySummary(session);
+    this.expiresAt = session.expiresAt ?? null;
     if (session.lastReceivedAt !== undefined) this.lastReceivedAt = session.lastReceivedAt ?? null;
     this.remote = session.status;
     for (;;) {

@@ -1,0 +1,44 @@
+// Writes v1 records straight onto the local stream, as a broadcaster's uplink would (or an attacker could).
+import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
+import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
+import { createWriteKey, deriveViewId, encodeRecord, type WireRecord } from '../../../src/core/index.ts';
+
+export interface TestBroadcast {
+  key: string;
+  viewId: string;
+  /** Puts readings with the next sequence numbers, receive time now. */
+  send(...bpms: number[]): Promise<void>;
+  /** Puts a control record (end mark or link expiry). */
+  control(fields: { end?: true; exp?: number }): Promise<void>;
+  /** Puts any record under this broadcast's partition key. */
+  put(records: WireRecord[]): Promise<void>;
+  nextSeq: number;
+}
+
+export function createTestBroadcast(kinesisEndpoint: string, streamName = 'liveheartrate'): TestBroadcast {
+  const client = createNodeKinesisClient(kinesisEndpoint, 'us-east-1');
+  const key = createWriteKey();
+  const viewId = deriveViewId(key);
+  const broadcast: TestBroadcast = {
+    key,
+    viewId,
+    nextSeq: 0,
+    async put(records) {
+      const out = await client.send(
+        new PutRecordsCommand({
+          StreamName: streamName,
+          Records: records.map((r) => ({ Data: new TextEncoder().encode(encodeRecord(r)), PartitionKey: viewId })),
+        }),
+      );
+      if ((out.FailedRecordCount ?? 0) > 0) throw new Error('the emulator refused records');
+    },
+    async send(...bpms) {
+      const t = Date.now();
+      await broadcast.put(bpms.map((bpm) => ({ v: 1, key, seq: broadcast.nextSeq++, t, bpm, rr: [Math.round(60_000 / bpm)] })));
+    },
+    async control(fields) {
+      await broadcast.put([{ v: 1, key, seq: broadcast.nextSeq++, t: Date.now(), ...fields }]);
+    },
+  };
+  return broadcast;
+}
