@@ -9,7 +9,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from '
 import { isViewId } from '../../src/core/index.ts';
 import { START_CURSOR, isCursor, type LiveStore, type SessionSnapshot, type StoredReading } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
-import { errorResponse, okResponse } from './responses.ts';
+import { errorResponse, longPollResponse, okResponse } from './responses.ts';
 import { isViewable, sessionStatusOf, type SessionStatus } from './session-status.ts';
 
 /** The parts of a function URL / HTTP API v2 event the API reads; both event shapes satisfy it. */
@@ -115,7 +115,8 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
     return okResponse({ viewId, status, serverTime: deps.now(), readings: [], next: params.after, more: false } satisfies ReadingsBody);
   }
   let page = await deps.store.getReadings(viewId, params.after, params.limit);
-  if (page.readings.length === 0 && params.waitMs > 0 && deps.store.waitForReadings !== undefined && status !== 'ended') {
+  const longPoll = params.waitMs > 0 && deps.store.waitForReadings !== undefined;
+  if (page.readings.length === 0 && longPoll && deps.store.waitForReadings !== undefined && status !== 'ended') {
     if (await deps.store.waitForReadings(viewId, params.after, params.waitMs)) {
       session = await deps.store.getSession(viewId);
       status = sessionStatusOf(session, deps.now());
@@ -130,7 +131,7 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
     next: page.cursor,
     more: page.more,
   };
-  return okResponse(body);
+  return longPoll ? longPollResponse(body) : okResponse(body);
 }
 
 type ReadingsQuery = { after: string; limit: number; waitMs: number } | { error: APIGatewayProxyStructuredResultV2 };

@@ -31,6 +31,14 @@ export function okResponse(body: unknown): APIGatewayProxyStructuredResultV2 {
   return jsonResponse(200, body, FRESH_CACHE_CONTROL);
 }
 
+/**
+ * A long-poll answer is never cached: a client re-asks the same URL right after an empty answer, and a
+ * cached copy would turn its wait into a busy loop that hears of new readings up to a second late.
+ */
+export function longPollResponse(body: unknown): APIGatewayProxyStructuredResultV2 {
+  return jsonResponse(200, body, NO_STORE);
+}
+
 export function errorResponse(status: 400 | 404 | 405 | 503, error: ApiErrorCode, message: string, extraHeaders?: Record<string, string>): APIGatewayProxyStructuredResultV2 {
   const body: ApiError = { error, message };
   return jsonResponse(status, body, status >= 500 ? NO_STORE : CLIENT_ERROR_CACHE_CONTROL, extraHeaders);

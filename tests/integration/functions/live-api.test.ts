@@ -196,10 +196,11 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
       const storedAt = performance.now();
 
       await processKinesisBatch(kinesisEvent([reading(live.key, 5, { bpm: 99 })], 100), { store, now: () => NOW, log: silentLogger });
-      const { json } = await polling;
+      const { json, headers } = await polling;
 
       expect(performance.now() - storedAt).toBeLessThan(200);
       expect(json).toMatchObject({ next: '6', readings: [{ seq: 5, bpm: 99 }] });
+      expect(headers.get('cache-control')).toBe('no-store');
     });
 
     it('answers an empty page when a long-poll times out', async () => {
