@@ -1,0 +1,117 @@
+// What an operator can choose at deploy time (CDK context: `cdk deploy -c key=value`, or cdk.json), parsed and
+// checked before any construct exists, so a bad value fails synth with a message rather than a deploy.
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { DEFAULTS, type StreamMode } from './defaults.ts';
+
+export interface AppOptions {
+  /** IAM principal (role or user ARN) that may call the OpenSearch domain and open Dashboards. Required. */
+  adminPrincipalArn: string;
+  /** The built PWA (vite build output); must contain index.html. */
+  siteDir: string;
+  stackName: string;
+  streamMode: StreamMode;
+  /** Used only when streamMode is 'provisioned'. */
+  streamShards: number;
+  enhancedFanOut: boolean;
+  speedRetentionDays: number;
+  rawRetentionDays: number;
+  openSearchDomainName: string;
+  openSearchEngineVersion: string;
+  openSearchInstanceType: string;
+  /** Receives the pipeline alarms (SNS email subscription, confirmed by the recipient). */
+  alarmEmail?: string;
+  /** A custom host name for the app; needs certificateArn (an ACM certificate in us-east-1). */
+  customDomain?: { domainName: string; certificateArn: string };
+}
+
+export class AppOptionsError extends Error {
+  override name = 'AppOptionsError';
+}
+
+// CDK context holds strings when given with -c, and JSON values when given in cdk.json.
+export type ContextReader = (key: string) => unknown;
+
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
+const DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
+
+export function readAppOptions(context: ContextReader, repoRoot: string): AppOptions {
+  const adminPrincipalArn = optionalString(context, 'adminPrincipalArn');
+  // No default: any default would either open the domain or lock its owner out.
+  if (adminPrincipalArn === undefined) {
+    throw new AppOptionsError(
+      'Missing context adminPrincipalArn: the IAM role or user ARN allowed to administer OpenSearch, e.g. ' +
+        '`npm run deploy -- -c adminPrincipalArn=arn:aws:iam::123456789012:role/Admin` (README "Deploy to AWS").',
+    );
+  }
+  if (!IAM_PRINCIPAL_ARN.test(adminPrincipalArn)) {
+    throw new AppOptionsError(`adminPrincipalArn must be an IAM role or user ARN, got "${adminPrincipalArn}".`);
+  }
+
+  const streamMode = optionalString(context, 'streamMode') ?? DEFAULTS.stream.mode;
+  if (streamMode !== 'on-demand' && streamMode !== 'provisioned') {
+    throw new AppOptionsError(`streamMode must be "on-demand" or "provisioned", got "${streamMode}".`);
+  }
+
+  const openSearchDomainName = optionalString(context, 'openSearchDomainName') ?? DEFAULTS.speedLayer.domainName;
+  if (!DOMAIN_NAME.test(openSearchDomainName)) {
+    throw new AppOptionsError(`openSearchDomainName must be 3–28 characters of a-z, 0-9 and "-", starting with a letter; got "${openSearchDomainName}".`);
+  }
+
+  const domainName = optionalString(context, 'domainName');
+  const certificateArn = optionalString(context, 'certificateArn');
+  if ((domainName === undefined) !== (certificateArn === undefined)) {
+    throw new AppOptionsError('domainName and certificateArn go together (the certificate must be in us-east-1 for CloudFront).');
+  }
+
+  const alarmEmail = optionalString(context, 'alarmEmail');
+  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
+    throw new AppOptionsError(`alarmEmail must be an e-mail address, got "${alarmEmail}".`);
+  }
+
+  const siteDir = resolve(repoRoot, optionalString(context, 'siteDir') ?? 'dist');
+  if (!existsSync(join(siteDir, 'index.html'))) {
+    throw new AppOptionsError(`No built app at ${siteDir} (index.html missing): run \`npm run build\` first.`);
+  }
+
+  return {
+    adminPrincipalArn,
+    siteDir,
+    stackName: optionalString(context, 'stackName') ?? DEFAULTS.stackName,
+    streamMode,
+    streamShards: integerIn(context, 'streamShards', DEFAULTS.stream.provisionedShards, 1, 100),
+    enhancedFanOut: booleanOf(context, 'enhancedFanOut', DEFAULTS.consumer.enhancedFanOut),
+    speedRetentionDays: integerIn(context, 'speedRetentionDays', DEFAULTS.speedLayer.retentionDays, 1, 365),
+    rawRetentionDays: integerIn(context, 'rawRetentionDays', DEFAULTS.batchLayer.rawRetentionDays, 1, 36500),
+    openSearchDomainName,
+    openSearchEngineVersion: optionalString(context, 'openSearchEngineVersion') ?? DEFAULTS.speedLayer.engineVersion,
+    openSearchInstanceType: optionalString(context, 'openSearchInstanceType') ?? DEFAULTS.speedLayer.instanceType,
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...(domainName !== undefined && certificateArn !== undefined ? { customDomain: { domainName, certificateArn } } : {}),
+  };
+}
+
+function optionalString(context: ContextReader, key: string): string | undefined {
+  const value = context(key);
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value !== 'string') throw new AppOptionsError(`Context ${key} must be a string, got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function integerIn(context: ContextReader, key: string, fallback: number, min: number, max: number): number {
+  const raw = context(key);
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  const value = typeof raw === 'number' ? raw : typeof raw === 'string' && /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new AppOptionsError(`Context ${key} must be a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}.`);
+  }
+  return value;
+}
+
+function booleanOf(context: ContextReader, key: string, fallback: boolean): boolean {
+  const raw = context(key);
+  if (raw === undefined || raw === null || raw === '') return fallback;
+  if (raw === true || raw === 'true') return true;
+  if (raw === false || raw === 'false') return false;
+  throw new AppOptionsError(`Context ${key} must be true or false, got ${JSON.stringify(raw)}.`);
+}

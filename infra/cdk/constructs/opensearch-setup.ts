@@ -1,0 +1,61 @@
+// Applies the live store's index templates, the retention policy and the Dashboards saved objects at every
+// deployment that changes them (the config is a resource property, so a change triggers an update).
+import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as cr from 'aws-cdk-lib/custom-resources';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.ts';
+import type { OpenSearchSetupConfig } from '../opensearch-setup/setup-config.ts';
+import { arnRef, LAMBDA_BASIC_EXECUTION_FINDING } from './nag-findings.ts';
+import { NodeFunction, retentionDays } from './node-function.ts';
+
+export interface OpenSearchSetupProps {
+  entry: string;
+  endpointUrl: string;
+  config: OpenSearchSetupConfig;
+}
+
+export class OpenSearchSetup extends Construct {
+  readonly role: iam.IRole;
+  readonly resource: CustomResource;
+
+  constructor(scope: Construct, id: string, props: OpenSearchSetupProps) {
+    super(scope, id);
+    const fn = new NodeFunction(this, 'Apply', {
+      entry: props.entry,
+      description: 'liveheartrate: apply index templates, ISM retention and Dashboards objects to OpenSearch',
+      memoryMiB: 256,
+      // Room for the retries a freshly created domain needs (opensearch-setup/handler.ts).
+      timeout: Duration.minutes(10),
+    }).fn;
+    if (fn.role === undefined) throw new Error('setup function has no role');
+    this.role = fn.role;
+
+    const provider = new cr.Provider(this, 'Provider', {
+      onEventHandler: fn,
+      logGroup: new logs.LogGroup(this, 'ProviderLogs', {
+        retention: retentionDays(DEFAULTS.logs.functionLogRetentionDays),
+        removalPolicy: RemovalPolicy.DESTROY,
+      }),
+    });
+    // The Provider framework's own function is CDK's: it only forwards events to ours.
+    Validations.of(provider).acknowledge({
+      id: LAMBDA_BASIC_EXECUTION_FINDING,
+      reason: "CDK's custom-resource Provider framework function (not ours) uses the AWS managed basic execution policy to write its logs.",
+    });
+    Validations.of(provider).acknowledge({
+      id: `AwsSolutions-IAM5[Resource::${arnRef(fn)}:*]`,
+      reason: 'The Provider framework may invoke any version of the one setup function it fronts (the function ARN with a version suffix).',
+    });
+    this.resource = new CustomResource(this, 'Resource', {
+      serviceToken: provider.serviceToken,
+      resourceType: 'Custom::LiveHeartRateOpenSearchSetup',
+      properties: {
+        Endpoint: props.endpointUrl,
+        // One JSON string: CloudFormation would turn every number in nested properties into a string.
+        Config: Stack.of(this).toJsonString(props.config),
+      },
+    });
+  }
+}

@@ -1,0 +1,76 @@
+// The four signals that the live pipeline is not live: the consumer falls behind, the consumer fails,
+// batches were given up on, producers are throttled. All notify one SNS topic.
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import { DEFAULTS } from '../defaults.ts';
+
+export interface PipelineAlarmsProps {
+  consumer: lambda.IFunction;
+  failureQueue: sqs.IQueue;
+  stream: kinesis.IStream;
+  /** Subscribed to the alarm topic when given (the address must confirm the subscription). */
+  email?: string;
+}
+
+export class PipelineAlarms extends Construct {
+  readonly topic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[];
+
+  constructor(scope: Construct, id: string, props: PipelineAlarmsProps) {
+    super(scope, id);
+    const thresholds = DEFAULTS.alarms;
+    this.topic = new sns.Topic(this, 'Topic', { displayName: 'liveheartrate alarms', enforceSSL: true });
+    if (props.email !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
+
+    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods = 1): cloudwatch.Alarm => {
+      const created = new cloudwatch.Alarm(this, alarmId, {
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods,
+        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        // No traffic is not trouble.
+        treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(new actions.SnsAction(this.topic));
+      created.addOkAction(new actions.SnsAction(this.topic));
+      return created;
+    };
+
+    this.alarms = [
+      alarm(
+        'ConsumerIteratorAge',
+        'The consumer is behind the stream: viewers see old readings. Check consumer errors and OpenSearch health.',
+        props.consumer.metric('IteratorAge', { statistic: 'Maximum', period: Duration.minutes(1) }),
+        thresholds.consumerIteratorAgeMs,
+        3,
+      ),
+      alarm(
+        'ConsumerErrors',
+        'The consumer function failed (not a dropped record: those are counted in its logs).',
+        props.consumer.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+        thresholds.consumerErrorsPerFiveMinutes,
+      ),
+      alarm(
+        'FailedBatches',
+        'Lambda gave up on a batch: its readings are missing from the live view. The message names the shard and ' +
+          'sequence range; re-read them from the stream while it retains them (24 h).',
+        props.failureQueue.metricApproximateNumberOfMessagesVisible({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        thresholds.failureQueueDepth,
+      ),
+      alarm(
+        'StreamWriteThrottled',
+        'Producers are being throttled (WriteProvisionedThroughputExceeded): add shards or switch to on-demand.',
+        props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }),
+        thresholds.writeThrottlesPerFiveMinutes,
+      ),
+    ];
+  }
+}

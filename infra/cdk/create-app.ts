@@ -1,0 +1,33 @@
+// Builds the CDK app with its one stack and the cdk-nag AwsSolutions checks, for `cdk synth/deploy` (app.ts)
+// and for the tests, which synthesize the same thing with their own options.
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import type { AppOptions } from './app-options.ts';
+import { LiveHeartRateStack } from './liveheartrate-stack.ts';
+
+export interface CreatedApp {
+  app: App;
+  stack: LiveHeartRateStack;
+}
+
+export interface CreateAppOptions {
+  options: AppOptions;
+  /** The app to build into (the CLI's, carrying its context); a new one otherwise. */
+  app?: App;
+  appProps?: AppProps;
+  /** Concrete account/region; absent for an environment-agnostic template. */
+  env?: { account?: string; region?: string };
+}
+
+export function createApp({ options, app = undefined, appProps, env }: CreateAppOptions): CreatedApp {
+  app ??= new App(appProps);
+  const stack = new LiveHeartRateStack(app, options.stackName, {
+    options,
+    description: 'liveheartrate: live heart rate from the browser through Kinesis to OpenSearch, S3/Athena and CloudFront',
+    ...(env !== undefined ? { env } : {}),
+  });
+  // Every finding must be fixed or acknowledged with its reason next to the resource it concerns; the
+  // report is written to the cloud assembly and unacknowledged errors stop synthesis.
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  return { app, stack };
+}

@@ -1,0 +1,130 @@
+// The whole AWS deployment (DESIGN.md "Two ways to run", right column), wired from single-purpose constructs.
+import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import * as s3 from 'aws-cdk-lib/aws-s3';
+import type { Construct } from 'constructs';
+import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
+import type { AppOptions } from './app-options.ts';
+import { BatchLayer } from './constructs/batch-layer.ts';
+import { GuestAccess } from './constructs/guest-access.ts';
+import { IngestStream } from './constructs/ingest-stream.ts';
+import { LiveStoreDomain } from './constructs/live-store-domain.ts';
+import { NodeFunction } from './constructs/node-function.ts';
+import { OpenSearchSetup } from './constructs/opensearch-setup.ts';
+import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
+import { secureBucket } from './constructs/secure-bucket.ts';
+import { StreamConsumer } from './constructs/stream-consumer.ts';
+import { WebFront } from './constructs/web-front.ts';
+import { DEFAULTS } from './defaults.ts';
+import { buildSetupConfig } from './opensearch-setup/build-config.ts';
+import { DASHBOARDS_NDJSON, ENTRIES } from './paths.ts';
+
+export interface LiveHeartRateStackProps extends StackProps {
+  options: AppOptions;
+}
+
+export class LiveHeartRateStack extends Stack {
+  readonly appUrl: string;
+
+  constructor(scope: Construct, id: string, props: LiveHeartRateStackProps) {
+    super(scope, id, props);
+    const { options } = props;
+
+    // CloudFront's standard logs are written with object ACLs, so this one bucket keeps ACLs enabled.
+    const accessLogs = secureBucket(this, 'AccessLogs', {
+      expireAfterDays: DEFAULTS.logs.accessLogRetentionDays,
+      objectOwnership: s3.ObjectOwnership.OBJECT_WRITER,
+    });
+    Validations.of(accessLogs).acknowledge({
+      id: 'AwsSolutions-S1',
+      reason: 'This is the access-log bucket of the other buckets and of CloudFront; logging it into itself would loop.',
+    });
+
+    const { stream } = new IngestStream(this, 'Ingest', { mode: options.streamMode, shards: options.streamShards });
+    const guests = new GuestAccess(this, 'Guests', { stream });
+
+    const store = new LiveStoreDomain(this, 'LiveStore', {
+      domainName: options.openSearchDomainName,
+      engineVersion: options.openSearchEngineVersion,
+      instanceType: options.openSearchInstanceType,
+      adminPrincipalArn: options.adminPrincipalArn,
+    });
+    const consumer = new StreamConsumer(this, 'Consumer', {
+      entry: ENTRIES.consumer,
+      stream,
+      openSearchEndpointUrl: store.endpointUrl,
+      enhancedFanOut: options.enhancedFanOut,
+    });
+    const liveApi = new NodeFunction(this, 'LiveApi', {
+      entry: ENTRIES.liveApi,
+      description: 'liveheartrate: live API for viewers (behind CloudFront)',
+      memoryMiB: DEFAULTS.liveApi.memoryMiB,
+      timeout: Duration.seconds(DEFAULTS.liveApi.timeoutSeconds),
+      environment: { OPENSEARCH_ENDPOINT: store.endpointUrl },
+      ...(DEFAULTS.liveApi.reservedConcurrency !== undefined ? { reservedConcurrency: DEFAULTS.liveApi.reservedConcurrency } : {}),
+    }).fn;
+    const setup = new OpenSearchSetup(this, 'OpenSearchSetup', {
+      entry: ENTRIES.openSearchSetup,
+      endpointUrl: store.endpointUrl,
+      config: buildSetupConfig({
+        retentionDays: options.speedRetentionDays,
+        dataNodes: DEFAULTS.speedLayer.instanceCount,
+        dashboardsNdjsonPath: DASHBOARDS_NDJSON,
+      }),
+    });
+    // Templates must be in place before the first reading creates an index with default mappings. Only the
+    // function itself waits: its role must exist before the domain, whose access policy names it.
+    consumer.fn.node.defaultChild?.node.addDependency(setup.resource);
+
+    store.allow({ principal: roleOf(consumer.fn), verbs: ['Get', 'Head', 'Post'] });
+    store.allow({ principal: roleOf(liveApi), verbs: ['Get', 'Head', 'Post'] });
+    store.allow({ principal: setup.role, verbs: ['Get', 'Put', 'Post'] });
+
+    const batch = new BatchLayer(this, 'Batch', { stream, accessLogsBucket: accessLogs, rawRetentionDays: options.rawRetentionDays });
+
+    const runtimeConfig: RuntimeConfig = {
+      mode: 'aws',
+      region: this.region,
+      kinesis: { streamName: stream.streamName },
+      cognito: { identityPoolId: guests.identityPool.identityPoolId, guestRoleArn: guests.guestRole.roleArn },
+      apiUrl: '/api',
+    };
+    const web = new WebFront(this, 'Web', {
+      siteDir: options.siteDir,
+      liveApi,
+      accessLogsBucket: accessLogs,
+      runtimeConfig,
+      ...(options.customDomain !== undefined ? { customDomain: options.customDomain } : {}),
+    });
+    this.appUrl = web.appUrl;
+
+    const alarms = new PipelineAlarms(this, 'Alarms', {
+      consumer: consumer.fn,
+      failureQueue: consumer.failureQueue,
+      stream,
+      ...(options.alarmEmail !== undefined ? { email: options.alarmEmail } : {}),
+    });
+
+    const outputs: Record<string, [string, string]> = {
+      AppUrl: [web.appUrl, 'Open this to broadcast; share links start with it'],
+      StreamName: [stream.streamName, 'Kinesis stream the app writes to'],
+      IdentityPoolId: [guests.identityPool.identityPoolId, 'Cognito identity pool (guest identities, basic flow)'],
+      GuestRoleArn: [guests.guestRole.roleArn, 'Role guests assume: PutRecord(s) on the stream only'],
+      OpenSearchDashboardsUrl: [store.dashboardsUrl, 'OpenSearch Dashboards (SigV4 as the admin principal)'],
+      AthenaWorkGroup: [batch.workGroupName, 'Athena workgroup with the saved queries'],
+      GlueDatabase: [batch.databaseName, 'Glue database of the raw readings table'],
+      RawDataBucket: [batch.rawBucket.bucketName, 'Every record as sent, write keys included: keep private'],
+      AthenaResultsBucket: [batch.resultsBucket.bucketName, 'Athena query results'],
+      SiteBucket: [web.siteBucket.bucketName, 'The built app (private; served through CloudFront)'],
+      AccessLogsBucket: [accessLogs.bucketName, 'S3 and CloudFront access logs'],
+      FailedBatchesQueueUrl: [consumer.failureQueue.queueUrl, 'Batches the consumer gave up on (shard and sequence ranges)'],
+      AlarmTopicArn: [alarms.topic.topicArn, 'Subscribe here to receive the pipeline alarms'],
+    };
+    for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
+  }
+}
+
+function roleOf(fn: { role?: iam.IRole | undefined }): iam.IRole {
+  if (fn.role === undefined) throw new Error('function has no role');
+  return fn.role;
+}

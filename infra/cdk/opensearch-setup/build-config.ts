@@ -1,0 +1,36 @@
+// The setup resource's input, assembled at synthesis from the live store's own index definitions
+// (functions/store/opensearch-indices.ts), the retention chosen at deploy time and the Dashboards file.
+import { readFileSync } from 'node:fs';
+import { INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../../functions/store/opensearch-indices.ts';
+import { retentionPolicy, type OpenSearchSetupConfig } from './setup-config.ts';
+
+export const READINGS_RETENTION_POLICY_ID = 'liveheartrate-readings-retention';
+
+export interface BuildSetupConfigOptions {
+  retentionDays: number;
+  /** Data nodes in the domain: a replica needs a second node to live on. */
+  dataNodes: number;
+  dashboardsNdjsonPath: string;
+}
+
+export function buildSetupConfig(options: BuildSetupConfigOptions): OpenSearchSetupConfig {
+  // With one node a replica can never be assigned and the cluster would report yellow forever.
+  const replicas = Math.min(1, options.dataNodes - 1);
+  const indexTemplates = Object.fromEntries(
+    Object.entries(INDEX_TEMPLATES).map(([name, template]) => [
+      name,
+      {
+        ...template,
+        template: {
+          ...template.template,
+          settings: { index: { ...template.template.settings.index, number_of_replicas: replicas } },
+        },
+      },
+    ]),
+  );
+  return {
+    indexTemplates,
+    ismPolicies: { [READINGS_RETENTION_POLICY_ID]: retentionPolicy(READINGS_INDEX_PATTERN, options.retentionDays) },
+    dashboardsNdjson: readFileSync(options.dashboardsNdjsonPath, 'utf8'),
+  };
+}

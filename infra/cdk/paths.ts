@@ -1,0 +1,12 @@
+// Where the deployment finds the code it ships, relative to this file so it works from any working directory.
+import { fileURLToPath } from 'node:url';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export const ENTRIES = {
+  consumer: fileURLToPath(new URL('../../functions/consumer/handler.ts', import.meta.url)),
+  liveApi: fileURLToPath(new URL('../../functions/live-api/handler.ts', import.meta.url)),
+  openSearchSetup: fileURLToPath(new URL('./opensearch-setup/handler.ts', import.meta.url)),
+} as const;
+
+export const DASHBOARDS_NDJSON = fileURLToPath(new URL('./dashboards/liveheartrate.ndjson', import.meta.url));

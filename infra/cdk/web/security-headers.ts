@@ -1,0 +1,38 @@
+// The headers CloudFront adds to every response, as data. The CSP allows exactly what the built app loads and
+// calls: its own origin (app, config.json, /api) and the three AWS endpoints the uplink talks to directly.
+
+export interface CspEndpoints {
+  region: string;
+  /** amazonaws.com, or amazonaws.com.cn in China partitions. */
+  urlSuffix: string;
+}
+
+export function contentSecurityPolicy({ region, urlSuffix }: CspEndpoints): string {
+  const aws = (service: string): string => `https://${service}.${region}.${urlSuffix}`;
+  const directives: Record<string, string[]> = {
+    'default-src': ["'self'"],
+    'script-src': ["'self'"],
+    // Svelte sets dynamic styles through the CSSOM (element.style), which CSP does not restrict.
+    'style-src': ["'self'"],
+    'img-src': ["'self'"],
+    'font-src': ["'self'"],
+    'manifest-src': ["'self'"],
+    'worker-src': ["'self'"],
+    // The basic Cognito flow (DESIGN.md): GetId/GetOpenIdToken, then STS AssumeRoleWithWebIdentity, then
+    // PutRecords, all from the browser.
+    'connect-src': ["'self'", aws('kinesis'), aws('cognito-identity'), aws('sts')],
+    'object-src': ["'none'"],
+    'base-uri': ["'self'"],
+    'form-action': ["'self'"],
+    'frame-ancestors': ["'none'"],
+    'upgrade-insecure-requests': [],
+  };
+  return Object.entries(directives)
+    .map(([name, values]) => [name, ...values].join(' '))
+    .join('; ');
+}
+
+// Web Bluetooth and the wake lock are the app's own features; nothing else is ever needed.
+export const PERMISSIONS_POLICY = 'bluetooth=(self), screen-wake-lock=(self), camera=(), microphone=(), geolocation=(), payment=(), usb=()';
+
+export const HSTS_MAX_AGE_SECONDS = 2 * 365 * 24 * 3600;

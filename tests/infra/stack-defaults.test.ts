@@ -1,0 +1,520 @@
+// The synthesized template of a default deployment, asserted on what matters: who may do what, how failures
+// are contained, what is encrypted and retained, and what the edge serves. Synthesized once, in beforeAll.
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
+import { SPA_ROUTING_FUNCTION } from '../../infra/cdk/web/spa-routing.ts';
+import { DASHBOARDS_NDJSON } from '../../infra/cdk/paths.ts';
+import { ADMIN_ARN, logicalIdStartingWith, synthesize, type Synthesized } from './synth.ts';
+
+let synth: Synthesized;
+let template: Template;
+
+beforeAll(() => {
+  synth = synthesize();
+  template = synth.template;
+});
+afterAll(() => synth?.cleanUp());
+
+type Json = Record<string, unknown>;
+const resourcesOf = (type: string): Record<string, Json> => template.findResources(type) as Record<string, Json>;
+const propsOf = (type: string, id: string): Json => (resourcesOf(type)[id]?.['Properties'] ?? {}) as Json;
+const only = (type: string): [string, Json] => {
+  const entries = Object.entries(resourcesOf(type));
+  expect(entries, type).toHaveLength(1);
+  const [id, resource] = entries[0] as [string, Json];
+  return [id, (resource['Properties'] ?? {}) as Json];
+};
+const getAttArn = (id: string) => ({ 'Fn::GetAtt': [id, 'Arn'] });
+
+describe('guest producers (Cognito identity pool, basic flow)', () => {
+  it('allows guest identities and the classic flow', () => {
+    template.hasResourceProperties('AWS::Cognito::IdentityPool', { AllowUnauthenticatedIdentities: true, AllowClassicFlow: true });
+  });
+
+  function guestRoleId(): string {
+    const [, attachment] = only('AWS::Cognito::IdentityPoolRoleAttachment');
+    const arn = (attachment['Roles'] as Json)['unauthenticated'] as { 'Fn::GetAtt': [string, string] };
+    return arn['Fn::GetAtt'][0];
+  }
+
+  it('trusts only this pool (aud) and only unauthenticated identities (amr)', () => {
+    const [poolId] = only('AWS::Cognito::IdentityPool');
+    const role = propsOf('AWS::IAM::Role', guestRoleId());
+    expect(role['AssumeRolePolicyDocument']).toEqual({
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: 'sts:AssumeRoleWithWebIdentity',
+          Principal: { Federated: 'cognito-identity.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'cognito-identity.amazonaws.com:aud': { Ref: poolId } },
+            'ForAnyValue:StringLike': { 'cognito-identity.amazonaws.com:amr': 'unauthenticated' },
+          },
+        },
+      ],
+    });
+    expect(role['ManagedPolicyArns']).toBeUndefined();
+  });
+
+  it('may only PutRecord/PutRecords on this one stream', () => {
+    const roleId = guestRoleId();
+    const [streamId] = only('AWS::Kinesis::Stream');
+    const policies = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${roleId}"`),
+    );
+    expect(policies).toHaveLength(1);
+    expect(((policies[0] as Json)['Properties'] as Json)['PolicyDocument']).toEqual({
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: getAttArn(streamId) }],
+    });
+  });
+
+  it('gives the (unused) authenticated role no permissions at all', () => {
+    const [, attachment] = only('AWS::Cognito::IdentityPoolRoleAttachment');
+    const authenticated = ((attachment['Roles'] as Json)['authenticated'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const attached = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) =>
+      JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${authenticated}"`),
+    );
+    expect(attached).toEqual([]);
+    expect(propsOf('AWS::IAM::Role', authenticated)['ManagedPolicyArns']).toBeUndefined();
+  });
+});
+
+describe('stream', () => {
+  it('is on-demand, retains 24 h and is encrypted with the AWS-managed Kinesis key', () => {
+    template.hasResourceProperties('AWS::Kinesis::Stream', {
+      StreamModeDetails: { StreamMode: 'ON_DEMAND' },
+      RetentionPeriodHours: 24,
+      StreamEncryption: { EncryptionType: 'KMS', KeyId: 'alias/aws/kinesis' },
+    });
+  });
+});
+
+describe('consumer', () => {
+  it('reads the stream with bounded retries, bisect, partial failures and a failure destination', () => {
+    const [queueId] = only('AWS::SQS::Queue');
+    const [streamId] = only('AWS::Kinesis::Stream');
+    const [, mapping] = only('AWS::Lambda::EventSourceMapping');
+    expect(mapping).toEqual(
+      expect.objectContaining({
+        EventSourceArn: getAttArn(streamId),
+        StartingPosition: 'LATEST',
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        BisectBatchOnFunctionError: true,
+        MaximumRetryAttempts: 20,
+        MaximumRecordAgeInSeconds: 3600,
+        BatchSize: 500,
+        MaximumBatchingWindowInSeconds: 0,
+        ParallelizationFactor: 2,
+        DestinationConfig: { OnFailure: { Destination: getAttArn(queueId) } },
+      }),
+    );
+  });
+
+  it('keeps failed-batch pointers encrypted, TLS-only, for 14 days', () => {
+    template.hasResourceProperties('AWS::SQS::Queue', { SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+    template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+      },
+    });
+  });
+
+  it('runs the real handler on Node 24, arm64, pointed at the domain over HTTPS', () => {
+    const [domainId] = only('AWS::OpenSearchService::Domain');
+    const consumerId = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'ConsumerFunction');
+    expect(propsOf('AWS::Lambda::Function', consumerId)).toEqual(
+      expect.objectContaining({
+        Runtime: 'nodejs24.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Environment: {
+          Variables: expect.objectContaining({
+            OPENSEARCH_ENDPOINT: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [domainId, 'DomainEndpoint'] }]] },
+          }),
+        },
+      }),
+    );
+  });
+
+  it('waits for the index templates before it can start writing', () => {
+    const [setupId] = only('Custom::LiveHeartRateOpenSearchSetup');
+    const consumerId = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'ConsumerFunction');
+    expect(resourcesOf('AWS::Lambda::Function')[consumerId]?.['DependsOn']).toEqual(expect.arrayContaining([setupId]));
+  });
+
+  it('uses no deprecated or older Node runtime anywhere in the stack', () => {
+    const runtimes = Object.values(resourcesOf('AWS::Lambda::Function'))
+      .map((fn) => (fn['Properties'] as Json)['Runtime'])
+      .filter((runtime): runtime is string => typeof runtime === 'string' && runtime.startsWith('nodejs'));
+    expect(runtimes.length).toBeGreaterThanOrEqual(4);
+    expect(new Set(runtimes)).toEqual(new Set(['nodejs24.x']));
+  });
+});
+
+describe('OpenSearch domain', () => {
+  it('is encrypted at rest and between nodes, HTTPS only with a TLS 1.2 policy, sized for one person', () => {
+    template.hasResourceProperties('AWS::OpenSearchService::Domain', {
+      DomainName: 'liveheartrate',
+      EngineVersion: 'OpenSearch_3.7',
+      EncryptionAtRestOptions: { Enabled: true },
+      NodeToNodeEncryptionOptions: { Enabled: true },
+      DomainEndpointOptions: { EnforceHTTPS: true, TLSSecurityPolicy: 'Policy-Min-TLS-1-2-PFS-2023-10' },
+      ClusterConfig: Match.objectLike({ InstanceType: 't3.small.search', InstanceCount: 1, DedicatedMasterEnabled: false }),
+      EBSOptions: { EBSEnabled: true, VolumeType: 'gp3', VolumeSize: 10 },
+    });
+  });
+
+  it('lets only the consumer, the live API, the setup function and the admin principal in', () => {
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement;
+    const principals = statements.map((statement) => (statement['Principal'] as Json)['AWS']);
+    const roleId = (prefix: string) => logicalIdStartingWith(template, 'AWS::IAM::Role', prefix);
+    expect(principals).toEqual([
+      getAttArn(roleId('ConsumerRole')),
+      getAttArn(roleId('LiveApiRole')),
+      getAttArn(roleId('OpenSearchSetupApplyRole')),
+      ADMIN_ARN,
+    ]);
+    for (const statement of statements) {
+      expect(statement['Effect']).toBe('Allow');
+      expect(statement['Condition']).toBeUndefined();
+    }
+    // The runtime roles cannot delete or reconfigure anything.
+    expect(statements[0]?.['Action']).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
+    expect(statements[1]?.['Action']).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
+    expect(JSON.stringify(statements)).not.toMatch(/"(AWS|Principal)":"\*"/);
+    expect(domain['AdvancedSecurityOptions']).toBeUndefined();
+  });
+
+  it('publishes slow and application logs through a policy scoped to this domain', () => {
+    const [, policy] = only('AWS::Logs::ResourcePolicy');
+    const document = JSON.parse(flattenJoin(policy['PolicyDocument'])) as { Statement: Json[] };
+    expect(document.Statement).toHaveLength(1);
+    expect(document.Statement[0]).toEqual(
+      expect.objectContaining({
+        Effect: 'Allow',
+        Principal: { Service: 'es.amazonaws.com' },
+        Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        Condition: {
+          StringEquals: { 'aws:SourceAccount': '123456789012' },
+          ArnLike: { 'aws:SourceArn': 'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate' },
+        },
+      }),
+    );
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    expect(Object.keys(domain['LogPublishingOptions'] as Json).sort()).toEqual(['ES_APPLICATION_LOGS', 'INDEX_SLOW_LOGS', 'SEARCH_SLOW_LOGS']);
+  });
+});
+
+describe('deploy-time OpenSearch setup', () => {
+  function setupConfig(): Json {
+    const [, resource] = only('Custom::LiveHeartRateOpenSearchSetup');
+    return JSON.parse(resource['Config'] as string) as Json;
+  }
+
+  it('applies the live store index templates with a 1 s refresh and no replica on one node', () => {
+    const templates = setupConfig()['indexTemplates'] as Record<string, { index_patterns: string[]; template: { settings: { index: Json } } }>;
+    expect(Object.keys(templates).sort()).toEqual(['hr-readings', 'hr-sessions']);
+    expect(templates['hr-readings']?.index_patterns).toEqual([READINGS_INDEX_PATTERN]);
+    for (const body of Object.values(templates)) {
+      expect(body.template.settings.index).toEqual(expect.objectContaining({ refresh_interval: '1s', number_of_replicas: 0 }));
+    }
+  });
+
+  it('deletes reading indices 7 days after creation (ISM), for new and existing indices', () => {
+    const policies = setupConfig()['ismPolicies'] as Record<string, { indexPattern: string; policy: { policy: Json } }>;
+    const [setup] = Object.values(policies);
+    expect(Object.keys(policies)).toHaveLength(1);
+    expect(setup?.indexPattern).toBe(READINGS_INDEX_PATTERN);
+    expect(setup?.policy.policy['ism_template']).toEqual([{ index_patterns: [READINGS_INDEX_PATTERN], priority: 100 }]);
+    expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"min_index_age":"7d"');
+    expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"delete":{}');
+  });
+
+  it('imports the Dashboards saved objects shipped in the repo', () => {
+    expect(setupConfig()['dashboardsNdjson']).toBe(readFileSync(DASHBOARDS_NDJSON, 'utf8'));
+  });
+});
+
+describe('batch layer', () => {
+  const bucketId = (prefix: string) => logicalIdStartingWith(template, 'AWS::S3::Bucket', prefix);
+
+  it('keeps every bucket private, encrypted and TLS-only', () => {
+    const buckets = resourcesOf('AWS::S3::Bucket');
+    expect(Object.keys(buckets)).toHaveLength(4);
+    for (const [id, bucket] of Object.entries(buckets)) {
+      const props = bucket['Properties'] as Json;
+      expect(props['PublicAccessBlockConfiguration'], id).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(JSON.stringify(props['BucketEncryption']), id).toContain('"SSEAlgorithm":"AES256"');
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: id },
+        PolicyDocument: {
+          Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]),
+        },
+      });
+    }
+  });
+
+  it('expires raw data after 365 days and keeps it when the stack is deleted', () => {
+    const raw = resourcesOf('AWS::S3::Bucket')[bucketId('BatchRaw')] as Json;
+    expect(raw['DeletionPolicy']).toBe('Retain');
+    expect(JSON.stringify(raw['Properties'])).toContain('"ExpirationInDays":365');
+    expect(JSON.stringify(propsOf('AWS::S3::Bucket', bucketId('BatchAthenaResults')))).toContain('"ExpirationInDays":7');
+    expect(JSON.stringify(propsOf('AWS::S3::Bucket', bucketId('AccessLogs')))).toContain('"ExpirationInDays":90');
+  });
+
+  it('delivers the stream to S3 as gzipped newline JSON by arrival day, with an error prefix', () => {
+    const [streamId] = only('AWS::Kinesis::Stream');
+    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
+      DeliveryStreamType: 'KinesisStreamAsSource',
+      KinesisStreamSourceConfiguration: Match.objectLike({ KinesisStreamARN: getAttArn(streamId) }),
+      ExtendedS3DestinationConfiguration: Match.objectLike({
+        BucketARN: getAttArn(bucketId('BatchRaw')),
+        CompressionFormat: 'GZIP',
+        FileExtension: '.json.gz',
+        Prefix: 'readings/dt=!{timestamp:yyyy-MM-dd}/',
+        ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
+        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+      }),
+    });
+  });
+
+  it('describes the v1 record with a date-projected partition that matches the Firehose prefix', () => {
+    const [, table] = only('AWS::Glue::Table');
+    const input = table['TableInput'] as { Parameters: Json; PartitionKeys: Json[]; StorageDescriptor: Json };
+    expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    expect(input.Parameters).toEqual(
+      expect.objectContaining({
+        'projection.enabled': 'true',
+        'projection.dt.type': 'date',
+        'projection.dt.format': 'yyyy-MM-dd',
+        'projection.dt.range': '2025-01-01,NOW',
+        'projection.dt.interval': '1',
+        'projection.dt.interval.unit': 'DAYS',
+      }),
+    );
+    // The template path is the Firehose prefix with the partition value in place of the timestamp.
+    expect(input.Parameters['storage.location.template']).toEqual({
+      'Fn::Join': ['', ['s3://', { Ref: bucketId('BatchRaw') }, '/readings/dt=${dt}/']],
+    });
+    const columns = (input.StorageDescriptor['Columns'] as Array<{ Name: string; Type: string }>).map((c) => `${c.Name}:${c.Type}`);
+    expect(columns).toEqual(['v:int', 'key:string', 'seq:bigint', 't:bigint', 'bpm:int', 'rr:array<int>', 'contact:boolean', 'kj:int', 'end:boolean', 'exp:bigint']);
+    expect(input.StorageDescriptor['SerdeInfo']).toEqual({
+      SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
+      Parameters: { 'ignore.malformed.json': 'true' },
+    });
+  });
+
+  it('runs Athena in its own workgroup: enforced settings, own results location, a scan limit', () => {
+    template.hasResourceProperties('AWS::Athena::WorkGroup', {
+      Name: 'LiveHeartRate-analytics',
+      WorkGroupConfiguration: Match.objectLike({
+        EnforceWorkGroupConfiguration: true,
+        BytesScannedCutoffPerQuery: 1024 ** 3,
+        EngineVersion: { SelectedEngineVersion: 'Athena engine version 3' },
+        ResultConfiguration: {
+          OutputLocation: { 'Fn::Join': ['', ['s3://', { Ref: bucketId('BatchAthenaResults') }, '/results/']] },
+          EncryptionConfiguration: { EncryptionOption: 'SSE_S3' },
+        },
+      }),
+    });
+  });
+
+  it('saves the three named queries in that workgroup', () => {
+    const queries = Object.values(resourcesOf('AWS::Athena::NamedQuery')).map((query) => query['Properties'] as Json);
+    expect(queries.map((query) => query['Name']).sort()).toEqual([
+      'liveheartrate - daily statistics',
+      'liveheartrate - session summary',
+      'liveheartrate - time in heart-rate zones',
+    ]);
+    for (const query of queries) expect(query['WorkGroup']).toBe('LiveHeartRate-analytics');
+  });
+});
+
+describe('web front', () => {
+  const distribution = (): Json => only('AWS::CloudFront::Distribution')[1]['DistributionConfig'] as Json;
+
+  it('serves the site from a private bucket and the API from an IAM-auth function URL, both through OAC', () => {
+    const ids = Object.keys(resourcesOf('AWS::CloudFront::OriginAccessControl'));
+    const types = ids.map((id) => (propsOf('AWS::CloudFront::OriginAccessControl', id)['OriginAccessControlConfig'] as Json)['OriginAccessControlOriginType']);
+    expect(types.sort()).toEqual(['lambda', 's3']);
+    for (const id of ids) {
+      expect(propsOf('AWS::CloudFront::OriginAccessControl', id)['OriginAccessControlConfig']).toEqual(
+        expect.objectContaining({ SigningBehavior: 'always', SigningProtocol: 'sigv4' }),
+      );
+    }
+    const origins = distribution()['Origins'] as Json[];
+    expect(origins).toHaveLength(2);
+    for (const origin of origins) expect(origin['OriginAccessControlId']).toBeDefined();
+    template.hasResourceProperties('AWS::Lambda::Url', { AuthType: 'AWS_IAM' });
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunctionUrl',
+      Principal: 'cloudfront.amazonaws.com',
+      SourceArn: Match.anyValue(),
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logicalIdStartingWith(template, 'AWS::S3::Bucket', 'WebSite') },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Action: 's3:GetObject', Principal: { Service: 'cloudfront.amazonaws.com' }, Condition: Match.anyValue() }),
+        ]),
+      },
+    });
+  });
+
+  it('caches /api/* as the origin says, at most 1 s, keyed on after, limit and wait, with no SPA rewrite', () => {
+    const [apiBehavior, ...others] = distribution()['CacheBehaviors'] as Json[];
+    expect(others).toEqual([]);
+    expect(apiBehavior).toEqual(
+      expect.objectContaining({ PathPattern: '/api/*', ViewerProtocolPolicy: 'https-only', AllowedMethods: ['GET', 'HEAD'] }),
+    );
+    expect(apiBehavior?.['FunctionAssociations']).toBeUndefined();
+    const cachePolicyId = (apiBehavior?.['CachePolicyId'] as { Ref: string }).Ref;
+    expect(propsOf('AWS::CloudFront::CachePolicy', cachePolicyId)['CachePolicyConfig']).toEqual(
+      expect.objectContaining({
+        MinTTL: 0,
+        DefaultTTL: 0,
+        MaxTTL: 1,
+        ParametersInCacheKeyAndForwardedToOrigin: expect.objectContaining({
+          QueryStringsConfig: { QueryStringBehavior: 'whitelist', QueryStrings: ['after', 'limit', 'wait'] },
+          HeadersConfig: { HeaderBehavior: 'none' },
+          CookiesConfig: { CookieBehavior: 'none' },
+        }),
+      }),
+    );
+    // Error responses distribution-wide would turn API errors into index.html.
+    expect(distribution()['CustomErrorResponses']).toBeUndefined();
+  });
+
+  it('routes app paths to index.html with a viewer-request function on the site behaviour only', () => {
+    const defaultBehavior = distribution()['DefaultCacheBehavior'] as Json;
+    expect(defaultBehavior['ViewerProtocolPolicy']).toBe('redirect-to-https');
+    const [functionId] = only('AWS::CloudFront::Function');
+    expect(defaultBehavior['FunctionAssociations']).toEqual([{ EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [functionId, 'FunctionARN'] } }]);
+    template.hasResourceProperties('AWS::CloudFront::Function', { FunctionCode: SPA_ROUTING_FUNCTION, FunctionConfig: Match.objectLike({ Runtime: 'cloudfront-js-2.0' }) });
+  });
+
+  it('adds CSP, HSTS, nosniff, frame and referrer headers to both behaviours', () => {
+    const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
+    const config = (policy['ResponseHeadersPolicyConfig'] as Json)['SecurityHeadersConfig'] as Json;
+    const csp = flattenJoin((config['ContentSecurityPolicy'] as Json)['ContentSecurityPolicy']);
+    expect(csp).toContain(
+      "connect-src 'self' https://kinesis.eu-west-1.amazonaws.com https://cognito-identity.eu-west-1.amazonaws.com https://sts.eu-west-1.amazonaws.com;",
+    );
+    expect(csp).toContain("default-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(config['StrictTransportSecurity']).toEqual(expect.objectContaining({ AccessControlMaxAgeSec: 63072000, Override: true }));
+    expect(config['ContentTypeOptions']).toEqual({ Override: true });
+    expect(config['FrameOptions']).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(config['ReferrerPolicy']).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
+    const behaviors = [distribution()['DefaultCacheBehavior'] as Json, ...(distribution()['CacheBehaviors'] as Json[])];
+    for (const behavior of behaviors) expect(behavior['ResponseHeadersPolicyId']).toEqual({ Ref: policyId });
+  });
+
+  it('logs viewer requests to the access-log bucket', () => {
+    expect(distribution()['Logging']).toEqual({
+      Bucket: { 'Fn::GetAtt': [logicalIdStartingWith(template, 'AWS::S3::Bucket', 'AccessLogs'), 'RegionalDomainName'] },
+      Prefix: 'cloudfront/',
+    });
+  });
+
+  it('deploys the build with a generated config.json pointing at this stack', () => {
+    const deployments = Object.entries(resourcesOf('Custom::CDKBucketDeployment')).map(([id, r]) => [id, r['Properties'] as Json] as const);
+    const site = deployments.find(([id]) => id.startsWith('WebDeploySite'))?.[1];
+    const assets = deployments.find(([id]) => id.startsWith('WebDeployAssets'))?.[1];
+    expect(assets).toEqual(expect.objectContaining({ DestinationBucketKeyPrefix: 'assets/', Prune: false, SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' } }));
+    expect(site).toEqual(expect.objectContaining({ Prune: true, Exclude: ['assets/*'], SystemMetadata: { 'cache-control': 'no-cache' } }));
+
+    const markers = site?.['SourceMarkers'] as Array<Record<string, unknown>>;
+    const index = markers.findIndex((m) => Object.keys(m).length > 0);
+    const key = (site?.['SourceObjectKeys'] as string[])[index] as string;
+    const file = join(synth.app.outdir, `asset.${key.replace(/\.zip$/, '')}`, 'config.json');
+    expect(existsSync(file)).toBe(true);
+    const config = JSON.parse(readFileSync(file, 'utf8')) as Json;
+    // Tokens are markers in the file, filled in by the deployment from SourceMarkers.
+    const filled = (marker: unknown) => (markers[index] ?? {})[String(marker)];
+    const [streamId] = only('AWS::Kinesis::Stream');
+    const [poolId] = only('AWS::Cognito::IdentityPool');
+    const guestRole = (only('AWS::Cognito::IdentityPoolRoleAttachment')[1]['Roles'] as Json)['unauthenticated'];
+    const kinesis = config['kinesis'] as Json;
+    const cognito = config['cognito'] as Json;
+    expect(Object.keys(config).sort()).toEqual(['apiUrl', 'cognito', 'kinesis', 'mode', 'region']);
+    expect([config['mode'], config['region'], config['apiUrl']]).toEqual(['aws', 'eu-west-1', '/api']);
+    expect(Object.keys(kinesis)).toEqual(['streamName']);
+    expect(filled(kinesis['streamName'])).toEqual({ Ref: streamId });
+    expect(Object.keys(cognito).sort()).toEqual(['guestRoleArn', 'identityPoolId']);
+    expect(filled(cognito['identityPoolId'])).toEqual({ Ref: poolId });
+    expect(filled(cognito['guestRoleArn'])).toEqual(guestRole);
+  });
+});
+
+describe('alarms', () => {
+  it('watches consumer lag and errors, given-up batches and write throttling, notifying one topic', () => {
+    const [topicId] = only('AWS::SNS::Topic');
+    const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
+    expect(alarms.map((alarm) => `${alarm['Namespace']}/${alarm['MetricName']}`).sort()).toEqual([
+      'AWS/Kinesis/WriteProvisionedThroughputExceeded',
+      'AWS/Lambda/Errors',
+      'AWS/Lambda/IteratorAge',
+      'AWS/SQS/ApproximateNumberOfMessagesVisible',
+    ]);
+    for (const alarm of alarms) {
+      expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
+      expect(alarm['TreatMissingData']).toBe('notBreaching');
+    }
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('outputs', () => {
+  it('tells the operator the app URL and where everything is', () => {
+    const outputs = Object.keys(template.findOutputs('*'));
+    expect(outputs).toEqual(
+      expect.arrayContaining(['AppUrl', 'StreamName', 'IdentityPoolId', 'OpenSearchDashboardsUrl', 'AthenaWorkGroup', 'RawDataBucket', 'SiteBucket', 'AthenaResultsBucket']),
+    );
+    const [distributionId] = only('AWS::CloudFront::Distribution');
+    template.hasOutput('AppUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] } });
+  });
+});
+
+describe('checks', () => {
+  it('leaves no cdk-nag, CloudFormation-validation or annotation finding unacknowledged', () => {
+    expect(synth.violations.map((v) => `${v.ruleName}: ${v.violatingConstructs?.map((c) => c.constructPath).join(', ')}`)).toEqual([]);
+  });
+
+  it('synthesizes without CDK warnings or errors', () => {
+    expect(synth.problems).toEqual([]);
+  });
+
+  it('gives every acknowledgment a reason', () => {
+    const acknowledged = synth.stack.node
+      .findAll()
+      .flatMap((construct) => construct.node.metadata.filter((entry) => entry.type === 'aws:cdk:acknowledged-rules'))
+      .flatMap((entry) => Object.values(entry.data as Record<string, unknown>));
+    expect(acknowledged.length).toBeGreaterThan(10);
+    // A sentence, not a placeholder.
+    for (const reason of acknowledged) expect(String(reason).split(/\s+/).length).toBeGreaterThanOrEqual(8);
+  });
+});
+
+// What CloudFormation would fill in for the test environment (commercial partition).
+const PSEUDO: Record<string, string> = { 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
+
+/** Flattens a Fn::Join of strings and pseudo parameters; anything else becomes "?". */
+function flattenJoin(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
+  return join[1].map((part) => (typeof part === 'string' ? part : (PSEUDO[String((part as { Ref?: string }).Ref)] ?? '?'))).join(join[0]);
+}
