@@ -27,4 +27,14 @@ export class UplinkState {
   endSession(): Promise<void> {
     return this.uplink.endSession();
   }
+
+  /** Starts broadcasting with a new link now. */
+  startSession(): Promise<void> {
+    return this.uplink.startSession();
+  }
+
+  /** Link expiry (epoch ms); a time not after now turns the link off. */
+  setLinkExpiry(exp: number): Promise<void> {
+    return this.uplink.setLinkExpiry(exp);
+  }
 }

@@ -15,6 +15,7 @@ export function createBrowserUplink(configUrl: string): Uplink {
     delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     now: Date.now,
     storage: 'storage' in navigator ? navigator.storage : null,
+    broadcastSetting: createBroadcastSetting(safeLocalStorage()),
   });
   window.addEventListener('online', () => uplink.wentOnline());
   window.addEventListener('offline', () => uplink.wentOffline());
@@ -27,4 +28,19 @@ function safeLocalStorage(): Storage | null {
   } catch {
     return null;
   }
+}
+
+const BROADCAST_KEY = 'liveheartrate.broadcasting';
+
+function createBroadcastSetting(storage: Storage | null): { read(): boolean; write(on: boolean): void } {
+  return {
+    read: () => storage?.getItem(BROADCAST_KEY) !== 'off',
+    write: (on) => {
+      try {
+        storage?.setItem(BROADCAST_KEY, on ? 'on' : 'off');
+      } catch {
+        // Private mode: the choice then lasts until the page closes.
+      }
+    },
+  };
 }

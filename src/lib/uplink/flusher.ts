@@ -105,6 +105,8 @@ export class Flusher {
       }
       if (batch.length === 0) {
         this.attempt = 0;
+        // A kick that came while the outbox was being read may have stored something that read did not see.
+        if (this.again) continue;
         this.deps.report({ type: 'drained' });
         return;
       }

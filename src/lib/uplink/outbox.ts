@@ -49,9 +49,19 @@ export interface StoredSession {
   /** Never goes down: the next seq is taken from here in the same transaction that stores the record. */
   nextSeq: number;
   startedAt: number;
+  /** The share link's expiry as last set (epoch ms); absent when none was set. */
+  exp?: number;
 }
 
-export type OutboxItem = { kind: 'reading'; reading: TimedReading } | { kind: 'end'; at: number };
+/**
+ * What the uplink stores: readings; `start` opens a session before its first reading (so its link can be
+ * shared at once); `expiry` sends the link's expiry (exp ≤ now revokes it); `end` closes the session.
+ */
+export type OutboxItem =
+  | { kind: 'reading'; reading: TimedReading }
+  | { kind: 'start'; at: number }
+  | { kind: 'expiry'; at: number; exp: number }
+  | { kind: 'end'; at: number };
 
 export interface AppendResult {
   /** The active session after the items, or null if the last item ended it. */
@@ -79,8 +89,9 @@ export class Outbox {
   ) {}
 
   /**
-   * Stores the items in order, in one transaction: a reading starts a session when none is active and takes
-   * the session's next seq; an end item appends the session's end control record and closes the session.
+   * Stores the items in order, in one transaction: a reading (or a start item) starts a session when none is
+   * active and takes the session's next seq; an expiry item appends a control record with the link's expiry;
+   * an end item appends the session's end control record and closes the session.
    * Either all items are stored or none is (e.g. QuotaExceededError), so seq numbers are never reused.
    */
   async append(items: readonly OutboxItem[]): Promise<AppendResult> {
@@ -98,7 +109,13 @@ export class Outbox {
           const record = readingToUplinkRecord(reading, session.key, session.nextSeq, receivedAt);
           session = { ...session, nextSeq: session.nextSeq + 1 };
           requests.push(entries.add(toOutboxEntry(record, session.viewId)));
-        } else if (session) {
+        } else if (item.kind === 'start') {
+          session ??= this.createSession(item.at);
+        } else if (item.kind === 'expiry' && session) {
+          const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, exp: item.exp };
+          requests.push(entries.add(toOutboxEntry(record, session.viewId)));
+          session = { ...session, nextSeq: session.nextSeq + 1, exp: item.exp };
+        } else if (item.kind === 'end' && session) {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, end: true };
           requests.push(entries.add(toOutboxEntry(record, session.viewId)));
           session = null;

@@ -48,6 +48,7 @@ export function summarizeUplink(s: UplinkStatus): UplinkSummary {
     case 'sending':
     case 'idle':
       if (s.waiting > LIVE_BACKLOG) return { tone: 'busy', headline: 'Sending waiting readings…' };
+      if (s.waiting === 0 && !s.broadcasting) return { tone: 'quiet', headline: 'Not broadcasting' };
       if (s.waiting === 0 && s.lastAck === null && s.session === null) return { tone: 'quiet', headline: 'Nothing to send yet' };
       return { tone: 'ok', headline: 'All readings sent' };
   }

@@ -20,7 +20,9 @@ export interface UplinkStatus {
   unsaved: number;
   /** When the stream last acknowledged readings, and the time of the newest reading it acknowledged then. */
   lastAck: { at: number; readingAt: number } | null;
-  session: { viewId: string; startedAt: number } | null;
+  session: { viewId: string; startedAt: number; exp: number | null } | null;
+  /** Whether readings are being broadcast; off after the person stops, until they start again. */
+  broadcasting: boolean;
   storage: StorageStatus;
 }
 
@@ -49,6 +51,8 @@ export interface UplinkDeps {
   now: () => number;
   random?: () => number;
   storage?: StorageManagerLike | null;
+  /** Remembers across reloads whether the person stopped broadcasting (on by default). */
+  broadcastSetting?: { read(): boolean; write(on: boolean): void };
 }
 
 // Storage is checked again after this many stored readings (about 10 minutes of a session).
@@ -78,6 +82,7 @@ export class Uplink {
       unsaved: 0,
       lastAck: null,
       session: null,
+      broadcasting: deps.broadcastSetting?.read() ?? true,
       storage: { persisted: null, headroomHours: null, short: false, writeError: null },
     };
     this.flusher = new Flusher({
@@ -119,7 +124,8 @@ export class Uplink {
 
   /** Stores the reading in the outbox, then sends it. Never throws; a failed write is reported and retried. */
   record(reading: TimedReading): void {
-    if (this.stopped) return;
+    // Not broadcasting is the person's choice: the reading is shown on this device and not sent anywhere.
+    if (this.stopped || !this.status.broadcasting) return;
     this.queue.push({ kind: 'reading', reading });
     this.update({ waiting: this.waitingCount() });
     void this.write();
@@ -130,11 +136,31 @@ export class Uplink {
    * the next reading starts a new session with a new key. Resolves once the end record is stored.
    */
   endSession(): Promise<void> {
-    const item: OutboxItem = { kind: 'end', at: this.deps.now() };
+    this.setBroadcasting(false);
+    return this.store({ kind: 'end', at: this.deps.now() });
+  }
+
+  /** Starts broadcasting with a new session (key and link) now, before the first reading. */
+  startSession(): Promise<void> {
+    this.setBroadcasting(true);
+    return this.store({ kind: 'start', at: this.deps.now() });
+  }
+
+  /** Sets when the share link stops working; a time not after now revokes it at once. */
+  setLinkExpiry(exp: number): Promise<void> {
+    return this.store({ kind: 'expiry', at: this.deps.now(), exp });
+  }
+
+  private store(item: OutboxItem): Promise<void> {
     const stored = new Promise<void>((resolve) => this.stored.set(item, resolve));
     this.queue.push(item);
     void this.write();
     return stored;
+  }
+
+  private setBroadcasting(on: boolean): void {
+    this.deps.broadcastSetting?.write(on);
+    this.update({ broadcasting: on });
   }
 
   /** The `online` event: send at once. */
@@ -163,11 +189,20 @@ export class Uplink {
   }
 
   private write(): Promise<void> {
-    this.writing ??= this.drainQueue().finally(() => (this.writing = null));
+    this.writing ??= this.drainQueue().catch((error: unknown) => {
+      console.error('uplink: storing readings stopped unexpectedly', error);
+      return false;
+    }).then((drained) => {
+      this.writing = null;
+      // An item queued after the loop's last look but before `writing` was cleared would otherwise wait for
+      // the next reading (or forever, for an end or expiry record).
+      if (drained && this.queue.length > 0 && !this.stopped) void this.write();
+    });
     return this.writing;
   }
 
-  private async drainQueue(): Promise<void> {
+  /** Resolves false when a write failed (the retry timer takes over), true when the queue was emptied. */
+  private async drainQueue(): Promise<boolean> {
     clearTimeout(this.writeRetry);
     while (this.queue.length > 0) {
       // Everything queued goes in one transaction: under a slow disk, readings are batched, not lost.
@@ -180,7 +215,7 @@ export class Uplink {
         this.update({ waiting: this.waitingCount(), unsaved: this.queue.length, storage: { ...this.status.storage, writeError: describeStorageError(error) } });
         if (!this.stopped) this.writeRetry = setTimeout(() => void this.write(), WRITE_RETRY_MS);
         void this.checkStorage(false);
-        return;
+        return false;
       }
       this.queue.splice(0, items.length);
       for (const item of items) {
@@ -203,6 +238,7 @@ export class Uplink {
         void this.checkStorage(true);
       }
     }
+    return true;
   }
 
   private onFlushEvent(event: FlushEvent): void {
@@ -268,7 +304,7 @@ export class Uplink {
 }
 
 function publicSession(session: StoredSession | null): UplinkStatus['session'] {
-  return session ? { viewId: session.viewId, startedAt: session.startedAt } : null;
+  return session ? { viewId: session.viewId, startedAt: session.startedAt, exp: session.exp ?? null } : null;
 }
 
 function describeStorageError(error: unknown): string {

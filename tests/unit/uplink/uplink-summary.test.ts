@@ -9,15 +9,21 @@ const base: UplinkStatus = {
   unsaved: 0,
   lastAck: null,
   session: null,
+  broadcasting: true,
   storage: { persisted: true, headroomHours: 100, short: false, writeError: null },
 };
 
 const status = (change: Partial<UplinkStatus>): UplinkStatus => ({ ...base, ...change });
 
 describe('summarizeUplink', () => {
+  it('says so when the person stopped broadcasting and nothing waits', () => {
+    expect(summarizeUplink(status({ broadcasting: false }))).toEqual({ tone: 'quiet', headline: 'Not broadcasting' });
+    expect(summarizeUplink(status({ broadcasting: false, waiting: 3, session: null })).headline).toBe('All readings sent');
+  });
+
   it('says all is sent while a live session sends reading by reading, without flickering to "sending"', () => {
     // Prepare
-    const live = { session: { viewId: 'v', startedAt: 1 }, lastAck: { at: 2, readingAt: 2 } };
+    const live = { session: { viewId: 'v', startedAt: 1, exp: null }, lastAck: { at: 2, readingAt: 2 } };
 
     // Act
     const between = summarizeUplink(status({ ...live, phase: 'idle', waiting: 0 }));

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeRecord, isControlRecord, type WireRecord } from '../../../src/core/index.ts';
 import { createInTabLockRunner } from '../../../src/lib/uplink/flush-lock.ts';
 import { Outbox, type OutboxItem } from '../../../src/lib/uplink/outbox.ts';
@@ -162,7 +162,7 @@ describe('Uplink', () => {
     await outbox.close();
   });
 
-  it('ends the session with an end record sent like a reading; the next reading starts a new session', async () => {
+  it('ends the session with an end record sent like a reading; nothing is sent until a new session starts', async () => {
     // Prepare
     const bodies: string[] = [];
     const { uplink } = createUplink({
@@ -178,18 +178,52 @@ describe('Uplink', () => {
     // Act
     await uplink.endSession();
     const sessionAfterEnd = uplink.snapshot.session;
-    uplink.record(timedReading(72, 2));
+    uplink.record(timedReading(99, 2));
     await uplink.settled();
+    const sentWhileStopped = bodies.length;
+    await uplink.startSession();
+    const started = uplink.snapshot.session;
+    uplink.record(timedReading(72, 3));
+    await vi.waitFor(() => expect(bodies).toHaveLength(4));
 
     // Assess
     const records = bodies.map(decode);
     const [a, b, end, next] = records;
     expect(sessionAfterEnd).toBeNull();
+    expect(sentWhileStopped).toBe(3);
     expect(end).toEqual({ v: 1, key: a?.key, seq: 2, t: T0 + 60_000, end: true });
     expect([a?.seq, b?.seq, b?.key]).toEqual([0, 1, a?.key]);
+    expect(started).not.toBeNull();
     expect(next).toMatchObject({ seq: 0, bpm: 72 });
     expect(next?.key).not.toBe(a?.key);
-    expect(uplink.snapshot.session).not.toBeNull();
+    expect(records).toHaveLength(4);
+    expect(uplink.snapshot.session?.viewId).toBe(started?.viewId);
+  });
+
+  it('sends the link expiry as a control record of the active session, and a past time revokes', async () => {
+    // Prepare
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      answer: (entries, call) => {
+        bodies.push(...entries.map((e) => e.data));
+        return acceptAll(entries, call);
+      },
+    });
+    await uplink.start();
+    await uplink.startSession();
+    uplink.record(timedReading(70, 0));
+
+    // Act
+    await uplink.setLinkExpiry(T0 + 3_600_000);
+    await uplink.setLinkExpiry(T0);
+    await vi.waitFor(() => expect(bodies).toHaveLength(3));
+
+    // Assess
+    const [reading, expiry, revoke] = bodies.map(decode);
+    expect(reading).toMatchObject({ seq: 0, bpm: 70 });
+    expect(expiry).toMatchObject({ v: 1, key: reading?.key, seq: 1, exp: T0 + 3_600_000 });
+    expect(revoke).toMatchObject({ seq: 2, exp: T0 });
+    expect(uplink.snapshot.session?.exp).toBe(T0);
   });
 
   it('is offline from the start when the browser is, and sends as soon as it is back online', async () => {
