@@ -36,6 +36,8 @@ export class ViewerState {
   /** Server receive time of the newest reading. */
   lastReceivedAt = $state<number | null>(null);
   lastShownSeq = $state<number | null>(null);
+  /** Sequence numbers of the readings the latest answer added (for the latency marks). */
+  addedSeqs = $state.raw<number[]>([]);
   offlineSince = $state<number | null>(null);
   now = $state(Date.now());
   /** serverTime − local clock, from the latest answer. */
@@ -142,14 +144,17 @@ export class ViewerState {
 
   private add(readings: RemoteReading[], serverTime: number): void {
     let newest: RemoteReading | null = null;
+    const added: number[] = [];
     for (const r of readings) {
       if (this.seen.has(r.seq)) continue;
       this.seen.add(r.seq);
+      added.push(r.seq);
       this.series.insert(r.t / 1000, r.bpm);
       for (const rr of r.rr ?? []) this.hrv.push(rr);
       if (newest === null || r.seq > newest.seq) newest = r;
     }
     if (newest === null) return;
+    this.addedSeqs = added;
     if (this.lastShownSeq === null || newest.seq > this.lastShownSeq) {
       this.bpm = newest.bpm;
       this.contact = newest.contact ?? null;
