@@ -26,8 +26,14 @@ export function createApp({ options, app = undefined, appProps, env }: CreateApp
     description: 'liveheartrate: live heart rate from the browser through Kinesis to OpenSearch, S3/Athena and CloudFront',
     ...(env !== undefined ? { env } : {}),
   });
-  // Every finding must be fixed or acknowledged with its reason next to the resource it concerns; the
-  // report is written to the cloud assembly and unacknowledged errors stop synthesis.
-  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
+  addChecks(app);
   return { app, stack };
+}
+
+/**
+ * cdk-nag's AwsSolutions pack. Every finding must be fixed or acknowledged with its reason next to the
+ * resource it concerns; the report goes to the cloud assembly and unacknowledged errors stop synthesis.
+ */
+export function addChecks(app: App): void {
+  Validations.of(app).addPlugins(new AwsSolutionsChecks(app, { verbose: true }));
 }

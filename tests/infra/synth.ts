@@ -33,17 +33,14 @@ export interface Synthesized extends CreatedApp {
 }
 
 export function synthesize(context: Record<string, unknown> = {}): Synthesized {
-  const outdir = mkdtempSync(join(SCRATCH, 'assembly-'));
+  const outdir = scratchOutdir();
   const flags = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
   const merged: Record<string, unknown> = { adminPrincipalArn: ADMIN_ARN, siteDir: FIXTURE_SITE, ...context };
   const options = readAppOptions((key) => merged[key], REPO_ROOT);
   const created = createApp({ options, appProps: { outdir, context: flags }, env: TEST_ENV });
   // Throws when a plugin reports an error; warnings are read from the report below.
   const assembly = created.app.synth();
-  const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as {
-    pluginReports: Array<{ violations?: ValidationViolation[] }>;
-  };
-  const violations = report.pluginReports.flatMap((plugin) => plugin.violations ?? []);
+  const violations = readViolations(assembly.directory);
   const problems = assembly
     .getStackArtifact(created.stack.artifactId)
     .messages.filter((message) => message.level !== 'info')
@@ -55,6 +52,19 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
     problems,
     cleanUp: () => rmSync(outdir, { recursive: true, force: true }),
   };
+}
+
+/** Unacknowledged findings (any severity) in the validation report of a synthesized cloud assembly. */
+export function readViolations(assemblyDir: string): ValidationViolation[] {
+  const report = JSON.parse(readFileSync(join(assemblyDir, 'validation-report.json'), 'utf8')) as {
+    pluginReports: Array<{ violations?: ValidationViolation[] }>;
+  };
+  return report.pluginReports.flatMap((plugin) => plugin.violations ?? []);
+}
+
+/** A scratch output directory for a small app of a test's own. */
+export function scratchOutdir(): string {
+  return mkdtempSync(join(SCRATCH, 'assembly-'));
 }
 
 /** The one resource of a type whose logical id starts with a prefix, e.g. the consumer's role. */

@@ -1,0 +1,188 @@
+// The deploy-time setup against a recording stand-in for the domain: what it sends, in which order, and how
+// it treats the answers a real domain gives (existing policies, no indices yet, a domain still starting).
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
+import { applySetup, SetupError, type DomainRequest, type DomainResponse } from '../../infra/cdk/opensearch-setup/apply-setup.ts';
+import { buildSetupConfig, READINGS_RETENTION_POLICY_ID } from '../../infra/cdk/opensearch-setup/build-config.ts';
+import { retrying } from '../../infra/cdk/opensearch-setup/handler.ts';
+import { retentionPolicy, type OpenSearchSetupConfig } from '../../infra/cdk/opensearch-setup/setup-config.ts';
+import { DASHBOARDS_NDJSON } from '../../infra/cdk/paths.ts';
+
+type Responder = (request: DomainRequest) => DomainResponse | undefined;
+
+function standIn(...responders: Responder[]) {
+  const requests: DomainRequest[] = [];
+  const http = async (request: DomainRequest): Promise<DomainResponse> => {
+    requests.push(request);
+    for (const respond of responders) {
+      const answer = respond(request);
+      if (answer !== undefined) return answer;
+    }
+    if (request.path.startsWith('/_dashboards/')) return { status: 200, body: JSON.stringify({ success: true, successCount: 3 }) };
+    if (request.method === 'GET') return { status: 404, body: '{"error":"not found"}' };
+    return { status: 200, body: '{"acknowledged":true}' };
+  };
+  return { http, requests, calls: () => requests.map((r) => `${r.method} ${r.path}${r.query ? `?${new URLSearchParams(r.query)}` : ''}`) };
+}
+
+const CONFIG: OpenSearchSetupConfig = {
+  indexTemplates: { 'hr-readings': { index_patterns: ['hr-readings-*'] }, 'hr-sessions': { index_patterns: ['hr-sessions'] } },
+  ismPolicies: { retention: retentionPolicy('hr-readings-*', 7) },
+  dashboardsNdjson: '{"type":"index-pattern","id":"a"}\n',
+};
+
+describe('applySetup', () => {
+  it('puts templates, creates the policy, attaches it to existing indices, then imports Dashboards objects', async () => {
+    const domain = standIn();
+    await applySetup(domain.http, CONFIG, { boundary: 'B' });
+    expect(domain.calls()).toEqual([
+      'PUT /_index_template/hr-readings',
+      'PUT /_index_template/hr-sessions',
+      'GET /_plugins/_ism/policies/retention',
+      'PUT /_plugins/_ism/policies/retention',
+      'POST /_plugins/_ism/add/hr-readings-*',
+      'POST /_plugins/_ism/change_policy/hr-readings-*',
+      'POST /_dashboards/api/saved_objects/_import?overwrite=true',
+    ]);
+    expect(JSON.parse(domain.requests[0]?.body ?? '')).toEqual({ index_patterns: ['hr-readings-*'] });
+    expect(JSON.parse(domain.requests[4]?.body ?? '')).toEqual({ policy_id: 'retention' });
+  });
+
+  it('sends the saved objects as a multipart file with the Dashboards CSRF header', async () => {
+    const domain = standIn();
+    await applySetup(domain.http, CONFIG, { boundary: 'B' });
+    const upload = domain.requests.at(-1);
+    expect(upload?.headers).toEqual({ 'content-type': 'multipart/form-data; boundary=B', 'osd-xsrf': 'true' });
+    expect(upload?.body).toBe(
+      '--B\r\nContent-Disposition: form-data; name="file"; filename="liveheartrate.ndjson"\r\nContent-Type: application/ndjson\r\n\r\n' +
+        '{"type":"index-pattern","id":"a"}\n\r\n--B--\r\n',
+    );
+  });
+
+  it('updates an existing policy with the version it replaces', async () => {
+    const domain = standIn((r) =>
+      r.method === 'GET' && r.path === '/_plugins/_ism/policies/retention' ? { status: 200, body: JSON.stringify({ _id: 'retention', _seq_no: 7, _primary_term: 2 }) } : undefined,
+    );
+    await applySetup(domain.http, CONFIG, { boundary: 'B' });
+    expect(domain.calls()).toContain('PUT /_plugins/_ism/policies/retention?if_seq_no=7&if_primary_term=2');
+  });
+
+  it('is not bothered that no reading index exists yet', async () => {
+    const domain = standIn((r) => (r.path.startsWith('/_plugins/_ism/add/') || r.path.startsWith('/_plugins/_ism/change_policy/') ? { status: 404, body: '{}' } : undefined));
+    await expect(applySetup(domain.http, CONFIG, { boundary: 'B' })).resolves.toBeUndefined();
+  });
+
+  it('fails the deployment when a template is refused, saying which call and why', async () => {
+    const domain = standIn((r) => (r.path === '/_index_template/hr-sessions' ? { status: 400, body: '{"error":"mapper_parsing_exception"}' } : undefined));
+    await expect(applySetup(domain.http, CONFIG)).rejects.toThrow(new SetupError('PUT /_index_template/hr-sessions answered 400: {"error":"mapper_parsing_exception"}'));
+  });
+
+  it('fails the deployment when Dashboards reports import errors', async () => {
+    const domain = standIn((r) =>
+      r.path.startsWith('/_dashboards/') ? { status: 200, body: JSON.stringify({ success: false, errors: [{ id: 'a', error: { type: 'conflict' } }] }) } : undefined,
+    );
+    await expect(applySetup(domain.http, CONFIG)).rejects.toThrow(/Dashboards import failed: .*conflict/);
+  });
+});
+
+describe('retrying', () => {
+  const request: DomainRequest = { method: 'GET', path: '/' };
+
+  it('retries throttling, server errors, a not-yet-applied access policy and network errors, then answers', async () => {
+    const answers: Array<DomainResponse | Error> = [{ status: 503, body: '' }, { status: 429, body: '' }, { status: 403, body: '' }, new Error('ECONNRESET'), { status: 200, body: 'ok' }];
+    const slept: number[] = [];
+    const http = retrying(
+      async () => {
+        const next = answers.shift();
+        if (next instanceof Error) throw next;
+        return next as DomainResponse;
+      },
+      60_000,
+      async (ms) => void slept.push(ms),
+    );
+    await expect(http(request)).resolves.toEqual({ status: 200, body: 'ok' });
+    expect(slept).toEqual([2_000, 4_000, 8_000, 16_000]);
+  });
+
+  it('does not retry an answer that will not change (400)', async () => {
+    let calls = 0;
+    const http = retrying(async () => (calls++, { status: 400, body: 'bad' }), 60_000, async () => {});
+    await expect(http(request)).resolves.toEqual({ status: 400, body: 'bad' });
+    expect(calls).toBe(1);
+  });
+
+  it('gives up at the deadline with the last answer', async () => {
+    let calls = 0;
+    const http = retrying(async () => (calls++, { status: 503, body: 'starting' }), 5_000, async () => {});
+    await expect(http(request)).resolves.toEqual({ status: 503, body: 'starting' });
+    expect(calls).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('buildSetupConfig', () => {
+  const config = (dataNodes: number, retentionDays = 7) => buildSetupConfig({ retentionDays, dataNodes, dashboardsNdjsonPath: DASHBOARDS_NDJSON });
+  const replicasOf = (c: OpenSearchSetupConfig) =>
+    Object.values(c.indexTemplates).map((t) => (t as { template: { settings: { index: { number_of_replicas: number } } } }).template.settings.index.number_of_replicas);
+
+  it('applies the live store templates as they are, but with replicas the domain can hold', () => {
+    expect(Object.keys(config(1).indexTemplates)).toEqual(Object.keys(INDEX_TEMPLATES));
+    expect(replicasOf(config(1))).toEqual([0, 0]);
+    expect(replicasOf(config(3))).toEqual([1, 1]);
+    const readings = config(1).indexTemplates['hr-readings'] as typeof INDEX_TEMPLATES['hr-readings'];
+    expect(readings.template.mappings).toBe(INDEX_TEMPLATES['hr-readings'].template.mappings);
+    expect(readings.template.settings.index.refresh_interval).toBe('1s');
+  });
+
+  it('deletes reading indices after the configured number of days', () => {
+    const policy = config(1, 30).ismPolicies[READINGS_RETENTION_POLICY_ID];
+    expect(policy?.indexPattern).toBe(READINGS_INDEX_PATTERN);
+    expect(policy?.policy).toEqual({
+      policy: {
+        description: `liveheartrate: delete ${READINGS_INDEX_PATTERN} indices 30 days after creation`,
+        default_state: 'live',
+        states: [
+          { name: 'live', actions: [], transitions: [{ state_name: 'delete', conditions: { min_index_age: '30d' } }] },
+          { name: 'delete', actions: [{ delete: {} }], transitions: [] },
+        ],
+        ism_template: [{ index_patterns: [READINGS_INDEX_PATTERN], priority: 100 }],
+      },
+    });
+  });
+});
+
+describe('Dashboards saved objects (infra/cdk/dashboards/liveheartrate.ndjson)', () => {
+  const objects = readFileSync(DASHBOARDS_NDJSON, 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as { id: string; type: string; attributes: Record<string, unknown>; references: Array<{ id: string; type: string }> });
+
+  it('holds an index pattern, a visualization and a dashboard', () => {
+    expect(objects.map((o) => o.type)).toEqual(['index-pattern', 'visualization', 'dashboard']);
+  });
+
+  it('points the index pattern at the live readings indices, by reading time', () => {
+    const pattern = objects[0];
+    expect(pattern?.attributes['title']).toBe(READINGS_INDEX_PATTERN);
+    expect(pattern?.attributes['timeFieldName']).toBe('t');
+  });
+
+  it('declares only fields the readings mapping has, with matching types', () => {
+    const mapping = INDEX_TEMPLATES['hr-readings'].template.mappings.properties as Record<string, { type: string }>;
+    const fields = JSON.parse(String(objects[0]?.attributes['fields'])) as Array<{ name: string; esTypes?: string[] }>;
+    for (const field of fields.filter((f) => !f.name.startsWith('_'))) {
+      expect(mapping[field.name]?.type, field.name).toBe(field.esTypes?.[0]);
+    }
+  });
+
+  it('charts bpm over t per view id, and never the write key', () => {
+    const visState = JSON.parse(String(objects[1]?.attributes['visState'])) as { aggs: Array<{ params: { field?: string } }> };
+    expect(visState.aggs.map((agg) => agg.params.field)).toEqual(['bpm', 't', 'viewId']);
+    expect(readFileSync(DASHBOARDS_NDJSON, 'utf8')).not.toMatch(/"key"/);
+  });
+
+  it('resolves every reference inside the file', () => {
+    const ids = new Set(objects.map((o) => `${o.type}:${o.id}`));
+    for (const object of objects) for (const ref of object.references) expect(ids.has(`${ref.type}:${ref.id}`), `${object.id} → ${ref.id}`).toBe(true);
+  });
+});
