@@ -1,0 +1,61 @@
+// Monte Carlo model of sensor → viewer latency in the AWS deployment (README "Deploy to AWS", latency
+// budget). Not a measurement: no AWS account is reachable here. Each stage's distribution is stated below;
+// change one and rerun: npx tsx tests/infra/latency-model.ts
+interface Config {
+  enhancedFanOut: boolean;
+  refreshMs: number;
+  /** Edge TTL of an empty readings page (the API sends max-age=1 today). */
+  emptyPageTtlMs: number;
+  viewerPollMs: number;
+}
+
+const uniform = (a: number, b: number): number => a + Math.random() * (b - a);
+
+function oneReading(config: Config): number {
+  const inStream = uniform(40, 150); // phone → PutRecords
+  const delivered = config.enhancedFanOut
+    ? inStream + uniform(40, 120) // push over HTTP/2
+    : inStream + uniform(0, 1000) + uniform(20, 60); // poll once a second per idle shard, then invoke
+  const bulkDone = delivered + uniform(5, 20) + uniform(10, 40); // mget sessions, bulk write
+  const phase = Math.random() * config.refreshMs; // refresh=wait_for: until the index's next refresh
+  const refreshed = Math.ceil((bulkDone - phase) / config.refreshMs) * config.refreshMs + phase;
+  const visible = refreshed + uniform(10, 30); // session watermark raised
+  // The viewer polls from a random phase; an empty answer may be served from the edge cache.
+  let asked = -5000 + Math.random() * config.viewerPollMs;
+  let cachedAt = -Infinity;
+  let cachedHasReading = false;
+  for (;;) {
+    const oneWay = uniform(20, 60);
+    const atEdge = asked + oneWay;
+    let hasReading: boolean;
+    let answeredAt: number;
+    if (atEdge - cachedAt < config.emptyPageTtlMs) {
+      hasReading = cachedHasReading;
+      answeredAt = atEdge + oneWay;
+    } else {
+      const atOrigin = atEdge + uniform(15, 50);
+      hasReading = atOrigin >= visible;
+      cachedAt = atOrigin;
+      cachedHasReading = hasReading;
+      answeredAt = atOrigin + oneWay;
+    }
+    if (hasReading) return answeredAt;
+    asked += Math.max(answeredAt - asked, config.viewerPollMs);
+  }
+}
+
+function percentiles(config: Config, samples = 200_000): string {
+  const latencies = Array.from({ length: samples }, () => oneReading(config)).sort((a, b) => a - b);
+  const at = (q: number) => Math.round(latencies[Math.floor(q * samples)] as number);
+  return `p50 ${at(0.5)} ms, p95 ${at(0.95)} ms, p99 ${at(0.99)} ms`;
+}
+
+const base: Config = { enhancedFanOut: false, refreshMs: 1000, emptyPageTtlMs: 1000, viewerPollMs: 1000 };
+const variants: Array<[string, Config]> = [
+  ['default', base],
+  ['enhancedFanOut', { ...base, enhancedFanOut: true }],
+  ['empty pages not cached', { ...base, emptyPageTtlMs: 0 }],
+  ['enhancedFanOut + empty pages not cached', { ...base, enhancedFanOut: true, emptyPageTtlMs: 0 }],
+  ['enhancedFanOut + empty pages not cached + viewer polls every 500 ms', { ...base, enhancedFanOut: true, emptyPageTtlMs: 0, viewerPollMs: 500 }],
+];
+for (const [name, config] of variants) console.log(`${name.padEnd(70)} ${percentiles(config)}`);
