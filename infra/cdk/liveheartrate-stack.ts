@@ -111,6 +111,7 @@ export class LiveHeartRateStack extends Stack {
       IdentityPoolId: [guests.identityPool.identityPoolId, 'Cognito identity pool (guest identities, basic flow)'],
       GuestRoleArn: [guests.guestRole.roleArn, 'Role guests assume: PutRecord(s) on the stream only'],
       OpenSearchDashboardsUrl: [store.dashboardsUrl, 'OpenSearch Dashboards (SigV4 as the admin principal)'],
+      DashboardsImport: [setup.dashboardsOutcome, 'Outcome of importing infra/cdk/dashboards/liveheartrate.ndjson at this deployment'],
       AthenaWorkGroup: [batch.workGroupName, 'Athena workgroup with the saved queries'],
       GlueDatabase: [batch.databaseName, 'Glue database of the raw readings table'],
       RawDataBucket: [batch.rawBucket.bucketName, 'Every record as sent, write keys included: keep private'],

@@ -70,7 +70,7 @@ describe('applySetup', () => {
 
   it('is not bothered that no reading index exists yet', async () => {
     const domain = standIn((r) => (r.path.startsWith('/_plugins/_ism/add/') || r.path.startsWith('/_plugins/_ism/change_policy/') ? { status: 404, body: '{}' } : undefined));
-    await expect(applySetup(domain.http, CONFIG, { boundary: 'B' })).resolves.toBeUndefined();
+    await expect(applySetup(domain.http, CONFIG, { boundary: 'B' })).resolves.toEqual({ dashboards: 'imported 3 saved objects' });
   });
 
   it('fails the deployment when a template is refused, saying which call and why', async () => {
@@ -78,11 +78,18 @@ describe('applySetup', () => {
     await expect(applySetup(domain.http, CONFIG)).rejects.toThrow(new SetupError('PUT /_index_template/hr-sessions answered 400: {"error":"mapper_parsing_exception"}'));
   });
 
-  it('fails the deployment when Dashboards reports import errors', async () => {
-    const domain = standIn((r) =>
+  it('reports how many saved objects Dashboards imported', async () => {
+    const domain = standIn();
+    await expect(applySetup(domain.http, CONFIG)).resolves.toEqual({ dashboards: 'imported 3 saved objects' });
+  });
+
+  it('reports a refused Dashboards import without failing the deployment', async () => {
+    const refused = standIn((r) =>
       r.path.startsWith('/_dashboards/') ? { status: 200, body: JSON.stringify({ success: false, errors: [{ id: 'a', error: { type: 'conflict' } }] }) } : undefined,
     );
-    await expect(applySetup(domain.http, CONFIG)).rejects.toThrow(/Dashboards import failed: .*conflict/);
+    expect((await applySetup(refused.http, CONFIG)).dashboards).toMatch(/^NOT imported: Dashboards import failed: .*conflict/);
+    const unavailable = standIn((r) => (r.path.startsWith('/_dashboards/') ? { status: 404, body: 'Not Found' } : undefined));
+    expect((await applySetup(unavailable.http, CONFIG)).dashboards).toMatch(/^NOT imported: POST \/_dashboards\/api\/saved_objects\/_import answered 404/);
   });
 });
 

@@ -236,8 +236,10 @@ describe('deploy-time OpenSearch setup', () => {
     expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"delete":{}');
   });
 
-  it('imports the Dashboards saved objects shipped in the repo', () => {
+  it('imports the Dashboards saved objects shipped in the repo and reports the outcome as an output', () => {
     expect(setupConfig()['dashboardsNdjson']).toBe(readFileSync(DASHBOARDS_NDJSON, 'utf8'));
+    const [setupId] = only('Custom::LiveHeartRateOpenSearchSetup');
+    template.hasOutput('DashboardsImport', { Value: { 'Fn::GetAtt': [setupId, 'Dashboards'] } });
   });
 });
 

@@ -19,6 +19,8 @@ export interface OpenSearchSetupProps {
 export class OpenSearchSetup extends Construct {
   readonly role: iam.IRole;
   readonly resource: CustomResource;
+  /** "imported N saved objects", or why not. */
+  readonly dashboardsOutcome: string;
 
   constructor(scope: Construct, id: string, props: OpenSearchSetupProps) {
     super(scope, id);
@@ -57,5 +59,6 @@ export class OpenSearchSetup extends Construct {
         Config: Stack.of(this).toJsonString(props.config),
       },
     });
+    this.dashboardsOutcome = this.resource.getAttString('Dashboards');
   }
 }

@@ -26,7 +26,17 @@ export interface ApplyOptions {
   boundary?: string;
 }
 
-export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig, options: ApplyOptions = {}): Promise<void> {
+export interface SetupOutcome {
+  /** What became of the Dashboards import, for the stack output: the live store works without it. */
+  dashboards: string;
+}
+
+/**
+ * Index templates and the retention policy are what the live store needs: a failure there fails the
+ * deployment. The Dashboards objects are a convenience: a refused import is reported, not fatal, so it can
+ * never roll back a stack (and its 20-minute domain) on its own.
+ */
+export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig, options: ApplyOptions = {}): Promise<SetupOutcome> {
   for (const [name, template] of Object.entries(config.indexTemplates)) {
     await expectOk(http, { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: JSON.stringify(template) });
   }
@@ -40,7 +50,12 @@ export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig
     await expectOk(http, { method: 'POST', path: `/_plugins/_ism/add/${pattern}`, body }, [404]);
     await expectOk(http, { method: 'POST', path: `/_plugins/_ism/change_policy/${pattern}`, body }, [404]);
   }
-  await importSavedObjects(http, config.dashboardsNdjson, options.boundary ?? `liveheartrate-${Date.now().toString(36)}`);
+  try {
+    const count = await importSavedObjects(http, config.dashboardsNdjson, options.boundary ?? `liveheartrate-${Date.now().toString(36)}`);
+    return { dashboards: `imported ${count} saved objects` };
+  } catch (error) {
+    return { dashboards: `NOT imported: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}` };
+  }
 }
 
 async function putIsmPolicy(http: DomainHttp, id: string, policy: Record<string, unknown>): Promise<void> {
@@ -60,7 +75,7 @@ async function putIsmPolicy(http: DomainHttp, id: string, policy: Record<string,
   await expectOk(http, { method: 'PUT', path, body, query: { if_seq_no: String(version._seq_no), if_primary_term: String(version._primary_term) } });
 }
 
-async function importSavedObjects(http: DomainHttp, ndjson: string, boundary: string): Promise<void> {
+async function importSavedObjects(http: DomainHttp, ndjson: string, boundary: string): Promise<number> {
   const body =
     `--${boundary}\r\n` +
     'Content-Disposition: form-data; name="file"; filename="liveheartrate.ndjson"\r\n' +
@@ -75,8 +90,9 @@ async function importSavedObjects(http: DomainHttp, ndjson: string, boundary: st
     headers: { 'content-type': `multipart/form-data; boundary=${boundary}`, 'osd-xsrf': 'true' },
     body,
   });
-  const result = JSON.parse(response.body) as { success?: unknown; errors?: unknown };
+  const result = JSON.parse(response.body) as { success?: unknown; successCount?: unknown; errors?: unknown };
   if (result.success !== true) throw new SetupError(`Dashboards import failed: ${JSON.stringify(result.errors ?? result).slice(0, 1000)}`);
+  return typeof result.successCount === 'number' ? result.successCount : 0;
 }
 
 async function expectOk(http: DomainHttp, request: DomainRequest, alsoFine: readonly number[] = []): Promise<DomainResponse> {

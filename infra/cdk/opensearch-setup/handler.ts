@@ -13,6 +13,8 @@ const RETRY_FOR_MS = 8 * 60_000;
 
 export interface ProviderResponse {
   PhysicalResourceId: string;
+  /** Attributes of the custom resource (Fn::GetAtt). */
+  Data?: { Dashboards: string };
 }
 
 export async function handler(event: CloudFormationCustomResourceEvent): Promise<ProviderResponse> {
@@ -22,8 +24,9 @@ export async function handler(event: CloudFormationCustomResourceEvent): Promise
   const region = process.env['AWS_REGION'];
   if (region === undefined) throw new Error('AWS_REGION is not set');
   const http = retrying(createSignedHttp({ endpointUrl, region, requestTimeoutMs: 30_000 }), RETRY_FOR_MS);
-  await applySetup(http, config);
-  return { PhysicalResourceId: PHYSICAL_ID };
+  const outcome = await applySetup(http, config);
+  console.log(JSON.stringify({ message: 'opensearch setup applied', ...outcome }));
+  return { PhysicalResourceId: PHYSICAL_ID, Data: { Dashboards: outcome.dashboards } };
 }
 
 /** Retries throttling, server errors and network failures with capped exponential backoff. */
