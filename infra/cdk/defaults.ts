@@ -86,6 +86,8 @@ export const DEFAULTS = {
     consumerErrorsPerFiveMinutes: 1,
     failureQueueDepth: 1,
     writeThrottlesPerFiveMinutes: 1,
+    // AWS's recommended OpenSearch alarm: a quarter of the default 10 GiB volume left.
+    openSearchFreeStorageMiB: 2560,
   },
 } as const;
 

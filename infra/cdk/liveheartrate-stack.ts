@@ -102,6 +102,7 @@ export class LiveHeartRateStack extends Stack {
       consumer: consumer.fn,
       failureQueue: consumer.failureQueue,
       stream,
+      domain: store.domain,
       ...(options.alarmEmail !== undefined ? { email: options.alarmEmail } : {}),
     });
 

@@ -191,6 +191,15 @@ describe('OpenSearch domain', () => {
     expect(domain['AdvancedSecurityOptions']).toBeUndefined();
   });
 
+  it('alarms before the volume is full', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ES',
+      MetricName: 'FreeStorageSpace',
+      ComparisonOperator: 'LessThanOrEqualToThreshold',
+      Threshold: 2560,
+    });
+  });
+
   it('publishes slow and application logs through a policy scoped to this domain', () => {
     const [, policy] = only('AWS::Logs::ResourcePolicy');
     const document = JSON.parse(flattenJoin(policy['PolicyDocument'])) as { Statement: Json[] };
@@ -461,10 +470,12 @@ describe('web front', () => {
 });
 
 describe('alarms', () => {
-  it('watches consumer lag and errors, given-up batches and write throttling, notifying one topic', () => {
+  it('watches consumer lag and errors, given-up batches, write throttling and the live store, notifying one topic', () => {
     const [topicId] = only('AWS::SNS::Topic');
     const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
     expect(alarms.map((alarm) => `${alarm['Namespace']}/${alarm['MetricName']}`).sort()).toEqual([
+      'AWS/ES/ClusterStatus.red',
+      'AWS/ES/FreeStorageSpace',
       'AWS/Kinesis/WriteProvisionedThroughputExceeded',
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',

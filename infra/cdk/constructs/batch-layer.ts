@@ -1,10 +1,11 @@
 // The batch layer (DESIGN.md): Firehose copies the stream to S3 as gzipped newline JSON by arrival day; Glue
 // describes it with partition projection (no crawler); Athena queries it in its own workgroup.
-import { Duration, Size, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import {
@@ -19,6 +20,7 @@ import {
 import { NAMED_QUERIES } from '../analytics/named-queries.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { arnRef } from './nag-findings.ts';
+import { retentionDays } from './node-function.ts';
 import { secureBucket } from './secure-bucket.ts';
 
 export interface BatchLayerProps {
@@ -60,6 +62,9 @@ export class BatchLayer extends Construct {
         // few (cheap to list and scan) while history appears in Athena within minutes.
         bufferingInterval: Duration.seconds(settings.bufferingIntervalSeconds),
         bufferingSize: Size.mebibytes(settings.bufferingSizeMiB),
+        loggingConfig: new firehose.EnableLogging(
+          new logs.LogGroup(this, 'DeliveryErrors', { retention: retentionDays(DEFAULTS.logs.functionLogRetentionDays), removalPolicy: RemovalPolicy.DESTROY }),
+        ),
       }),
     });
     const destinationRole = delivery.node.findChild('S3 Destination Role');

@@ -1,10 +1,11 @@
-// The four signals that the live pipeline is not live: the consumer falls behind, the consumer fails,
-// batches were given up on, producers are throttled. All notify one SNS topic.
+// The signals that the live pipeline is not live: the consumer falls behind, the consumer fails, batches
+// were given up on, producers are throttled, the live store is down or full. All notify one SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import type * as opensearch from 'aws-cdk-lib/aws-opensearchservice';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -15,6 +16,7 @@ export interface PipelineAlarmsProps {
   consumer: lambda.IFunction;
   failureQueue: sqs.IQueue;
   stream: kinesis.IStream;
+  domain: opensearch.IDomain;
   /** Subscribed to the alarm topic when given (the address must confirm the subscription). */
   email?: string;
 }
@@ -29,13 +31,20 @@ export class PipelineAlarms extends Construct {
     this.topic = new sns.Topic(this, 'Topic', { displayName: 'liveheartrate alarms', enforceSSL: true });
     if (props.email !== undefined) this.topic.addSubscription(new subscriptions.EmailSubscription(props.email));
 
-    const alarm = (alarmId: string, description: string, metric: cloudwatch.IMetric, threshold: number, evaluationPeriods = 1): cloudwatch.Alarm => {
+    const alarm = (
+      alarmId: string,
+      description: string,
+      metric: cloudwatch.IMetric,
+      threshold: number,
+      evaluationPeriods = 1,
+      comparisonOperator = cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+    ): cloudwatch.Alarm => {
       const created = new cloudwatch.Alarm(this, alarmId, {
         alarmDescription: description,
         metric,
         threshold,
         evaluationPeriods,
-        comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        comparisonOperator,
         // No traffic is not trouble.
         treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
       });
@@ -70,6 +79,20 @@ export class PipelineAlarms extends Construct {
         'Producers are being throttled (WriteProvisionedThroughputExceeded): add shards or switch to on-demand.',
         props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }),
         thresholds.writeThrottlesPerFiveMinutes,
+      ),
+      alarm(
+        'LiveStoreRed',
+        'The OpenSearch domain is red: at least one primary shard is unassigned and live views fail.',
+        props.domain.metricClusterStatusRed({ statistic: 'Maximum', period: Duration.minutes(1) }),
+        1,
+      ),
+      alarm(
+        'LiveStoreStorageLow',
+        'The OpenSearch volume is filling up: lower speedRetentionDays or grow the volume before writes are blocked.',
+        props.domain.metricFreeStorageSpace({ statistic: 'Minimum', period: Duration.minutes(5) }),
+        thresholds.openSearchFreeStorageMiB,
+        1,
+        cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
       ),
     ];
   }
