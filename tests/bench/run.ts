@@ -1,10 +1,15 @@
 /**
  * `npm run bench`: every benchmark, one after another (they share two cores), printed with the machine.
- * Pass names to run some: `npm run bench -- chart backlog`.
+ * Pass names to run some: `npm run bench -- chart backlog`. The browser benchmarks use the built app: the
+ * npm script builds it first.
  */
 import { cpus, totalmem } from 'node:os';
 import { benchChart, formatChartBench } from './chart-bench.ts';
 import { benchKinesisEmulator, formatKinesisEmulatorBench } from './kinesis-emulator.ts';
+import { benchBacklog, formatBacklogBench } from './backlog.ts';
+import { benchConsumer, formatConsumerBench } from './consumer.ts';
+import { benchPipeline, formatPipelineBench } from './pipeline.ts';
+import { benchLatency, formatLatencyBench } from './latency.ts';
 
 interface Bench {
   name: string;
@@ -14,6 +19,10 @@ interface Bench {
 const benches: Bench[] = [
   { name: 'chart', run: async () => formatChartBench(await benchChart()) },
   { name: 'kinesis-emulator', run: async () => formatKinesisEmulatorBench(await benchKinesisEmulator()) },
+  { name: 'backlog', run: async () => formatBacklogBench(await benchBacklog()) },
+  { name: 'consumer', run: async () => formatConsumerBench(await benchConsumer()) },
+  { name: 'pipeline', run: async () => formatPipelineBench(await benchPipeline()) },
+  { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },
 ];
 
 const wanted = process.argv.slice(2);

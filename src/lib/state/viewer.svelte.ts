@@ -101,12 +101,14 @@ export class ViewerState {
     const session = await this.api.getSession(this.viewId);
     this.syncClock(session.serverTime);
     this.offlineSince = null;
-    if (session.status === 'unknown' || session.status === 'revoked' || session.status === 'expired') {
+    if (session.status === 'revoked' || session.status === 'expired') {
       this.remote = session.status;
-      if (session.status !== 'unknown') this.clear();
+      this.clear();
       await sleep(RECHECK_MS);
       return;
     }
+    // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
+    // one (the long-poll answers the moment a reading lands), and shown as unknown until then.
     this.applySummary(session);
     this.expiresAt = session.expiresAt ?? null;
     if (session.lastReceivedAt !== undefined) this.lastReceivedAt = session.lastReceivedAt ?? null;
