@@ -34,24 +34,24 @@ export interface Synthesized extends CreatedApp {
 
 export function synthesize(context: Record<string, unknown> = {}): Synthesized {
   const outdir = scratchOutdir();
-  const flags = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
-  const merged: Record<string, unknown> = { adminPrincipalArn: ADMIN_ARN, siteDir: FIXTURE_SITE, ...context };
-  const options = readAppOptions((key) => merged[key], REPO_ROOT);
-  const created = createApp({ options, appProps: { outdir, context: flags }, env: TEST_ENV });
-  // Throws when a plugin reports an error; warnings are read from the report below.
-  const assembly = created.app.synth();
-  const violations = readViolations(assembly.directory);
-  const problems = assembly
-    .getStackArtifact(created.stack.artifactId)
-    .messages.filter((message) => message.level !== 'info')
-    .map((message) => ({ level: message.level, id: message.id, text: String(message.entry.data) }));
-  return {
-    ...created,
-    template: Template.fromStack(created.stack),
-    violations,
-    problems,
-    cleanUp: () => rmSync(outdir, { recursive: true, force: true }),
-  };
+  const cleanUp = () => rmSync(outdir, { recursive: true, force: true });
+  try {
+    const flags = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
+    const merged: Record<string, unknown> = { adminPrincipalArn: ADMIN_ARN, siteDir: FIXTURE_SITE, ...context };
+    const options = readAppOptions((key) => merged[key], REPO_ROOT);
+    const created = createApp({ options, appProps: { outdir, context: flags }, env: TEST_ENV });
+    // Throws when a plugin reports an error; warnings are read from the report below.
+    const assembly = created.app.synth();
+    const violations = readViolations(assembly.directory);
+    const problems = assembly
+      .getStackArtifact(created.stack.artifactId)
+      .messages.filter((message) => message.level !== 'info')
+      .map((message) => ({ level: message.level, id: message.id, text: String(message.entry.data) }));
+    return { ...created, template: Template.fromStack(created.stack), violations, problems, cleanUp };
+  } catch (error) {
+    cleanUp();
+    throw error;
+  }
 }
 
 /** Unacknowledged findings (any severity) in the validation report of a synthesized cloud assembly. */
