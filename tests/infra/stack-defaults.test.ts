@@ -102,7 +102,7 @@ describe('consumer', () => {
     expect(mapping).toEqual(
       expect.objectContaining({
         EventSourceArn: getAttArn(streamId),
-        StartingPosition: 'LATEST',
+        StartingPosition: 'TRIM_HORIZON',
         FunctionResponseTypes: ['ReportBatchItemFailures'],
         BisectBatchOnFunctionError: true,
         MaximumRetryAttempts: 20,
