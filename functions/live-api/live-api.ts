@@ -131,7 +131,9 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
     next: page.cursor,
     more: page.more,
   };
-  return longPoll ? longPollResponse(body) : okResponse(body);
+  // An empty page is not cached either: the viewer asks again for the same cursor a second later, and a cached
+  // empty answer would hide a reading that landed meanwhile for up to the cache time (README, latency budget).
+  return longPoll || page.readings.length === 0 ? longPollResponse(body) : okResponse(body);
 }
 
 type ReadingsQuery = { after: string; limit: number; waitMs: number } | { error: APIGatewayProxyStructuredResultV2 };

@@ -168,6 +168,7 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
       expect((rest.json.readings as Array<{ seq: number }>).map((r) => r.seq)).toEqual([2, 3, 4]);
       expect(none.json).toMatchObject({ readings: [], next: '5', more: false });
       expect(first.headers.get('cache-control')).toBe('public, max-age=1, s-maxage=1');
+      expect(none.headers.get('cache-control')).toBe('no-store');
     });
 
     it.each([
