@@ -243,7 +243,11 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
     expect(value).toBeGreaterThanOrEqual(40);
     expect(value).toBeLessThanOrEqual(200);
     await expect(page.getByTestId('stat-rr')).not.toHaveText('0');
+    // Live: the screen is kept on (Screen Wake Lock), and let go once the session stops
+    await expect(page.getByText('Screen kept on while live.')).toBeVisible();
+    expect(await page.evaluate(() => navigator.wakeLock !== undefined)).toBe(true);
     await page.getByRole('button', { name: 'Disconnect' }).click();
+    await expect(page.getByText('Screen kept on while live.')).toHaveCount(0);
     await expect(status(page)).toHaveText('Not connected');
   });
 
