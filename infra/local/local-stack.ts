@@ -9,6 +9,7 @@ import { openCheckpointFile } from './checkpoints.ts';
 import { createNodeKinesisClient } from './kinesis-client.ts';
 import { startKinesisEmulator } from './kinesis-emulator.ts';
 import { createFunctionUrlRoute } from './lambda-url-adapter.ts';
+import { localContentSecurityPolicy } from '../cdk/web/security-headers.ts';
 import { startAppServer, type AppRoute } from './static-server.ts';
 import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner } from './stream-runner.ts';
 
@@ -155,7 +156,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const liveApiRoute = createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) }));
   const config = createEmbeddedConfig(options.region, options.streamName, options.publicKinesisEndpoint ?? emulator.endpoint);
   const app = await startComponent('app', () =>
-    startAppServer({ port: options.appPort, distDir: options.distDir, config, routes: [liveApiRoute, ...(options.routes ?? [])] }),
+    startAppServer({
+      port: options.appPort,
+      distDir: options.distDir,
+      config,
+      routes: [liveApiRoute, ...(options.routes ?? [])],
+      // The policy CloudFront sends in AWS, with this machine's stream endpoint: local runs meet the same rules.
+      contentSecurityPolicy: localContentSecurityPolicy([config.kinesis.endpoint ?? emulator.endpoint]),
+    }),
   );
   const apiUrl = `${app.url}/api`;
   log(formatComponentLine('api', `Lambda handler on ${apiUrl}/sessions/{viewId}[/readings]`));

@@ -19,6 +19,8 @@ export interface AppServerOptions {
   distDir: string;
   config: RuntimeConfig;
   routes?: readonly AppRoute[];
+  /** Sent with every HTML page, as CloudFront does in AWS. */
+  contentSecurityPolicy?: string;
 }
 
 export interface AppServer {
@@ -63,9 +65,9 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
 
     const target = resolveStaticPath(distDir, urlPath === '/' ? '/index.html' : urlPath);
     if (!target.ok) return sendText(req, res, target.status, target.status === 403 ? 'forbidden' : 'bad request');
-    if (await isFile(target.filePath)) return sendFile(req, res, target.filePath, urlPath);
+    if (await isFile(target.filePath)) return sendFile(req, res, target.filePath, urlPath, options.contentSecurityPolicy);
     if (isAppRoute(urlPath) && !NO_FALLBACK_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) {
-      return sendFile(req, res, indexPath, '/index.html');
+      return sendFile(req, res, indexPath, '/index.html', options.contentSecurityPolicy);
     }
     return sendText(req, res, 404, 'not found');
   }
@@ -82,8 +84,9 @@ async function isFile(path: string): Promise<boolean> {
   }
 }
 
-async function sendFile(req: IncomingMessage, res: ServerResponse, filePath: string, urlPath: string): Promise<void> {
+async function sendFile(req: IncomingMessage, res: ServerResponse, filePath: string, urlPath: string, csp?: string): Promise<void> {
   const info = await stat(filePath);
+  if (csp !== undefined && filePath.endsWith('.html')) res.setHeader('Content-Security-Policy', csp);
   const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
   res.setHeader('Content-Type', contentTypeFor(filePath));
   res.setHeader('Cache-Control', cacheControlFor(urlPath));

@@ -45,6 +45,33 @@ test.describe('installable PWA', () => {
     expect(await waitForActiveWorker(page)).toBe('activated');
   });
 
+  test('runs under the same content security policy as in AWS, with no violation', async ({ page, stack, browser }) => {
+    // Prepare: record every violation the browser reports, on the broadcaster and on a viewer page
+    const recordViolations = () => {
+      const seen: string[] = [];
+      (window as unknown as { cspViolations: string[] }).cspViolations = seen;
+      document.addEventListener('securitypolicyviolation', (e) => seen.push(`${e.violatedDirective} ${e.blockedURI}`));
+    };
+    await page.addInitScript(recordViolations);
+    const violations = (p: Page) => p.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
+    // Act: the parts that draw dynamic styles, SVG and charts, and the uplink's calls to the stream
+    const response = await page.goto(stack.appUrl);
+    await page.getByRole('button', { name: 'Try the demo sensor' }).click();
+    await page.getByRole('button', { name: 'Start broadcast' }).click();
+    await expect(page.getByTestId('stat-count')).not.toHaveText('0', { timeout: 5_000 });
+    await expect(page.getByTestId('uplink-last-ack')).not.toHaveText(/not yet/, { timeout: 10_000 });
+    const link = await page.getByTestId('share-link').inputValue();
+    const viewer = await (await browser.newContext()).newPage();
+    await viewer.addInitScript(recordViolations);
+    await viewer.goto(link);
+    await expect(viewer.getByTestId('viewer-status')).toHaveText('Live');
+    // Assess
+    expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
+    expect(await violations(page)).toEqual([]);
+    expect(await violations(viewer)).toEqual([]);
+    await viewer.context().close();
+  });
+
   test('loads offline after a first visit', async ({ page, stack, context }) => {
     // Prepare
     await page.goto(stack.appUrl);

@@ -9,6 +9,20 @@ export interface CspEndpoints {
 
 export function contentSecurityPolicy({ region, urlSuffix }: CspEndpoints): string {
   const aws = (service: string): string => `https://${service}.${region}.${urlSuffix}`;
+  // The basic Cognito flow (DESIGN.md): GetId/GetOpenIdToken, then STS AssumeRoleWithWebIdentity, then
+  // PutRecords, all from the browser.
+  return buildPolicy([aws('kinesis'), aws('cognito-identity'), aws('sts')], true);
+}
+
+/**
+ * The same policy for the embedded default, so every local and end-to-end run of the app meets the rules it
+ * meets behind CloudFront: plain http on loopback, and the local stream endpoint instead of AWS's.
+ */
+export function localContentSecurityPolicy(connectSources: readonly string[]): string {
+  return buildPolicy(connectSources, false);
+}
+
+function buildPolicy(connectSources: readonly string[], upgradeInsecureRequests: boolean): string {
   const directives: Record<string, string[]> = {
     'default-src': ["'self'"],
     'script-src': ["'self'"],
@@ -18,15 +32,13 @@ export function contentSecurityPolicy({ region, urlSuffix }: CspEndpoints): stri
     'font-src': ["'self'"],
     'manifest-src': ["'self'"],
     'worker-src': ["'self'"],
-    // The basic Cognito flow (DESIGN.md): GetId/GetOpenIdToken, then STS AssumeRoleWithWebIdentity, then
-    // PutRecords, all from the browser.
-    'connect-src': ["'self'", aws('kinesis'), aws('cognito-identity'), aws('sts')],
+    'connect-src': ["'self'", ...connectSources],
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],
     'frame-ancestors': ["'none'"],
-    'upgrade-insecure-requests': [],
   };
+  if (upgradeInsecureRequests) directives['upgrade-insecure-requests'] = [];
   return Object.entries(directives)
     .map(([name, values]) => [name, ...values].join(' '))
     .join('; ');

@@ -45,6 +45,7 @@ describe('app server', () => {
       port: 0,
       distDir,
       config: CONFIG,
+      contentSecurityPolicy: "default-src 'self'",
       routes: [
         {
           prefix: '/api/',
@@ -111,6 +112,14 @@ describe('app server', () => {
     expect(etag).toBeTruthy();
     const second = await fetch(`${server.url}/sw.js`, { headers: { 'if-none-match': etag ?? '' } });
     expect(second.status).toBe(304);
+  });
+
+  it('sends the content security policy with HTML pages only', async () => {
+    const page = await fetch(`${server.url}/v/3f9a1c`);
+    const config = await fetch(`${server.url}/config.json`);
+
+    expect(page.headers.get('content-security-policy')).toBe("default-src 'self'");
+    expect(config.headers.get('content-security-policy')).toBeNull();
   });
 
   it('falls back to index.html for app routes', async () => {
