@@ -28,6 +28,9 @@ function fail(message: string): never {
 }
 
 async function main(): Promise<void> {
+  // The SDK warns that its releases from 2027 will need Node 22. The project pins exact SDK versions, so the
+  // warning does not apply to this install and would only bury the component lines.
+  process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
   const env = process.env;
   let appPort: number;
   let kinesisPort: number;
