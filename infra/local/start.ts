@@ -1,6 +1,6 @@
 // `npm start`: the embedded default on this machine. A thin CLI around startLocalStack: env in, one line per
 // component out, everything stopped on SIGINT/SIGTERM.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { LocalStackStartError, startLocalStack, type LocalComponent, type LocalStack } from './local-stack.ts';
 import { PortInUseError } from './server-lifecycle.ts';
 
@@ -41,6 +41,7 @@ async function main(): Promise<void> {
     fail((error as Error).message);
   }
 
+  const dataDir = resolve(env.LHR_DATA_DIR || '.data');
   // Started before the signal handlers are installed, so a signal during start-up still stops what started.
   const starting: Promise<LocalStack | undefined> = startLocalStack({
     appPort,
@@ -49,7 +50,10 @@ async function main(): Promise<void> {
     region: env.REGION || 'us-east-1',
     // Relative to where `npm start` runs, like vite's own dist/.
     distDir: resolve('dist'),
-    dataDir: resolve(env.LHR_DATA_DIR || '.data'),
+    dataDir,
+    // On disk: a reading the stream acknowledged to a phone (which then dropped it from its outbox) but the
+    // consumer had not read yet when the stack stopped is read after the restart, not lost.
+    kinesisStorePath: join(dataDir, 'stream'),
     log: (line) => console.log(line),
   }).catch((error: unknown) => fail(describeStartFailure(error)));
 

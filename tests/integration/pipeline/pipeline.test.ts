@@ -149,6 +149,54 @@ describe('embedded pipeline end to end: put on the local stream → runner → c
   });
 });
 
+describe('embedded pipeline with the stream kept on disk (as npm start runs it)', () => {
+  let root: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lhr-pipeline-disk-'));
+    await writeFile(join(root, 'index.html'), '<!doctype html>');
+  });
+
+  afterAll(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  const start = (pollIntervalMs: number) =>
+    startLocalStack({
+      appPort: 0,
+      kinesisPort: 0,
+      streamName: 'disk',
+      region: 'us-east-1',
+      distDir: root,
+      dataDir: join(root, 'data'),
+      kinesisStorePath: join(root, 'data', 'stream'),
+      pollIntervalMs,
+    });
+
+  it('reads after a restart what the stream accepted but the consumer had not read when the stack stopped', async () => {
+    // Prepare: a consumer that polls only once a minute, so accepted readings are still unread at stop
+    const { key, viewId } = sessionKeys(12);
+    const first = await start(60_000);
+    const firstClient = createNodeKinesisClient(first.kinesisEndpoint, 'us-east-1');
+    await new Promise((resolve) => setTimeout(resolve, 200)); // past the runner's first (empty) poll
+    await put(firstClient, 'disk', viewId, Array.from({ length: 30 }, (_, i) => readingAt(key, i)));
+    const unreadAtStop = (await first.liveStore.getSession(viewId))?.count ?? 0;
+    firstClient.destroy();
+    await first.stop();
+
+    // Act
+    const second = await start(20);
+    try {
+      // Assess
+      const followed = await waitFor(() => followAll(second.apiUrl, viewId), (f) => f.seqs.length >= 30, '30 readings after the restart');
+      expect(unreadAtStop).toBe(0);
+      expect(followed.seqs).toEqual(Array.from({ length: 30 }, (_, i) => i));
+    } finally {
+      await second.stop();
+    }
+  });
+});
+
 describe('stream runner restart with the real consumer and store', () => {
   let root: string;
   let emulator: KinesisEmulator;
