@@ -85,7 +85,11 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
     const trusted = checkpoint !== undefined && checkpoint.shardStart === shardStart ? checkpoint : undefined;
     const iterator = await firstIterator(shardId, trusted);
     starts.push({ shardId, from: iterator.from });
-    loops.push(runShard(shardId, shardStart, iterator.value, trusted));
+    loops.push(
+      runShard(shardId, shardStart, iterator.value, trusted).catch((error: unknown) => {
+        log(`${shardId}: stopped after an unexpected error (${error instanceof Error ? error.message : String(error)})`);
+      }),
+    );
   }
 
   async function firstIterator(shardId: string, checkpoint: ShardCheckpoint | undefined): Promise<{ value: string; from: ShardStart['from'] }> {
@@ -140,7 +144,13 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
     const markDone = async (record: KinesisRecord): Promise<void> => {
       const sequenceNumber = record.SequenceNumber ?? '';
       lastDone = sequenceNumber;
-      await checkpoints.save(streamName, shardId, { shardStart, sequenceNumber, arrivedAt: record.ApproximateArrivalTimestamp?.getTime() ?? 0 });
+      try {
+        await checkpoints.save(streamName, shardId, { shardStart, sequenceNumber, arrivedAt: record.ApproximateArrivalTimestamp?.getTime() ?? 0 });
+      } catch (error) {
+        // A checkpoint that lags only means records are delivered again after a restart, which the store
+        // absorbs; it must not take the consumer (and the whole stack) down.
+        log(`${shardId}: could not save the checkpoint (${(error as Error).message}); continuing`);
+      }
     };
 
     while (iterator !== undefined && !stopping.signal.aborted) {

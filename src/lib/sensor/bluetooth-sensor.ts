@@ -95,8 +95,12 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
       await this.connect();
       this.listener.status('live');
     } catch (error) {
-      this.listener.status('idle', describeBluetoothError(error));
+      // A link lost during the first connection must not leave a reconnect loop behind for a sensor the app
+      // has given up on: it would keep delivering readings nobody can stop.
+      this.stopped = true;
       this.detach();
+      this.device.gatt?.disconnect();
+      this.listener.status('idle', describeBluetoothError(error));
       throw error;
     }
   }
@@ -109,9 +113,10 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
 
   async stop(): Promise<void> {
     this.stopped = true;
+    const measurement = this.measurement;
     this.detach();
     try {
-      await this.measurement?.stopNotifications();
+      await measurement?.stopNotifications();
     } catch {
       // The link may already be gone; stopping is best effort.
     }
@@ -177,9 +182,16 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
       for (let attempt = 0; !this.stopped; attempt += 1) {
         try {
           await this.connect();
-          if (!this.stopped) this.listener.status('live');
+          // stop() may have come while connecting: leave nothing subscribed behind it.
+          if (this.stopped) {
+            this.detach();
+            this.device.gatt?.disconnect();
+            return;
+          }
+          this.listener.status('live');
           return;
         } catch (error) {
+          if (this.stopped) return;
           if (Date.now() >= deadline) {
             this.listener.status('lost', describeBluetoothError(error));
             return;

@@ -40,6 +40,7 @@ export class SensorState {
   );
 
   private source: HeartRateSource | null = null;
+  private generation = 0;
   private bluetooth: BluetoothHeartRateSensor | null = null;
   private ticker: ReturnType<typeof setInterval> | undefined;
   private readonly readingListeners = new Set<(r: TimedReading) => void>();
@@ -143,7 +144,10 @@ export class SensorState {
 
   /** Resolves false when the device could not be connected (the problem is reported). */
   private async useDevice(device: BluetoothDevice): Promise<boolean> {
+    // Two taps in a row must not leave two sensors feeding readings: only the latest call may attach.
+    const generation = ++this.generation;
     await this.stop();
+    if (generation !== this.generation) return false;
     const sensor = new BluetoothHeartRateSensor(device, this.listener, { fallbackName: this.rememberedName(device) });
     this.attach(sensor);
     this.bluetooth = sensor;
@@ -151,13 +155,19 @@ export class SensorState {
     if (device.name) writeDeviceName(device.id, device.name);
     try {
       await sensor.start();
+      if (generation !== this.generation) {
+        await sensor.stop();
+        return false;
+      }
       return true;
     } catch {
       // start() already reported the problem through the listener.
-      this.source = null;
-      this.bluetooth = null;
-      this.sourceKind = null;
-      clearInterval(this.ticker);
+      if (this.source === sensor) {
+        this.source = null;
+        this.bluetooth = null;
+        this.sourceKind = null;
+        clearInterval(this.ticker);
+      }
       return false;
     }
   }

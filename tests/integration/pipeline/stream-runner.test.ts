@@ -106,6 +106,33 @@ describe('local stream runner (real kinesalite)', () => {
     expect(runner.shards.map((s) => s.from)).toEqual(['oldest', 'oldest']);
   });
 
+  it('keeps consuming when a checkpoint cannot be saved, and says so', async () => {
+    // Prepare: a checkpoint store on a full disk
+    const delivered: string[] = [];
+    const lines: string[] = [];
+    const file = openCheckpointFile(join(dir, 'checkpoints.json'));
+    runner = await startStreamRunner({
+      client,
+      streamName: STREAM,
+      region: 'eu-west-1',
+      handler: async (event) => {
+        delivered.push(...event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()));
+      },
+      checkpoints: { ...file, save: () => Promise.reject(new Error('ENOSPC: no space left on device')) },
+      retryBackoff: FAST_RETRY,
+      pollIntervalMs: 10,
+      log: (line) => lines.push(line),
+    });
+    // Act
+    await putLines(client, ['a 1', 'a 2'], () => 'key-1');
+    await waitFor(() => delivered.length >= 2, 'the first two records');
+    await putLines(client, ['a 3'], () => 'key-1');
+    // Assess
+    await waitFor(() => delivered.length >= 3, 'a record after the failed save');
+    expect(delivered).toEqual(['a 1', 'a 2', 'a 3']);
+    expect(lines.some((l) => l.includes('could not save the checkpoint (ENOSPC'))).toBe(true);
+  });
+
   it('delivers at most batchSize records per event', async () => {
     const sizes: number[] = [];
     runner = await start(async (event) => {
