@@ -28,6 +28,11 @@ export class UplinkState {
     return this.uplink.endSession();
   }
 
+  /** Ends this broadcast and starts a new one with a new link, broadcasting throughout. */
+  rotateSession(): Promise<void> {
+    return this.uplink.rotateSession();
+  }
+
   /** Starts broadcasting with a new link now. */
   startSession(): Promise<void> {
     return this.uplink.startSession();

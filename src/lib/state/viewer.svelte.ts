@@ -17,7 +17,7 @@ const RETRY_BACKOFF = { baseMs: 500, capMs: 10_000 };
 /** Read-only follower of one shared session through the live API. */
 export class ViewerState {
   readonly series = new SeriesBuffer(CHART_CAPACITY);
-  private readonly hrv = new RmssdAccumulator();
+  private hrv = new RmssdAccumulator();
   private readonly dataListeners = new Set<() => void>();
   private readonly seen = new Set<number>();
   private cursor = '0';
@@ -126,6 +126,7 @@ export class ViewerState {
       this.offlineSince = null;
       this.cursor = page.next;
       this.add(page.readings, page.serverTime);
+      const statusChanged = page.status !== this.remote;
       this.remote = page.status;
       if (page.status === 'revoked' || page.status === 'expired') {
         this.clear();
@@ -136,8 +137,9 @@ export class ViewerState {
         await sleep(RECHECK_MS);
         return;
       }
-      // New readings: refresh the statistics, which come from the server and cover the whole session.
-      if (page.readings.length > 0) return;
+      // New readings or a new status (an end mark, a changed expiry): refresh the session, whose statistics and
+      // expiry come from the server.
+      if (page.readings.length > 0 || statusChanged) return;
       // A store without long-poll (OpenSearch behind a 1 s CDN cache) answers at once: poll once a second.
       const elapsed = Date.now() - asked;
       if (elapsed < 1000) await sleep(1000 - elapsed);
@@ -178,8 +180,13 @@ export class ViewerState {
   private clear(): void {
     this.series.clear();
     this.seen.clear();
+    this.hrv = new RmssdAccumulator();
     this.cursor = '0';
     this.bpm = null;
+    this.contact = null;
+    this.lastShownSeq = null;
+    this.lastReceivedAt = null;
+    this.addedSeqs = [];
     this.count = 0;
     this.min = this.max = this.average = this.rmssd = null;
     for (const listener of this.dataListeners) listener();

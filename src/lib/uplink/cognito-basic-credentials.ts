@@ -127,9 +127,13 @@ interface Clients {
   sts: import('@aws-sdk/client-sts').STSClient;
 }
 
+const CREDENTIAL_REQUEST_TIMEOUT_MS = 15_000;
+
 async function createClients(options: CognitoBasicOptions): Promise<Clients> {
   const [identitySdk, stsSdk] = await Promise.all([import('@aws-sdk/client-cognito-identity'), import('@aws-sdk/client-sts')]);
-  const requestHandler = options.requestHandler;
+  // A Cognito or STS call that never answers would hold the flusher (and its lock) forever: bound it like
+  // PutRecords is bounded.
+  const requestHandler = options.requestHandler ?? { requestTimeout: CREDENTIAL_REQUEST_TIMEOUT_MS };
   return {
     identitySdk,
     stsSdk,

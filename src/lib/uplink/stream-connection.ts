@@ -5,6 +5,7 @@ import type { RuntimeConfig } from '../runtime-config.ts';
 import { createCognitoBasicCredentials, type CognitoBasicOptions } from './cognito-basic-credentials.ts';
 import { createKinesisSender, type CredentialsProvider, type KinesisSdk } from './kinesis-sender.ts';
 import type { RecordSender } from './record-sender.ts';
+import { withTimeout } from '../with-timeout.ts';
 
 export interface StreamConnectionDeps {
   loadConfig: () => Promise<RuntimeConfig>;
@@ -44,12 +45,15 @@ export async function connectStream(config: RuntimeConfig, deps: Omit<StreamConn
   });
 }
 
+const CONFIG_TIMEOUT_MS = 15_000;
+
 /** A memoised loader for the flusher: a failed load (offline, bad config) is not remembered, so it is retried. */
 export function createSenderLoader(deps: StreamConnectionDeps): () => Promise<RecordSender> {
   let sender: Promise<RecordSender> | null = null;
   return () => {
     if (sender) return sender;
-    const loading = deps.loadConfig().then((config) => connectStream(config, deps));
+    // Bounded: a config.json request that never settles would otherwise be the memoised answer for good.
+    const loading = withTimeout(deps.loadConfig(), CONFIG_TIMEOUT_MS, 'Loading config.json').then((config) => connectStream(config, deps));
     sender = loading;
     loading.catch(() => {
       if (sender === loading) sender = null;

@@ -66,7 +66,8 @@ export class Uplink {
   private readonly flusher: Flusher;
   /** Items not yet stored, oldest first; normally empty between two IndexedDB writes. */
   private readonly queue: OutboxItem[] = [];
-  private readonly stored = new Map<OutboxItem, () => void>();
+  /** Callers waiting for a control item (start, expiry, end) to be stored. */
+  private readonly stored = new Map<OutboxItem, { resolve: () => void; reject: (error: unknown) => void }>();
   private writing: Promise<void> | null = null;
   private writeRetry: ReturnType<typeof setTimeout> | undefined;
   private inOutbox = 0;
@@ -151,9 +152,23 @@ export class Uplink {
     return this.store({ kind: 'expiry', at: this.deps.now(), exp });
   }
 
-  private store(item: OutboxItem): Promise<void> {
-    const stored = new Promise<void>((resolve) => this.stored.set(item, resolve));
-    this.queue.push(item);
+  /** Ends the session and starts a new one (a new link) with no gap in which readings are not broadcast. */
+  rotateSession(): Promise<void> {
+    this.setBroadcasting(true);
+    const at = this.deps.now();
+    return this.store({ kind: 'end', at }, { kind: 'start', at });
+  }
+
+  /**
+   * Queues control items and resolves once the last is stored. If storing fails, the items stay queued (and
+   * are stored when writes work again) but the caller hears about the failure now instead of waiting.
+   */
+  private store(...items: OutboxItem[]): Promise<void> {
+    const last = items.at(-1);
+    const stored = new Promise<void>((resolve, reject) => {
+      if (last) this.stored.set(last, { resolve, reject });
+    });
+    this.queue.push(...items);
     void this.write();
     return stored;
   }
@@ -213,13 +228,17 @@ export class Uplink {
       } catch (error) {
         // Kept in memory, in order, and written before anything newer; the person is told.
         this.update({ waiting: this.waitingCount(), unsaved: this.queue.length, storage: { ...this.status.storage, writeError: describeStorageError(error) } });
+        for (const item of items) {
+          this.stored.get(item)?.reject(error);
+          this.stored.delete(item);
+        }
         if (!this.stopped) this.writeRetry = setTimeout(() => void this.write(), WRITE_RETRY_MS);
         void this.checkStorage(false);
         return false;
       }
       this.queue.splice(0, items.length);
       for (const item of items) {
-        this.stored.get(item)?.();
+        this.stored.get(item)?.resolve();
         this.stored.delete(item);
       }
       this.inOutbox = result.waiting;

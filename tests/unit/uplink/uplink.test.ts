@@ -200,6 +200,59 @@ describe('Uplink', () => {
     expect(uplink.snapshot.session?.viewId).toBe(started?.viewId);
   });
 
+  it('rotates to a new session with no reading left unsent in between', async () => {
+    // Prepare
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      answer: (entries, call) => {
+        bodies.push(...entries.map((e) => e.data));
+        return acceptAll(entries, call);
+      },
+    });
+    await uplink.start();
+    uplink.record(timedReading(70, 0));
+    // Act: a reading arrives while the end and start are being stored
+    const rotated = uplink.rotateSession();
+    uplink.record(timedReading(71, 1));
+    await rotated;
+    await vi.waitFor(() => expect(bodies).toHaveLength(3));
+    // Assess
+    const [first, end, next] = bodies.map(decode);
+    expect(first).toMatchObject({ seq: 0, bpm: 70 });
+    expect(end).toMatchObject({ key: first?.key, seq: 1, end: true });
+    expect(next).toMatchObject({ seq: 0, bpm: 71 });
+    expect(next?.key).not.toBe(first?.key);
+    expect(uplink.snapshot.broadcasting).toBe(true);
+  });
+
+  it('tells the caller at once when a control record cannot be stored, and stores it later', async () => {
+    // Prepare
+    const outbox = new Outbox(uniqueDbName());
+    let failures = 1;
+    const flaky: UplinkDeps['outbox'] = Object.assign(Object.create(outbox) as Outbox, {
+      append: (items: readonly OutboxItem[]) =>
+        failures-- > 0 ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : outbox.append(items),
+    });
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      outbox: flaky,
+      answer: (entries, call) => {
+        bodies.push(...entries.map((e) => e.data));
+        return acceptAll(entries, call);
+      },
+    });
+    await uplink.start();
+    // Act
+    const starting = uplink.startSession();
+    // Assess: the failure is reported, and the start is still stored with the next write
+    await expect(starting).rejects.toMatchObject({ name: 'QuotaExceededError' });
+    uplink.record(timedReading(80, 0));
+    await vi.waitFor(() => expect(bodies).toHaveLength(1));
+    expect(decode(bodies[0] ?? '')).toMatchObject({ seq: 0, bpm: 80 });
+    expect(uplink.snapshot.session).not.toBeNull();
+    await outbox.close();
+  });
+
   it('sends the link expiry as a control record of the active session, and a past time revokes', async () => {
     // Prepare
     const bodies: string[] = [];
