@@ -116,8 +116,12 @@ test.describe('viewer page', () => {
     await expect(page.getByTestId('overlay')).toBeVisible();
     await expect(bpm(page)).toHaveText('101');
     await expect(page.getByRole('heading')).toHaveCount(0);
-    const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
-    expect(background).toBe('rgba(0, 0, 0, 0)');
+    const styles = await page.evaluate(() => ({
+      body: getComputedStyle(document.body).backgroundColor,
+      root: getComputedStyle(document.documentElement).backgroundColor,
+      scheme: getComputedStyle(document.documentElement).colorScheme,
+    }));
+    expect(styles).toEqual({ body: 'rgba(0, 0, 0, 0)', root: 'rgba(0, 0, 0, 0)', scheme: 'normal' });
   });
 });
 
