@@ -75,7 +75,8 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
     await sensor.notify([0x19, 0x3c, 0x00, 0x05, 0x00, 0x00, 0x04, 0x10, 0x04, 0x00, 0x04, 0x10, 0x04]);
     // Assess: RR in ms are 1000, 1016, 1000, 1016 → successive differences of 16 ms → RMSSD 16 ms
     await expect(bpm(page)).toHaveText('60');
-    await expect(page.getByTestId('stat-rr')).toHaveText('3');
+    await expect(page.getByTestId('stat-rr')).toHaveText('4');
+    await expect(page.getByTestId('stat-energy')).toHaveText('5 kJ');
     await expect(page.getByTestId('stat-rmssd')).toHaveText('16 ms');
   });
 

@@ -33,7 +33,6 @@ export class SessionState {
   rrCount = $state(0);
   zones = $state<number[]>([0, 0, 0, 0, 0, 0]);
   maxHr = $state(DEFAULT_MAX_HR);
-  startedAt = $state<number | null>(null);
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeLocalStorage()) {
     const saved = Number(storage?.getItem(MAX_HR_KEY));
@@ -50,18 +49,17 @@ export class SessionState {
       return;
     }
     const t = receivedAt / 1000;
-    this.startedAt ??= receivedAt;
     this.bpm = reading.bpm;
     this.series.push(t, reading.bpm);
     this.stats.add(receivedAt, reading.bpm);
     this.addZoneTime(t, reading.bpm);
     for (const rr of reading.rrMs) this.hrv.push(rr);
+    this.rrCount += reading.rrMs.length;
     this.count = this.stats.count;
     this.min = this.stats.min;
     this.max = this.stats.max;
     this.average = this.stats.average;
     this.rmssd = this.hrv.value;
-    this.rrCount = this.hrv.count;
     for (const listener of this.dataListeners) listener();
   }
 
@@ -94,7 +92,6 @@ export class SessionState {
     this.min = this.max = this.average = this.rmssd = null;
     this.rrCount = 0;
     this.zones = [0, 0, 0, 0, 0, 0];
-    this.startedAt = null;
   }
 
   private addZoneTime(t: number, bpm: number): void {

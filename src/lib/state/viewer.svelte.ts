@@ -38,7 +38,6 @@ export class ViewerState {
   lastShownSeq = $state<number | null>(null);
   /** Sequence numbers of the readings the latest answer added (for the latency marks). */
   addedSeqs = $state.raw<number[]>([]);
-  offlineSince = $state<number | null>(null);
   now = $state(Date.now());
   /** serverTime − local clock, from the latest answer. */
   private clockOffset = $state(0);
@@ -88,7 +87,6 @@ export class ViewerState {
       } catch (error) {
         if (this.stopped) return;
         if (!(error instanceof LiveApiError)) throw error;
-        this.offlineSince ??= Date.now();
         this.remote = 'offline';
         await sleep(fullJitterDelay(failures, RETRY_BACKOFF));
         failures += 1;
@@ -100,7 +98,6 @@ export class ViewerState {
   private async follow(): Promise<void> {
     const session = await this.api.getSession(this.viewId);
     this.syncClock(session.serverTime);
-    this.offlineSince = null;
     if (session.status === 'revoked' || session.status === 'expired') {
       this.remote = session.status;
       this.clear();
@@ -123,8 +120,7 @@ export class ViewerState {
         signal: this.abort.signal,
       });
       this.syncClock(page.serverTime);
-      this.offlineSince = null;
-      this.cursor = page.next;
+        this.cursor = page.next;
       this.add(page.readings, page.serverTime);
       const statusChanged = page.status !== this.remote;
       this.remote = page.status;
