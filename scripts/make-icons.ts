@@ -1,10 +1,11 @@
+// Run with `npx tsx scripts/make-icons.ts` after changing the icon.
 // Renders public/icons/icon.svg to the PNG sizes the web app manifest lists, in headless Chromium.
 import { chromium } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
 import { chromiumPath, launchArgs } from '../tests/e2e/support/browser.ts';
 
 const svg = await readFile('public/icons/icon.svg', 'utf8');
-const browser = await chromium.launch({ executablePath: chromiumPath(), args: launchArgs });
+const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
 try {
   for (const [size, file, pad] of [
     [192, 'icon-192.png', 0],
