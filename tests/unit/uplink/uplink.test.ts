@@ -46,6 +46,28 @@ const decode = (data: string): WireRecord => {
   return result.record;
 };
 
+/** An outbox whose first `failures` writes fail with a full disk. */
+function flakyOutbox(outbox: Outbox, failures: number): UplinkDeps['outbox'] {
+  let left = failures;
+  return Object.assign(Object.create(outbox) as Outbox, {
+    append: (items: readonly OutboxItem[]) =>
+      left-- > 0 ? Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError')) : outbox.append(items),
+  });
+}
+
+/** A rig whose stream accepts everything and keeps the JSON lines it was sent, in order. */
+function createRecordingUplink(opts: { outbox?: UplinkDeps['outbox'] } = {}): UplinkRig & { bodies: string[] } {
+  const bodies: string[] = [];
+  const rig = createUplink({
+    ...opts,
+    answer: (entries, call) => {
+      bodies.push(...entries.map((e) => e.data));
+      return acceptAll(entries, call);
+    },
+  });
+  return { ...rig, bodies };
+}
+
 describe('Uplink', () => {
   it('stores every reading in the outbox before it is sent', async () => {
     // Prepare: at each request, a second connection to the database looks for what is being sent.
@@ -101,14 +123,7 @@ describe('Uplink', () => {
   it('tells the person when a reading cannot be stored, keeps it in memory, and stores it first when it can', async () => {
     // Prepare: the first two writes fail with a full disk.
     const outbox = new Outbox(uniqueDbName());
-    let failures = 2;
-    const flaky: UplinkDeps['outbox'] = Object.assign(Object.create(outbox) as Outbox, {
-      append: (items: readonly OutboxItem[]) => {
-        if (failures-- > 0) return Promise.reject(new DOMException('The quota has been exceeded.', 'QuotaExceededError'));
-        return outbox.append(items);
-      },
-    });
-    const { uplink, sender } = createUplink({ outbox: flaky });
+    const { uplink, sender } = createUplink({ outbox: flakyOutbox(outbox, 2) });
     await uplink.start();
 
     // Act
@@ -133,19 +148,7 @@ describe('Uplink', () => {
   it('keeps readings in their order through a failed write', async () => {
     // Prepare
     const outbox = new Outbox(uniqueDbName());
-    let failures = 1;
-    const flaky: UplinkDeps['outbox'] = Object.assign(Object.create(outbox) as Outbox, {
-      append: (items: readonly OutboxItem[]) =>
-        failures-- > 0 ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : outbox.append(items),
-    });
-    const bodies: string[] = [];
-    const { uplink } = createUplink({
-      outbox: flaky,
-      answer: (entries, call) => {
-        bodies.push(...entries.map((e) => e.data));
-        return acceptAll(entries, call);
-      },
-    });
+    const { uplink, bodies } = createRecordingUplink({ outbox: flakyOutbox(outbox, 1) });
     await uplink.start();
 
     // Act
@@ -164,13 +167,7 @@ describe('Uplink', () => {
 
   it('ends the session with an end record sent like a reading; nothing is sent until a new session starts', async () => {
     // Prepare
-    const bodies: string[] = [];
-    const { uplink } = createUplink({
-      answer: (entries, call) => {
-        bodies.push(...entries.map((e) => e.data));
-        return acceptAll(entries, call);
-      },
-    });
+    const { uplink, bodies } = createRecordingUplink();
     await uplink.start();
     uplink.record(timedReading(70, 0));
     uplink.record(timedReading(71, 1));
@@ -202,13 +199,7 @@ describe('Uplink', () => {
 
   it('rotates to a new session with no reading left unsent in between', async () => {
     // Prepare
-    const bodies: string[] = [];
-    const { uplink } = createUplink({
-      answer: (entries, call) => {
-        bodies.push(...entries.map((e) => e.data));
-        return acceptAll(entries, call);
-      },
-    });
+    const { uplink, bodies } = createRecordingUplink();
     await uplink.start();
     uplink.record(timedReading(70, 0));
     // Act: a reading arrives while the end and start are being stored
@@ -228,19 +219,7 @@ describe('Uplink', () => {
   it('tells the caller at once when a control record cannot be stored, and stores it later', async () => {
     // Prepare
     const outbox = new Outbox(uniqueDbName());
-    let failures = 1;
-    const flaky: UplinkDeps['outbox'] = Object.assign(Object.create(outbox) as Outbox, {
-      append: (items: readonly OutboxItem[]) =>
-        failures-- > 0 ? Promise.reject(new DOMException('full', 'QuotaExceededError')) : outbox.append(items),
-    });
-    const bodies: string[] = [];
-    const { uplink } = createUplink({
-      outbox: flaky,
-      answer: (entries, call) => {
-        bodies.push(...entries.map((e) => e.data));
-        return acceptAll(entries, call);
-      },
-    });
+    const { uplink, bodies } = createRecordingUplink({ outbox: flakyOutbox(outbox, 1) });
     await uplink.start();
     // Act
     const starting = uplink.startSession();
@@ -255,13 +234,7 @@ describe('Uplink', () => {
 
   it('sends the link expiry as a control record of the active session, and a past time revokes', async () => {
     // Prepare
-    const bodies: string[] = [];
-    const { uplink } = createUplink({
-      answer: (entries, call) => {
-        bodies.push(...entries.map((e) => e.data));
-        return acceptAll(entries, call);
-      },
-    });
+    const { uplink, bodies } = createRecordingUplink();
     await uplink.start();
     await uplink.startSession();
     uplink.record(timedReading(70, 0));
