@@ -1,4 +1,4 @@
-// The speed layer's store (DESIGN.md "Two ways to run"): one interface, an embedded SQLite file locally and
+// The speed layer's store (docs/architecture.md "Two ways to run"): one interface, an embedded SQLite file locally and
 // OpenSearch in AWS. The consumer writes through it; the live API reads through it.
 
 /** A validated reading, already keyed by view id: the write key never reaches a store. */

@@ -15,7 +15,7 @@ export const DEFAULTS = {
   },
 
   consumer: {
-    // DESIGN.md "Latency path": records are handed to the consumer as soon as a poll returns them (window
+    // docs/architecture.md "Latency path": records are handed to the consumer as soon as a poll returns them (window
     // 0), so the batch size only bounds catch-up after a backlog; 500 is what one producer PutRecords call
     // carries, so an outbox flush becomes one invocation and one bulk request.
     batchSize: 500,

@@ -1,4 +1,4 @@
-// The whole AWS deployment (DESIGN.md "Two ways to run", right column), wired from single-purpose constructs.
+// The whole AWS deployment (docs/architecture.md "Two ways to run", right column), wired from single-purpose constructs.
 import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';

@@ -80,7 +80,7 @@ export function createEmbeddedConfig(region: string, streamName: string, kinesis
 }
 
 /**
- * Starts the embedded default (DESIGN.md, "Two ways to run") on loopback, in dependency order: the stream,
+ * Starts the embedded default (docs/architecture.md, "Two ways to run") on loopback, in dependency order: the stream,
  * the live store (a SQLite file in the data folder), the consumer (the Lambda handler fed by a local stream
  * runner), the live API (the Lambda handler mounted at /api/ on the app server) and the app. Stopping goes in
  * reverse, so nothing is left writing into a closed store. If a component fails, the ones already started

@@ -1,4 +1,4 @@
-// The v1 record on the wire (DESIGN.md "Record on the wire"). IAM cannot constrain a Kinesis payload, so
+// The v1 record on the wire (docs/architecture.md "Record on the wire"). IAM cannot constrain a Kinesis payload, so
 // every record a consumer reads is untrusted: decoding reports why a record is dropped and never throws.
 import type { HeartRateReading } from './hr-packet.ts';
 import { isWriteKey } from './session-key.ts';

@@ -1,4 +1,4 @@
-// Broadcast session keys (DESIGN.md "Sessions and share links"). The write key stays on the broadcaster's
+// Broadcast session keys (docs/architecture.md "Sessions and share links"). The write key stays on the broadcaster's
 // device; the share link carries only the view id, a one-way hash of it, so a link cannot be used to write.
 import { encodeBase64Url } from './base64url.ts';
 import { sha256 } from './sha256.ts';

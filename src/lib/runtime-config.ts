@@ -1,4 +1,4 @@
-// The runtime config.json next to index.html tells one build which world it talks to (DESIGN.md).
+// The runtime config.json next to index.html tells one build which world it talks to (docs/architecture.md).
 export interface RuntimeConfig {
   /** "embedded": local stack on this machine; "aws": deployed with CDK. */
   mode: 'embedded' | 'aws';
@@ -11,7 +11,7 @@ export interface RuntimeConfig {
   /** Cognito identity pool for guest credentials; absent in embedded mode. */
   cognito?: {
     identityPoolId: string;
-    /** The pool's guest role, assumed through STS AssumeRoleWithWebIdentity (the basic flow; DESIGN.md). */
+    /** The pool's guest role, assumed through STS AssumeRoleWithWebIdentity (the basic flow; docs/architecture.md). */
     guestRoleArn: string;
     /** Overrides for tests against local stand-ins; absent in AWS. */
     identityEndpoint?: string;

@@ -60,7 +60,7 @@ function percentiles(samples: readonly number[]): Percentiles {
 }
 
 /**
- * A wire record (DESIGN.md, v1) at the large end of real ones: a full 20-byte 0x2A37 packet holds energy and
+ * A wire record (docs/architecture.md, v1) at the large end of real ones: a full 20-byte 0x2A37 packet holds energy and
  * eight RR intervals, which puts the JSON line at about 150 bytes.
  */
 function makeRecord(seq: number, key: string, viewId: string): { Data: Uint8Array; PartitionKey: string } {

@@ -19,7 +19,7 @@ export interface NamedQuerySpec {
  */
 export const VIEW_ID_SQL = `replace(to_base64url(substr(sha256(to_utf8('${VIEW_ID_DOMAIN}' || key)), 1, ${KEY_BYTES})), '=')`;
 
-// At-least-once delivery everywhere (DESIGN.md): one row per (session, seq) before anything is counted.
+// At-least-once delivery everywhere (docs/architecture.md): one row per (session, seq) before anything is counted.
 const distinctReadings = (table: string, where: string, keyColumn: string): string => `
   SELECT ${keyColumn}seq, min(t) AS t, min(bpm) AS bpm
   FROM ${table}

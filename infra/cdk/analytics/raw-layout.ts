@@ -14,7 +14,7 @@ export const RAW_TABLE_NAME = 'readings';
 export const FIREHOSE_DATA_PREFIX = `${RAW_DATA_PREFIX}${PARTITION_KEY}=!{timestamp:${PARTITION_FORMAT}}/`;
 export const FIREHOSE_ERROR_PREFIX = `${RAW_ERROR_PREFIX}!{firehose:error-output-type}/${PARTITION_KEY}=!{timestamp:${PARTITION_FORMAT}}/`;
 
-/** The v1 wire record (DESIGN.md "Record on the wire"), as Glue columns. */
+/** The v1 wire record (docs/architecture.md "Record on the wire"), as Glue columns. */
 export const RAW_RECORD_COLUMNS = [
   { name: 'v', type: 'int', comment: 'schema version, 1' },
   // The session's write key: whoever can read it can write into that session. Never select it in shared queries.

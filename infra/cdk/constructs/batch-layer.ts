@@ -1,4 +1,4 @@
-// The batch layer (DESIGN.md): Firehose copies the stream to S3 as gzipped newline JSON by arrival day; Glue
+// The batch layer (docs/architecture.md): Firehose copies the stream to S3 as gzipped newline JSON by arrival day; Glue
 // describes it with partition projection (no crawler); Athena queries it in its own workgroup.
 import { Duration, RemovalPolicy, Size, Stack, Validations } from 'aws-cdk-lib';
 import * as athena from 'aws-cdk-lib/aws-athena';
@@ -53,7 +53,7 @@ export class BatchLayer extends Construct {
     const delivery = new firehose.DeliveryStream(this, 'ToS3', {
       source: new firehose.KinesisStreamSource(props.stream),
       destination: new firehose.S3Bucket(this.rawBucket, {
-        // Records arrive newline-terminated (DESIGN.md), so objects are newline JSON as they are.
+        // Records arrive newline-terminated (docs/architecture.md), so objects are newline JSON as they are.
         compression: firehose.Compression.GZIP,
         fileExtension: '.json.gz',
         dataOutputPrefix: FIREHOSE_DATA_PREFIX,
@@ -114,7 +114,7 @@ export class BatchLayer extends Construct {
         'storage.location.template': `s3://${bucketName}/${RAW_DATA_PREFIX}${PARTITION_KEY}=\${${PARTITION_KEY}}/`,
       },
     });
-    // Untrusted producers (DESIGN.md): a malformed line reads as NULLs instead of failing the whole query.
+    // Untrusted producers (docs/architecture.md): a malformed line reads as NULLs instead of failing the whole query.
     (table.node.defaultChild as glue.CfnTable).addPropertyOverride('TableInput.StorageDescriptor.SerdeInfo.Parameters', {
       'ignore.malformed.json': 'true',
     });

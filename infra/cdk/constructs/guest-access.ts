@@ -1,5 +1,5 @@
 // Browser producers get short-lived credentials from a Cognito identity pool's guest identities through the
-// basic (classic) flow (DESIGN.md "Why the basic Cognito flow"): the enhanced flow's session policy has no
+// basic (classic) flow (docs/architecture.md "Why the basic Cognito flow"): the enhanced flow's session policy has no
 // kinesis action. The guest role may do exactly one thing: put records on this stream.
 import { Validations } from 'aws-cdk-lib';
 import * as identitypool from 'aws-cdk-lib/aws-cognito-identitypool';
@@ -18,7 +18,7 @@ export class GuestAccess extends Construct {
   constructor(scope: Construct, id: string, props: GuestAccessProps) {
     super(scope, id);
     // The L2's default roles trust only this pool (cognito-identity.amazonaws.com:aud = pool id) and the
-    // matching identity kind (amr): exactly the trust DESIGN.md asks for.
+    // matching identity kind (amr): exactly the trust docs/architecture.md asks for.
     this.identityPool = new identitypool.IdentityPool(this, 'Pool', {
       allowUnauthenticatedIdentities: true,
       allowClassicFlow: true,

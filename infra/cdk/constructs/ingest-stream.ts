@@ -1,4 +1,4 @@
-// The Kinesis stream every reading goes through (DESIGN.md "Record on the wire").
+// The Kinesis stream every reading goes through (docs/architecture.md "Record on the wire").
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import { Construct } from 'constructs';

@@ -52,7 +52,7 @@ export class StreamConsumer extends Construct {
       // fan-out) picks up what was already sent instead of skipping it; writes are idempotent, so a replay
       // only costs time.
       startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-      // Latency (DESIGN.md "Latency path", cloud target <= 2 s p95 sensor → viewer): no batching window, so a
+      // Latency (docs/architecture.md "Latency path", cloud target <= 2 s p95 sensor → viewer): no batching window, so a
       // record is handed over as soon as a poll (about once a second per shard) returns it; the window would
       // add its full length to every reading at one reading a second. The batch size then only bounds
       // catch-up: 500 matches one producer PutRecords call, one invocation and one bulk request per backlog.

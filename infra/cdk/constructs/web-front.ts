@@ -21,7 +21,7 @@ export interface WebFrontProps {
   siteDir: string;
   liveApi: lambda.IFunction;
   accessLogsBucket: s3.IBucket;
-  /** config.json for the app (DESIGN.md "Two ways to run"); may hold tokens. */
+  /** config.json for the app (docs/architecture.md "Two ways to run"); may hold tokens. */
   runtimeConfig: RuntimeConfig;
   customDomain?: { domainName: string; certificateArn: string };
 }

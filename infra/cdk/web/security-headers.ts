@@ -9,7 +9,7 @@ export interface CspEndpoints {
 
 export function contentSecurityPolicy({ region, urlSuffix }: CspEndpoints): string {
   const aws = (service: string): string => `https://${service}.${region}.${urlSuffix}`;
-  // The basic Cognito flow (DESIGN.md): GetId/GetOpenIdToken, then STS AssumeRoleWithWebIdentity, then
+  // The basic Cognito flow (docs/architecture.md): GetId/GetOpenIdToken, then STS AssumeRoleWithWebIdentity, then
   // PutRecords, all from the browser.
   return buildPolicy([aws('kinesis'), aws('cognito-identity'), aws('sts')], true);
 }

@@ -1,7 +1,7 @@
 // Guest credentials for PutRecords in AWS through the Cognito identity pool's BASIC (classic) flow:
 // GetId → GetOpenIdToken → STS AssumeRoleWithWebIdentity. The enhanced flow (GetCredentialsForIdentity) is
 // never used: Cognito intersects its guest credentials with a session policy that allows no kinesis action
-// (DESIGN.md, "Why the basic Cognito flow").
+// (docs/architecture.md, "Why the basic Cognito flow").
 import type { CognitoIdentityClientConfig } from '@aws-sdk/client-cognito-identity';
 import type { AwsCredentials } from './kinesis-sender.ts';
 

@@ -1,4 +1,4 @@
-// Reads the runtime config.json (DESIGN.md, "Two ways to run"): one build learns at run time whether it talks
+// Reads the runtime config.json (docs/architecture.md, "Two ways to run"): one build learns at run time whether it talks
 // to the embedded emulator or to AWS.
 import type { RuntimeConfig } from '../runtime-config.ts';
 import { SendFailure } from './record-sender.ts';
