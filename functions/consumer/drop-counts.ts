@@ -1,4 +1,4 @@
-import type { DropReason } from '../../src/core/index.ts';
+import type { DropReason } from '../../src/core/record.ts';
 
 /** Why the consumer dropped a record: the core's validation reasons, plus a store refusing it for good. */
 export type ConsumerDropReason = DropReason | 'store-rejected';

@@ -1,7 +1,8 @@
 // The stream consumer's whole logic, shared by the Lambda handler and the local stream runner: Kinesis
 // records in, readings and session state written under their identity, a ReportBatchItemFailures answer out.
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { MAX_RECORD_BYTES, createViewIdCache, decodeRecord, isControlRecord } from '../../src/core/index.ts';
+import { MAX_RECORD_BYTES, decodeRecord, isControlRecord } from '../../src/core/record.ts';
+import { createViewIdCache } from '../../src/core/session-key.ts';
 import type { LiveStore, LiveWrite, WriteResult } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { createDropCounts, nonZeroCounts, type ConsumerDropReason, type DropCounts } from './drop-counts.ts';

@@ -1,4 +1,4 @@
-import { STALE_AFTER_MS } from '../../src/core/index.ts';
+import { STALE_AFTER_MS } from '../../src/core/liveness.ts';
 
 /**
  * The server time a reading counts as received, for live/stale. Normally the consumer's clock: in AWS the

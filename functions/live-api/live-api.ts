@@ -6,7 +6,7 @@
 //
 // Everything it returns comes from the store, which only ever holds view ids: no write key can leak here.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { isViewId } from '../../src/core/index.ts';
+import { isViewId } from '../../src/core/session-key.ts';
 import { START_CURSOR, isCursor, type LiveStore, type SessionSnapshot, type StoredReading } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { errorResponse, longPollResponse, okResponse } from './responses.ts';

@@ -1,4 +1,4 @@
-import { livenessOf } from '../../src/core/index.ts';
+import { livenessOf } from '../../src/core/liveness.ts';
 import type { SessionSnapshot } from '../store/live-store.ts';
 
 export type SessionStatus = 'live' | 'stale' | 'ended' | 'revoked' | 'expired' | 'unknown';

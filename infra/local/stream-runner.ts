@@ -13,7 +13,7 @@ import {
   type _Record as KinesisRecord,
   type Shard,
 } from '@aws-sdk/client-kinesis';
-import { fullJitterDelay, type BackoffOptions } from '../../src/core/index.ts';
+import { fullJitterDelay, type BackoffOptions } from '../../src/core/backoff.ts';
 import type { CheckpointStore, ShardCheckpoint } from './checkpoints.ts';
 
 export type StreamHandler = (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse | void>;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { createWriteKey, deriveViewId, encodeRecord } from '../../src/core/index.ts';
+import { encodeRecord } from '../../src/core/record.ts';
+import { createWriteKey, deriveViewId } from '../../src/core/session-key.ts';
 import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startLocalStack } from '../../infra/local/local-stack.ts';
 

@@ -1,6 +1,6 @@
 import { test, expect } from './support/app.ts';
 import { createTestBroadcast } from './support/stream-writer.ts';
-import { createWriteKey, deriveViewId } from '../../src/core/index.ts';
+import { createWriteKey, deriveViewId } from '../../src/core/session-key.ts';
 import type { Page } from '@playwright/test';
 
 const status = (page: Page) => page.getByTestId('viewer-status');

@@ -1,4 +1,6 @@
-import { RmssdAccumulator, STALE_AFTER_MS, fullJitterDelay } from '../../core/index.ts';
+import { fullJitterDelay } from '../../core/backoff.ts';
+import { RmssdAccumulator } from '../../core/hrv.ts';
+import { STALE_AFTER_MS } from '../../core/liveness.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import { sleep } from '../with-timeout.ts';
 import { LiveApiError, type LiveApiClient, type RemoteReading, type RemoteStatus } from '../viewer/live-api-client.ts';

@@ -1,13 +1,8 @@
 // Drains the outbox into the stream, oldest first, one batch at a time and one flusher at a time. Entries
 // leave the outbox only once the stream acknowledged them; everything else is sent again after a backoff.
-import {
-  PUT_RECORDS_LIMITS,
-  UPLINK_BACKOFF,
-  classifyUplinkFailure,
-  fullJitterDelay,
-  type BackoffOptions,
-  type PutRecordsLimits,
-} from '../../core/index.ts';
+import { UPLINK_BACKOFF, fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
+import { PUT_RECORDS_LIMITS, type PutRecordsLimits } from '../../core/batching.ts';
+import { classifyUplinkFailure } from '../../core/uplink-rules.ts';
 import type { LockRunner } from './flush-lock.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
 import { SendFailure, type PutOutcome, type RecordSender, type RetryReason } from './record-sender.ts';

@@ -1,6 +1,6 @@
 // PutRecords through the AWS SDK. The SDK is imported dynamically so that first paint never waits for it.
 import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { classifyUplinkFailure, splitPutRecordsResult } from '../../core/index.ts';
+import { classifyUplinkFailure, splitPutRecordsResult } from '../../core/uplink-rules.ts';
 import type { OutboxEntry } from './outbox.ts';
 import { SendFailure, type PutOutcome, type RecordSender } from './record-sender.ts';
 

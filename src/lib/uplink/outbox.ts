@@ -3,18 +3,11 @@
 // one short transaction; none of them waits on anything but IndexedDB, because a transaction left open
 // across a network call would auto-commit half done (or hold the store locked for as long as the call).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
-import {
-  PUT_RECORDS_LIMITS,
-  countBatch,
-  createWriteKey,
-  deriveViewId,
-  encodeRecord,
-  readingToUplinkRecord,
-  utf8ByteLength,
-  type ControlRecord,
-  type PutRecordsLimits,
-  type WireRecord,
-} from '../../core/index.ts';
+import { PUT_RECORDS_LIMITS, countBatch, type PutRecordsLimits } from '../../core/batching.ts';
+import { encodeRecord, type ControlRecord, type WireRecord } from '../../core/record.ts';
+import { createWriteKey, deriveViewId } from '../../core/session-key.ts';
+import { readingToUplinkRecord } from '../../core/uplink-rules.ts';
+import { utf8ByteLength } from '../../core/utf8-length.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 
 /** The schema, exported so a test or benchmark can seed the page's own database in the same format. */

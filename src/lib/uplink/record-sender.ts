@@ -1,4 +1,4 @@
-import type { UplinkFailureKind } from '../../core/index.ts';
+import type { UplinkFailureKind } from '../../core/uplink-rules.ts';
 import type { OutboxEntry } from './outbox.ts';
 
 /** Why the uplink is waiting to try again: a kind of stream failure, config.json, or local storage. */

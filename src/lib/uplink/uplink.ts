@@ -1,7 +1,7 @@
 // The durable uplink: readings → outbox (IndexedDB) → stream. It owns the broadcast session (write key and
 // seq, kept in the outbox database), writes each reading before anything sends it, runs the flusher, watches
 // storage, and reports one status snapshot that the UI state mirrors.
-import { isStorageShort, storageHeadroomHours, type StorageEstimateLike } from '../../core/index.ts';
+import { isStorageShort, storageHeadroomHours, type StorageEstimateLike } from '../../core/uplink-rules.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 import type { LockRunner } from './flush-lock.ts';
 import { Flusher, type FlushEvent } from './flusher.ts';

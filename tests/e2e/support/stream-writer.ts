@@ -1,7 +1,8 @@
 // Writes v1 records straight onto the local stream, as a broadcaster's uplink would (or an attacker could).
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
-import { createWriteKey, deriveViewId, encodeRecord, type WireRecord } from '../../../src/core/index.ts';
+import { encodeRecord, type WireRecord } from '../../../src/core/record.ts';
+import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
 
 export interface TestBroadcast {
   key: string;

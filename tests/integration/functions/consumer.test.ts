@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MAX_RECORD_BYTES, type ReadingRecord } from '../../../src/core/index.ts';
+import { MAX_RECORD_BYTES, type ReadingRecord } from '../../../src/core/record.ts';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { createDropCounts, type ConsumerDropReason } from '../../../functions/consumer/drop-counts.ts';
 import type { Logger } from '../../../functions/lib/logger.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS } from '../../../src/core/index.ts';
+import { STALE_AFTER_MS } from '../../../src/core/liveness.ts';
 import { processKinesisBatch } from '../../../functions/consumer/process-batch.ts';
 import { createLiveApi } from '../../../functions/live-api/live-api.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';

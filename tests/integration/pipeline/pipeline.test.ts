@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { encodeRecord, type ControlRecord, type ReadingRecord } from '../../../src/core/index.ts';
+import { encodeRecord, type ControlRecord, type ReadingRecord } from '../../../src/core/record.ts';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
 import { openSqliteStore, type SqliteLiveStore } from '../../../functions/store/sqlite-store.ts';

@@ -2,7 +2,7 @@
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveViewId } from '../../../src/core/index.ts';
+import { deriveViewId } from '../../../src/core/session-key.ts';
 import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
 import type { OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
 import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS } from '../../../src/core/index.ts';
+import { STALE_AFTER_MS } from '../../../src/core/liveness.ts';
 import { receiveTimeOf } from '../../../functions/consumer/receive-time.ts';
 
 const NOW = 1_764_331_200_000;

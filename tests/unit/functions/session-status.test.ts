@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { STALE_AFTER_MS } from '../../../src/core/index.ts';
+import { STALE_AFTER_MS } from '../../../src/core/liveness.ts';
 import { isViewable, sessionStatusOf } from '../../../functions/live-api/session-status.ts';
 import type { SessionSnapshot } from '../../../functions/store/live-store.ts';
 

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { UPLINK_BACKOFF, fullJitterDelay } from '../../../src/core/index.ts';
+import { UPLINK_BACKOFF, fullJitterDelay } from '../../../src/core/backoff.ts';
 import { createInTabLockRunner, type LockRunner } from '../../../src/lib/uplink/flush-lock.ts';
 import { Flusher, type FlushEvent } from '../../../src/lib/uplink/flusher.ts';
 import { Outbox } from '../../../src/lib/uplink/outbox.ts';

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { decodeRecord, deriveViewId, isWriteKey, utf8ByteLength } from '../../../src/core/index.ts';
+import { decodeRecord } from '../../../src/core/record.ts';
+import { deriveViewId, isWriteKey } from '../../../src/core/session-key.ts';
+import { utf8ByteLength } from '../../../src/core/utf8-length.ts';
 import { Outbox } from '../../../src/lib/uplink/outbox.ts';
 import { T0, fillOutbox, readings, seqsIn, timedReading, uniqueDbName } from './support.ts';
 

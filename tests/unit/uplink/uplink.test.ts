@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { decodeRecord, isControlRecord, type WireRecord } from '../../../src/core/index.ts';
+import { decodeRecord, isControlRecord, type WireRecord } from '../../../src/core/record.ts';
 import { createInTabLockRunner } from '../../../src/lib/uplink/flush-lock.ts';
 import { Outbox, type OutboxItem } from '../../../src/lib/uplink/outbox.ts';
 import { Uplink, type StorageManagerLike, type UplinkDeps, type UplinkStatus } from '../../../src/lib/uplink/uplink.ts';

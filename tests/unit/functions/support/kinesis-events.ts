@@ -1,6 +1,7 @@
 // Builders for Kinesis-shaped Lambda events around v1 wire records, as the event source mapping delivers them.
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
-import { createWriteKey, deriveViewId, encodeRecord, type ControlRecord, type ReadingRecord } from '../../../../src/core/index.ts';
+import { encodeRecord, type ControlRecord, type ReadingRecord } from '../../../../src/core/record.ts';
+import { createWriteKey, deriveViewId } from '../../../../src/core/session-key.ts';
 
 export const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
