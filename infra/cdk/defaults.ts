@@ -1,13 +1,13 @@
 // Every tunable of the AWS deployment, as plain data. Constructs read these; nothing here touches CDK, so the
 // numbers can be reviewed (and tested) without synthesizing anything. Sized for one person broadcasting to a
-// handful of viewers; README "Deploy to AWS" explains the latency and cost consequences.
+// handful of viewers; docs/deploy-aws.md explains the latency and cost consequences.
 
 export const DEFAULTS = {
   stackName: 'LiveHeartRate',
 
   stream: {
     // On-demand needs no capacity planning; 'provisioned' with one shard is the cheaper choice for one
-    // person (README: cost notes).
+    // person (docs/deploy-aws.md, "Cost").
     mode: 'on-demand' as 'on-demand' | 'provisioned',
     provisionedShards: 1,
     // The free minimum. It is also the replay window for batches the consumer gave up on (failure queue).
@@ -30,7 +30,7 @@ export const DEFAULTS = {
     memoryMiB: 512,
     timeoutSeconds: 30,
     // Push delivery (enhanced fan-out) instead of Lambda's ~1 s polling; costs a consumer-shard hour per
-    // shard (README: latency budget).
+    // shard (docs/deploy-aws.md, "Latency budget").
     enhancedFanOut: false,
   },
 

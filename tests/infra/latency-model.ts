@@ -1,6 +1,6 @@
-// Monte Carlo model of sensor → viewer latency in the AWS deployment (README "Deploy to AWS", latency
-// budget). Not a measurement: no AWS account is reachable here. Each stage's distribution is stated below;
-// change one and rerun: npx tsx tests/infra/latency-model.ts
+// Monte Carlo model of sensor → viewer latency in the AWS deployment (docs/architecture.md "Latency path";
+// results in BENCHMARKS.md). Not a measurement: no AWS account is reachable here. Each stage's distribution
+// is stated below; change one and rerun: npx tsx tests/infra/latency-model.ts
 interface Config {
   enhancedFanOut: boolean;
   refreshMs: number;

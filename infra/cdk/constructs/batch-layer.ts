@@ -40,7 +40,8 @@ export class BatchLayer extends Construct {
     super(scope, id);
     const settings = DEFAULTS.batchLayer;
     // Holds every record as sent, write keys included: whoever can read it can write into any session it
-    // names (README "Deploy to AWS"). No bucket policy grants anyone beyond this account's IAM.
+    // names (docs/deploy-aws.md, "Who can read write keys"). No bucket policy grants anyone beyond this
+    // account's IAM.
     this.rawBucket = secureBucket(this, 'Raw', {
       accessLogs: { bucket: props.accessLogsBucket, prefix: 'raw/' },
       expireAfterDays: props.rawRetentionDays,

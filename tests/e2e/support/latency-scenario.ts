@@ -1,8 +1,8 @@
 /**
- * End-to-end latency on the embedded pipeline, as the README defines it: from the moment the broadcaster page
- * receives a notification (the record's `t`, taken in the page's Bluetooth listener) to the moment the viewer
- * page shows that reading (the viewer's `lhr:reading-shown` User Timing mark). Shared by the browser test
- * (which asserts correctness) and the benchmark (which prints the figures).
+ * End-to-end latency on the embedded pipeline, as docs/architecture.md "Latency path" defines it: from the
+ * moment the broadcaster page receives a notification (the record's `t`, taken in the page's Bluetooth
+ * listener) to the moment the viewer page shows that reading (the viewer's `lhr:reading-shown` User Timing
+ * mark). Shared by the browser test (which asserts correctness) and the benchmark (which prints the figures).
  */
 import type { Browser, Page } from '@playwright/test';
 import type { EmulatedHeartRateSensor } from './heart-rate-sensor.ts';
