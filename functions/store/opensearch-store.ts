@@ -155,7 +155,8 @@ export async function writeLiveBatch(client: Client, items: readonly LiveWrite[]
   // 4. Per session, apply everything before its first failure; raise the watermark over it.
   const sessionWrites: SessionPlan[] = [];
   for (const plan of plans.values()) {
-    const before = JSON.stringify(plan.state) + plan.watermark;
+    // Changed: the statistics or the end/expiry marks (as addReading and applyControl report), or the watermark.
+    let changed = false;
     let failed = false;
     for (const i of plan.itemIndexes) {
       const item = items[i] as LiveWrite;
@@ -164,7 +165,9 @@ export async function writeLiveBatch(client: Client, items: readonly LiveWrite[]
         continue;
       }
       if (item.kind === 'control') {
-        outcomes[i] = applyControl(plan.state, item) ? 'stored' : 'duplicate';
+        const controlChanged = applyControl(plan.state, item);
+        changed ||= controlChanged;
+        outcomes[i] = controlChanged ? 'stored' : 'duplicate';
         continue;
       }
       const pos = position.get(i);
@@ -176,10 +179,13 @@ export async function writeLiveBatch(client: Client, items: readonly LiveWrite[]
         continue;
       }
       outcomes[i] = writeOutcome;
-      if (pos > plan.watermark) plan.watermark = pos;
-      if (writeOutcome === 'stored') addReading(plan.state, item);
+      if (pos > plan.watermark) {
+        plan.watermark = pos;
+        changed = true;
+      }
+      if (writeOutcome === 'stored') changed = addReading(plan.state, item) || changed;
     }
-    if (JSON.stringify(plan.state) + plan.watermark !== before) sessionWrites.push(plan);
+    if (changed) sessionWrites.push(plan);
   }
 
   // 5. Session documents, with optimistic concurrency: a concurrent writer makes this batch retry, not clobber.
