@@ -16,7 +16,6 @@ import type { Client } from '@opensearch-project/opensearch';
 import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
 import { addReading, applyControl, createSessionState, toSnapshot, type SessionState } from './session-state.ts';
 import {
-  INDEX_TEMPLATES,
   READINGS_INDEX_PATTERN,
   SESSIONS_INDEX,
   fromPosition,
@@ -68,13 +67,6 @@ export function createOpenSearchStore(client: Client): LiveStore {
     // The client belongs to the caller (one per Lambda container, reused across invocations).
     close: async () => {},
   };
-}
-
-/** Puts both index templates (idempotent): run once at deploy time, before the first write. */
-export async function applyIndexTemplates(client: Client): Promise<void> {
-  for (const [name, body] of Object.entries(INDEX_TEMPLATES)) {
-    await client.indices.putIndexTemplate({ name, body: body as never });
-  }
 }
 
 interface SessionPlan {
