@@ -88,13 +88,12 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
     return okResponse({ viewId, status, serverTime: deps.now(), readings: [], next: params.after, more: false } satisfies ReadingsBody);
   }
   let page = await deps.store.getReadings(viewId, params.after, params.limit);
-  const longPoll = params.waitMs > 0 && deps.store.waitForReadings !== undefined;
-  if (page.readings.length === 0 && longPoll && deps.store.waitForReadings !== undefined && status !== 'ended') {
-    if (await deps.store.waitForReadings(viewId, params.after, params.waitMs)) {
-      session = await deps.store.getSession(viewId);
-      status = sessionStatusOf(session, deps.now());
-      page = isViewable(status) ? await deps.store.getReadings(viewId, params.after, params.limit) : { readings: [], cursor: params.after, more: false };
-    }
+  // A long-poll: only a store that can wait (the embedded one) honours `wait`; an ended session has nothing to wait for.
+  const waitForReadings = params.waitMs > 0 ? deps.store.waitForReadings?.bind(deps.store) : undefined;
+  if (waitForReadings !== undefined && page.readings.length === 0 && status !== 'ended' && (await waitForReadings(viewId, params.after, params.waitMs))) {
+    session = await deps.store.getSession(viewId);
+    status = sessionStatusOf(session, deps.now());
+    page = isViewable(status) ? await deps.store.getReadings(viewId, params.after, params.limit) : { readings: [], cursor: params.after, more: false };
   }
   const body: ReadingsBody = {
     viewId,
@@ -106,7 +105,7 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
   };
   // An empty page is not cached either: the viewer asks again for the same cursor a second later, and a cached
   // empty answer would hide a reading that landed meanwhile for up to the cache time (README, latency budget).
-  return longPoll || page.readings.length === 0 ? longPollResponse(body) : okResponse(body);
+  return waitForReadings !== undefined || page.readings.length === 0 ? longPollResponse(body) : okResponse(body);
 }
 
 type ReadingsQuery = { after: string; limit: number; waitMs: number } | { error: APIGatewayProxyStructuredResultV2 };
