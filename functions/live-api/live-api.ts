@@ -22,7 +22,7 @@ import { errorResponse, longPollResponse, okResponse } from './responses.ts';
 import { isViewable, sessionStatusOf } from './session-status.ts';
 
 /** The parts of a function URL / HTTP API v2 event the API reads; both event shapes satisfy it. */
-export type LiveApiEvent = Pick<APIGatewayProxyEventV2, 'rawPath' | 'rawQueryString'> & {
+type LiveApiEvent = Pick<APIGatewayProxyEventV2, 'rawPath' | 'rawQueryString'> & {
   requestContext: { http: { method: string } };
 };
 

@@ -3,12 +3,12 @@ import type { ApiErrorBody, ApiErrorCode, ReadingsBody, SessionBody } from '../.
 
 // About a second at the browser and at the CDN: a burst of viewers of one session costs the origin one
 // request per second, and no one sees data older than the sensor's own notification interval.
-export const FRESH_CACHE_CONTROL = 'public, max-age=1, s-maxage=1';
+const FRESH_CACHE_CONTROL = 'public, max-age=1, s-maxage=1';
 // Bad input gives the same answer for a while, so the CDN may absorb repeats, but not for long.
 const CLIENT_ERROR_CACHE_CONTROL = 'public, max-age=10, s-maxage=10';
 const NO_STORE = 'no-store';
 
-export function jsonResponse(status: number, body: unknown, cacheControl: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+function jsonResponse(status: number, body: unknown, cacheControl: string, extraHeaders: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
   return {
     statusCode: status,
     headers: {

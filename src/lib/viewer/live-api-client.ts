@@ -3,9 +3,9 @@ import { SESSION_STATUSES, type PublicReading, type ReadingsBody, type SessionBo
 
 // The bodies are declared once, in core, for the server and this client alike.
 export type RemoteStatus = SessionStatus;
-export type RemoteSession = SessionBody;
+type RemoteSession = SessionBody;
 export type RemoteReading = PublicReading;
-export type RemoteReadings = ReadingsBody;
+type RemoteReadings = ReadingsBody;
 
 /** The network or the API failed; the viewer retries. */
 export class LiveApiError extends Error {
