@@ -19,3 +19,10 @@ export function readOpenSearchConfig(env: NodeJS.ProcessEnv): OpenSearchConfig {
   if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new Error(`OPENSEARCH_ENDPOINT must be http(s): ${endpoint}`);
   return { endpoint: url.origin, region: env.AWS_REGION as string };
 }
+
+/** The region Lambda runs in, for functions that need nothing else from the environment. */
+export function readRegion(env: NodeJS.ProcessEnv): string {
+  const region = env.AWS_REGION ?? '';
+  if (region === '') throw new Error('missing environment: AWS_REGION');
+  return region;
+}

@@ -7,13 +7,22 @@
 // Everything it returns comes from the store, which only ever holds view ids: no write key can leak here.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { isViewId } from '../../src/core/session-key.ts';
+import {
+  DEFAULT_READINGS_LIMIT,
+  MAX_READINGS_LIMIT,
+  MAX_WAIT_MS,
+  type PublicReading,
+  type ReadingsBody,
+  type SessionBody,
+  type SessionStatus,
+} from '../../src/core/live-api-types.ts';
 import { START_CURSOR, isCursor, type LiveStore, type SessionSnapshot, type StoredReading } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { errorResponse, longPollResponse, okResponse } from './responses.ts';
-import { isViewable, sessionStatusOf, type SessionStatus } from './session-status.ts';
+import { isViewable, sessionStatusOf } from './session-status.ts';
 
 /** The parts of a function URL / HTTP API v2 event the API reads; both event shapes satisfy it. */
-export type LiveApiEvent = Pick<APIGatewayProxyEventV2, 'rawPath' | 'rawQueryString'> & {
+type LiveApiEvent = Pick<APIGatewayProxyEventV2, 'rawPath' | 'rawQueryString'> & {
   requestContext: { http: { method: string } };
 };
 
@@ -27,42 +36,6 @@ export interface LiveApiDeps {
   maxWaitMs?: number;
 }
 
-export const DEFAULT_READINGS_LIMIT = 500;
-export const MAX_READINGS_LIMIT = 1000;
-// Under CloudFront's default 30 s origin timeout, with room for the store query after the wait.
-export const DEFAULT_MAX_WAIT_MS = 25_000;
-
-export interface SessionBody {
-  viewId: string;
-  status: SessionStatus;
-  serverTime: number;
-  /** Present only when the status lets a viewer see the session (live, stale, ended). */
-  count?: number;
-  firstT?: number | null;
-  lastT?: number | null;
-  min?: number | null;
-  avg?: number | null;
-  max?: number | null;
-  lastBpm?: number | null;
-  lastSeq?: number | null;
-  lastReceivedAt?: number | null;
-  endedAt?: number | null;
-  expiresAt?: number | null;
-  /** Cursor of the newest reading: ask for readings after it to follow the session from now on. */
-  cursor?: string;
-}
-
-export interface ReadingsBody {
-  viewId: string;
-  status: SessionStatus;
-  serverTime: number;
-  readings: Array<Pick<StoredReading, 'seq' | 't' | 'bpm' | 'rr' | 'contact'>>;
-  /** Pass as `after` next time. */
-  next: string;
-  /** More readings are waiting right now: ask again at once. */
-  more: boolean;
-}
-
 const SESSION_PATH = /^\/api\/sessions\/([^/]+)$/;
 const READINGS_PATH = /^\/api\/sessions\/([^/]+)\/readings$/;
 const LIMIT_PATTERN = /^[1-9][0-9]{0,3}$/;
@@ -70,7 +43,7 @@ const WAIT_PATTERN = /^(0|[1-9][0-9]{0,4})$/;
 const ALLOWED_METHODS = 'GET, HEAD';
 
 export function createLiveApi(deps: LiveApiDeps): LiveApiHandler {
-  const maxWaitMs = deps.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  const maxWaitMs = deps.maxWaitMs ?? MAX_WAIT_MS;
 
   return async (event) => {
     const method = event.requestContext.http.method.toUpperCase();
@@ -115,13 +88,12 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
     return okResponse({ viewId, status, serverTime: deps.now(), readings: [], next: params.after, more: false } satisfies ReadingsBody);
   }
   let page = await deps.store.getReadings(viewId, params.after, params.limit);
-  const longPoll = params.waitMs > 0 && deps.store.waitForReadings !== undefined;
-  if (page.readings.length === 0 && longPoll && deps.store.waitForReadings !== undefined && status !== 'ended') {
-    if (await deps.store.waitForReadings(viewId, params.after, params.waitMs)) {
-      session = await deps.store.getSession(viewId);
-      status = sessionStatusOf(session, deps.now());
-      page = isViewable(status) ? await deps.store.getReadings(viewId, params.after, params.limit) : { readings: [], cursor: params.after, more: false };
-    }
+  // A long-poll: only a store that can wait (the embedded one) honours `wait`; an ended session has nothing to wait for.
+  const waitForReadings = params.waitMs > 0 ? deps.store.waitForReadings?.bind(deps.store) : undefined;
+  if (waitForReadings !== undefined && page.readings.length === 0 && status !== 'ended' && (await waitForReadings(viewId, params.after, params.waitMs))) {
+    session = await deps.store.getSession(viewId);
+    status = sessionStatusOf(session, deps.now());
+    page = isViewable(status) ? await deps.store.getReadings(viewId, params.after, params.limit) : { readings: [], cursor: params.after, more: false };
   }
   const body: ReadingsBody = {
     viewId,
@@ -133,7 +105,7 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
   };
   // An empty page is not cached either: the viewer asks again for the same cursor a second later, and a cached
   // empty answer would hide a reading that landed meanwhile for up to the cache time (README, latency budget).
-  return longPoll || page.readings.length === 0 ? longPollResponse(body) : okResponse(body);
+  return waitForReadings !== undefined || page.readings.length === 0 ? longPollResponse(body) : okResponse(body);
 }
 
 type ReadingsQuery = { after: string; limit: number; waitMs: number } | { error: APIGatewayProxyStructuredResultV2 };
@@ -180,8 +152,8 @@ function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTi
 }
 
 // An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.
-function toPublicReading(r: StoredReading): ReadingsBody['readings'][number] {
-  const out: ReadingsBody['readings'][number] = { seq: r.seq, t: r.t, bpm: r.bpm };
+function toPublicReading(r: StoredReading): PublicReading {
+  const out: PublicReading = { seq: r.seq, t: r.t, bpm: r.bpm };
   if (r.rr !== undefined) out.rr = r.rr;
   if (r.contact !== undefined) out.contact = r.contact;
   return out;

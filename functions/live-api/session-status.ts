@@ -1,7 +1,6 @@
 import { livenessOf } from '../../src/core/liveness.ts';
+import type { SessionStatus } from '../../src/core/live-api-types.ts';
 import type { SessionSnapshot } from '../store/live-store.ts';
-
-export type SessionStatus = 'live' | 'stale' | 'ended' | 'revoked' | 'expired' | 'unknown';
 
 /**
  * What a viewer is told. The link's validity comes first: a revoked or expired link shows nothing else, not

@@ -1,6 +1,6 @@
 // Index names and templates of the OpenSearch live store, as plain data the CDK deployment can apply too.
 
-export const READINGS_INDEX_PREFIX = 'hr-readings-';
+const READINGS_INDEX_PREFIX = 'hr-readings-';
 export const READINGS_INDEX_PATTERN = `${READINGS_INDEX_PREFIX}*`;
 export const SESSIONS_INDEX = 'hr-sessions';
 
@@ -21,7 +21,7 @@ export function readingDocId(viewId: string, seq: number): string {
 
 // Kinesis sequence numbers are decimal strings up to 2^128 (39 digits); as fixed-width keywords they sort
 // and range-compare numerically, which no numeric field type can hold.
-export const POSITION_WIDTH = 40;
+const POSITION_WIDTH = 40;
 
 export function toPosition(decimal: string): string {
   return decimal.padStart(POSITION_WIDTH, '0');

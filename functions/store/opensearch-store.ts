@@ -16,7 +16,6 @@ import type { Client } from '@opensearch-project/opensearch';
 import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
 import { addReading, applyControl, createSessionState, toSnapshot, type SessionState } from './session-state.ts';
 import {
-  INDEX_TEMPLATES,
   READINGS_INDEX_PATTERN,
   SESSIONS_INDEX,
   fromPosition,
@@ -70,28 +69,52 @@ export function createOpenSearchStore(client: Client): LiveStore {
   };
 }
 
-/** Puts both index templates (idempotent): run once at deploy time, before the first write. */
-export async function applyIndexTemplates(client: Client): Promise<void> {
-  for (const [name, body] of Object.entries(INDEX_TEMPLATES)) {
-    await client.indices.putIndexTemplate({ name, body: body as never });
-  }
-}
-
 interface SessionPlan {
   viewId: string;
   /** From the real-time get; undefined for a session this batch creates. */
   version: { seqNo: number; primaryTerm: number } | undefined;
   state: SessionState;
   watermark: string;
+  /** This session's items, in batch order. */
   itemIndexes: number[];
 }
 
-export async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Promise<WriteResult[]> {
-  if (items.length === 0) return [];
-  const outcomes: ItemOutcome[] = items.map(() => 'duplicate');
-  const errors: Array<string | undefined> = items.map(() => undefined);
+/** What the batch knows before writing: each session's plan, and where readings already stored stand. */
+interface CurrentState {
+  plans: Map<string, SessionPlan>;
+  /** Item index → position of the reading already stored under its identity. */
+  storedPosition: Map<number, string>;
+}
 
-  // 1. Real-time reads: each session's state, and whether each reading is already stored (and at what position).
+/** The readings to create, and the position of every reading that still counts (new, or stored but not yet counted). */
+interface Placement {
+  position: Map<number, string>;
+  toCreate: number[];
+}
+
+interface ItemResult {
+  status: ItemOutcome;
+  error?: string | undefined;
+}
+
+/** Read what is there, create the new readings, then raise each session's statistics and watermark over them. */
+async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Promise<WriteResult[]> {
+  if (items.length === 0) return [];
+  const { plans, storedPosition } = await readCurrentState(client, items);
+  const placement = placeReadings(items, plans, storedPosition);
+  const written = await createReadings(client, items, placement);
+  const results: ItemResult[] = items.map((_, i) => ({ status: 'duplicate', error: written.get(i)?.error }));
+  const changedSessions: SessionPlan[] = [];
+  for (const plan of plans.values()) if (applyToSession(plan, items, placement.position, written, results)) changedSessions.push(plan);
+  await writeSessionDocs(client, changedSessions, results);
+  return results.map(({ status, error }): WriteResult => {
+    if (status === 'failed' || status === 'rejected') return { status, error: error ?? 'earlier item failed' };
+    return { status };
+  });
+}
+
+/** One real-time multi-get: each session's document, and whether each reading is already stored (and at what position). */
+async function readCurrentState(client: Client, items: readonly LiveWrite[]): Promise<CurrentState> {
   const viewIds = [...new Set(items.map((item) => item.viewId))];
   const readingItems = items.map((item, i) => ({ item, i })).filter((x): x is { item: ReadingWrite; i: number } => x.item.kind === 'reading');
   const mget = await client.mget({
@@ -110,107 +133,119 @@ export async function writeLiveBatch(client: Client, items: readonly LiveWrite[]
   const found = (mget.body.docs ?? []) as MgetItem[];
   const plans = new Map<string, SessionPlan>();
   viewIds.forEach((viewId, k) => plans.set(viewId, toPlan(viewId, found[k])));
+  items.forEach((item, i) => (plans.get(item.viewId) as SessionPlan).itemIndexes.push(i));
   const storedPosition = new Map<number, string>();
   readingItems.forEach(({ i }, k) => {
     const doc = found[viewIds.length + k];
     const pos = doc?.found === true ? doc._source?.pos : undefined;
     if (typeof pos === 'string') storedPosition.set(i, pos);
   });
+  return { plans, storedPosition };
+}
 
-  // 2. Which readings to write, and at which position.
+/** Which readings to write, and at which position: a stored reading keeps the position it was first given. */
+function placeReadings(items: readonly LiveWrite[], plans: Map<string, SessionPlan>, storedPosition: Map<number, string>): Placement {
   const seen = new Set<string>();
   const position = new Map<number, string>();
   const toCreate: number[] = [];
   items.forEach((item, i) => {
-    const plan = plans.get(item.viewId) as SessionPlan;
-    plan.itemIndexes.push(i);
     if (item.kind !== 'reading') return;
     const id = readingDocId(item.viewId, item.seq);
     if (seen.has(id)) return; // a resend inside this batch: the first occurrence does the work
     seen.add(id);
     const existing = storedPosition.get(i);
-    if (existing !== undefined && existing <= plan.watermark) return; // stored and counted before
+    if (existing !== undefined && existing <= (plans.get(item.viewId) as SessionPlan).watermark) return; // stored and counted before
     position.set(i, existing ?? toPosition(item.streamSeq));
     if (existing === undefined) toCreate.push(i);
   });
+  return { position, toCreate };
+}
 
-  // 3. Readings first, waiting until they are searchable.
-  const written = new Map<number, ItemOutcome>();
-  if (toCreate.length > 0) {
-    const body: unknown[] = [];
-    for (const i of toCreate) {
-      const item = items[i] as ReadingWrite;
-      body.push({ create: { _index: readingsIndexFor(item.t), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } });
-      body.push(toReadingDoc(item, position.get(i) as string));
-    }
-    const bulk = await client.bulk({ body: body as never, refresh: 'wait_for' });
-    const answers = bulkItems(bulk.body);
-    toCreate.forEach((i, k) => {
-      const outcome = classify(answers[k]);
-      written.set(i, outcome.status);
-      errors[i] = outcome.error;
-    });
+/** Creates the new readings and waits until they are searchable, so a watermark raised after them never runs ahead. */
+async function createReadings(client: Client, items: readonly LiveWrite[], { position, toCreate }: Placement): Promise<Map<number, ItemResult>> {
+  const written = new Map<number, ItemResult>();
+  if (toCreate.length === 0) return written;
+  const body: unknown[] = [];
+  for (const i of toCreate) {
+    const item = items[i] as ReadingWrite;
+    body.push({ create: { _index: readingsIndexFor(item.t), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } });
+    body.push(toReadingDoc(item, position.get(i) as string));
   }
+  const bulk = await client.bulk({ body: body as never, refresh: 'wait_for' });
+  const answers = bulkItems(bulk.body);
+  toCreate.forEach((i, k) => written.set(i, classify(answers[k])));
+  return written;
+}
 
-  // 4. Per session, apply everything before its first failure; raise the watermark over it.
-  const sessionWrites: SessionPlan[] = [];
-  for (const plan of plans.values()) {
-    const before = JSON.stringify(plan.state) + plan.watermark;
-    let failed = false;
-    for (const i of plan.itemIndexes) {
-      const item = items[i] as LiveWrite;
-      if (failed) {
-        outcomes[i] = 'failed';
-        continue;
-      }
-      if (item.kind === 'control') {
-        outcomes[i] = applyControl(plan.state, item) ? 'stored' : 'duplicate';
-        continue;
-      }
-      const pos = position.get(i);
-      if (pos === undefined) continue; // duplicate
-      const writeOutcome = written.get(i) ?? 'stored'; // not in the bulk: stored by an earlier attempt
-      if (writeOutcome === 'failed') {
-        failed = true;
-        outcomes[i] = 'failed';
-        continue;
-      }
-      outcomes[i] = writeOutcome;
-      if (pos > plan.watermark) plan.watermark = pos;
-      if (writeOutcome === 'stored') addReading(plan.state, item);
+/**
+ * Applies to the session everything before its first failure (everything from a failure on comes again),
+ * raising the watermark over it; sets each item's status. True when the session document must be written.
+ */
+function applyToSession(
+  plan: SessionPlan,
+  items: readonly LiveWrite[],
+  position: Map<number, string>,
+  written: Map<number, ItemResult>,
+  results: ItemResult[],
+): boolean {
+  // Changed: the statistics or the end/expiry marks (as addReading and applyControl report), or the watermark.
+  let changed = false;
+  let failed = false;
+  for (const i of plan.itemIndexes) {
+    const item = items[i] as LiveWrite;
+    const result = results[i] as ItemResult;
+    if (failed) {
+      result.status = 'failed';
+      continue;
     }
-    if (JSON.stringify(plan.state) + plan.watermark !== before) sessionWrites.push(plan);
+    if (item.kind === 'control') {
+      const controlChanged = applyControl(plan.state, item);
+      changed ||= controlChanged;
+      result.status = controlChanged ? 'stored' : 'duplicate';
+      continue;
+    }
+    const pos = position.get(i);
+    if (pos === undefined) continue; // duplicate
+    const writeOutcome = written.get(i)?.status ?? 'stored'; // not in the bulk: stored by an earlier attempt
+    if (writeOutcome === 'failed') {
+      failed = true;
+      result.status = 'failed';
+      continue;
+    }
+    result.status = writeOutcome;
+    if (pos > plan.watermark) {
+      plan.watermark = pos;
+      changed = true;
+    }
+    if (writeOutcome === 'stored') changed = addReading(plan.state, item) || changed;
   }
+  return changed;
+}
 
-  // 5. Session documents, with optimistic concurrency: a concurrent writer makes this batch retry, not clobber.
-  if (sessionWrites.length > 0) {
-    const body: unknown[] = [];
-    for (const plan of sessionWrites) {
-      const doc: SessionDoc = { ...plan.state, watermark: plan.watermark };
-      if (plan.version === undefined) body.push({ create: { _index: SESSIONS_INDEX, _id: plan.viewId } });
-      else body.push({ index: { _index: SESSIONS_INDEX, _id: plan.viewId, if_seq_no: plan.version.seqNo, if_primary_term: plan.version.primaryTerm } });
-      body.push(doc);
-    }
-    let answers: Array<BulkItem | undefined>;
-    try {
-      answers = bulkItems((await client.bulk({ body: body as never })).body);
-    } catch (error) {
-      answers = sessionWrites.map(() => ({ status: 503, error: { type: (error as Error).name } }));
-    }
-    sessionWrites.forEach((plan, k) => {
-      const answer = answers[k];
-      if (answer !== undefined && answer.status < 300) return;
-      // Without its session document nothing of this session counts yet: all of it comes again.
-      for (const i of plan.itemIndexes) {
-        outcomes[i] = 'failed';
-        errors[i] = `session ${answer?.error?.type ?? 'no answer'} (${answer?.status ?? 0})`;
-      }
-    });
+/**
+ * Writes the changed session documents with optimistic concurrency: a concurrent writer makes this batch
+ * retry, not clobber. A session whose document is not written has none of its items counted: all fail.
+ */
+async function writeSessionDocs(client: Client, plans: readonly SessionPlan[], results: ItemResult[]): Promise<void> {
+  if (plans.length === 0) return;
+  const body: unknown[] = [];
+  for (const plan of plans) {
+    const doc: SessionDoc = { ...plan.state, watermark: plan.watermark };
+    if (plan.version === undefined) body.push({ create: { _index: SESSIONS_INDEX, _id: plan.viewId } });
+    else body.push({ index: { _index: SESSIONS_INDEX, _id: plan.viewId, if_seq_no: plan.version.seqNo, if_primary_term: plan.version.primaryTerm } });
+    body.push(doc);
   }
-
-  return outcomes.map((status, i): WriteResult => {
-    if (status === 'failed' || status === 'rejected') return { status, error: errors[i] ?? 'earlier item failed' };
-    return { status };
+  let answers: Array<BulkItem | undefined>;
+  try {
+    answers = bulkItems((await client.bulk({ body: body as never })).body);
+  } catch (error) {
+    answers = plans.map(() => ({ status: 503, error: { type: (error as Error).name } }));
+  }
+  plans.forEach((plan, k) => {
+    const answer = answers[k];
+    if (answer !== undefined && answer.status < 300) return;
+    const error = `session ${answer?.error?.type ?? 'no answer'} (${answer?.status ?? 0})`;
+    for (const i of plan.itemIndexes) results[i] = { status: 'failed', error };
   });
 }
 
@@ -245,7 +280,7 @@ function bulkItems(body: unknown): Array<BulkItem | undefined> {
  * Throttling, unavailability and version conflicts pass; anything else a node refuses (a mapping error)
  * will be refused again. Only the error type is kept: the reason text can quote the document.
  */
-function classify(answer: BulkItem | undefined): { status: ItemOutcome; error?: string } {
+function classify(answer: BulkItem | undefined): ItemResult {
   if (answer === undefined) return { status: 'failed', error: 'no bulk answer' };
   if (answer.status < 300) return { status: 'stored' };
   const error = `${answer.error?.type ?? 'error'} (${answer.status})`;

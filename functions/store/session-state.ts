@@ -1,15 +1,14 @@
-// Session state kept next to the readings, shared by both stores so their statistics agree. Callers feed
-// addReading only readings that are new under their identity, which is what keeps duplicates out of the counts.
+// Session state kept next to the readings, shared by both stores so their statistics agree. The heart-rate
+// statistics are core's (src/core/session-stats.ts, the same rule the broadcaster's phone applies); this file
+// adds what only the server knows: receive times for liveness, the producer's latest seq, and control records.
+// Callers feed addReading only readings that are new under their identity, which keeps duplicates out of the
+// counts. Both updates report whether they changed the state: that, and nothing else, tells a store whether
+// to write the session back.
+import { addToSummary, averageOf, createBpmSummary, type BpmSummary } from '../../src/core/session-stats.ts';
 import type { ControlWrite, ReadingWrite, SessionSnapshot } from './live-store.ts';
 
-export interface SessionState {
+export interface SessionState extends BpmSummary {
   viewId: string;
-  count: number;
-  sumBpm: number;
-  minBpm: number | null;
-  maxBpm: number | null;
-  firstT: number | null;
-  lastT: number | null;
   lastSeq: number | null;
   lastBpm: number | null;
   lastReceivedAt: number | null;
@@ -23,12 +22,7 @@ export interface SessionState {
 export function createSessionState(viewId: string): SessionState {
   return {
     viewId,
-    count: 0,
-    sumBpm: 0,
-    minBpm: null,
-    maxBpm: null,
-    firstT: null,
-    lastT: null,
+    ...createBpmSummary(),
     lastSeq: null,
     lastBpm: null,
     lastReceivedAt: null,
@@ -40,19 +34,15 @@ export function createSessionState(viewId: string): SessionState {
   };
 }
 
-export function addReading(s: SessionState, r: Pick<ReadingWrite, 'seq' | 't' | 'bpm' | 'receivedAt'>): void {
-  s.count++;
-  s.sumBpm += r.bpm;
-  s.minBpm = s.minBpm === null ? r.bpm : Math.min(s.minBpm, r.bpm);
-  s.maxBpm = s.maxBpm === null ? r.bpm : Math.max(s.maxBpm, r.bpm);
-  // Min and max, not first and last seen: resends arrive after later readings.
-  s.firstT = s.firstT === null ? r.t : Math.min(s.firstT, r.t);
-  s.lastT = s.lastT === null ? r.t : Math.max(s.lastT, r.t);
+/** Counts a reading that is new under its identity; true when the state changed. */
+export function addReading(s: SessionState, r: Pick<ReadingWrite, 'seq' | 't' | 'bpm' | 'receivedAt'>): boolean {
+  if (!addToSummary(s, r.t, r.bpm)) return false;
   if (s.lastSeq === null || r.seq > s.lastSeq) {
     s.lastSeq = r.seq;
     s.lastBpm = r.bpm;
   }
   s.lastReceivedAt = s.lastReceivedAt === null ? r.receivedAt : Math.max(s.lastReceivedAt, r.receivedAt);
+  return true;
 }
 
 /**
@@ -83,7 +73,7 @@ export function toSnapshot(s: SessionState, cursor: string): SessionSnapshot {
     lastT: s.lastT,
     minBpm: s.minBpm,
     maxBpm: s.maxBpm,
-    avgBpm: s.count === 0 ? null : s.sumBpm / s.count,
+    avgBpm: averageOf(s),
     lastSeq: s.lastSeq,
     lastBpm: s.lastBpm,
     lastReceivedAt: s.lastReceivedAt,

@@ -98,12 +98,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   let closed = false;
 
   const writeInTransaction = db.transaction((items: readonly LiveWrite[]) => {
-    const sessions = new Map<string, { state: SessionState; dirty: boolean; grown: boolean }>();
+    const sessions = new Map<string, { state: SessionState; changed: boolean; grown: boolean }>();
     const results: WriteResult[] = [];
     for (const item of items) {
       let entry = sessions.get(item.viewId);
       if (entry === undefined) {
-        entry = { state: loadSession(statements.selectSession, item.viewId), dirty: false, grown: false };
+        entry = { state: loadSession(statements.selectSession, item.viewId), changed: false, grown: false };
         sessions.set(item.viewId, entry);
       }
       const s = entry.state;
@@ -120,15 +120,14 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           item.receivedAt,
         ).changes;
         if (inserted === 1) {
-          addReading(s, item);
-          entry.dirty = true;
+          entry.changed = addReading(s, item) || entry.changed;
           entry.grown = true;
           results.push(STORED);
         } else {
           results.push(DUPLICATE);
         }
       } else if (applyControl(s, item)) {
-        entry.dirty = true;
+        entry.changed = true;
         // An end mark or a new expiry changes what a waiting viewer must be told: wake it too.
         entry.grown = true;
         results.push(STORED);
@@ -137,8 +136,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }
     }
     const grown: string[] = [];
-    for (const { state, dirty, grown: hasNew } of sessions.values()) {
-      if (dirty) statements.upsertSession.run(toRow(state));
+    for (const { state, changed, grown: hasNew } of sessions.values()) {
+      if (changed) statements.upsertSession.run(toRow(state));
       if (hasNew) grown.push(state.viewId);
     }
     return { results, grown };

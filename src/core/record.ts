@@ -60,21 +60,28 @@ export interface ControlRecord {
 
 export type WireRecord = ReadingRecord | ControlRecord;
 
-export type DropReason =
-  | 'oversize'
-  | 'not-utf8'
-  | 'not-json'
-  | 'not-object'
-  | 'unknown-version'
-  | 'bad-key'
-  | 'bad-seq'
-  | 'bad-time'
-  | 'bad-bpm'
-  | 'bad-rr'
-  | 'bad-contact'
-  | 'bad-kj'
-  | 'bad-control'
-  | 'contact-gap';
+/**
+ * Why decoding drops a record, the one list of them: the consumer counts drops under these names, and the
+ * type below is derived from it so a new reason cannot be returned without being listed (and counted).
+ */
+export const DROP_REASONS = [
+  'oversize',
+  'not-utf8',
+  'not-json',
+  'not-object',
+  'unknown-version',
+  'bad-key',
+  'bad-seq',
+  'bad-time',
+  'bad-bpm',
+  'bad-rr',
+  'bad-contact',
+  'bad-kj',
+  'bad-control',
+  'contact-gap',
+] as const;
+
+export type DropReason = (typeof DROP_REASONS)[number];
 
 export type DecodeResult = { ok: true; record: WireRecord } | { ok: false; reason: DropReason };
 

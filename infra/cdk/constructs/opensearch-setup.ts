@@ -6,7 +6,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
-import type { OpenSearchSetupConfig } from '../opensearch-setup/setup-config.ts';
+import type { OpenSearchSetupConfig } from '../../../functions/opensearch-setup/setup-config.ts';
 import { arnRef, LAMBDA_BASIC_EXECUTION_FINDING } from './nag-findings.ts';
 import { NodeFunction, retentionDays } from './node-function.ts';
 
@@ -28,7 +28,7 @@ export class OpenSearchSetup extends Construct {
       entry: props.entry,
       description: 'liveheartrate: apply index templates, ISM retention and Dashboards objects to OpenSearch',
       memoryMiB: 256,
-      // Room for the retries a freshly created domain needs (opensearch-setup/handler.ts).
+      // Room for the retries a freshly created domain needs (functions/opensearch-setup/handler.ts).
       timeout: Duration.minutes(10),
     }).fn;
     if (fn.role === undefined) throw new Error('setup function has no role');

@@ -2,7 +2,7 @@
 // (functions/store/opensearch-indices.ts), the retention chosen at deploy time and the Dashboards file.
 import { readFileSync } from 'node:fs';
 import { INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../../functions/store/opensearch-indices.ts';
-import { retentionPolicy, type OpenSearchSetupConfig } from './setup-config.ts';
+import { retentionPolicy, type OpenSearchSetupConfig } from '../../../functions/opensearch-setup/setup-config.ts';
 
 export const READINGS_RETENTION_POLICY_ID = 'liveheartrate-readings-retention';
 

@@ -15,8 +15,8 @@ const MAX_HR_KEY = 'liveheartrate.maxHr';
 export class SessionState {
   /** Chart data lives outside reactivity; `dataVersion` tells views that it changed. */
   readonly series = new SeriesBuffer(CHART_CAPACITY);
-  private stats = new SessionStats();
-  private hrv = new RmssdAccumulator();
+  private readonly stats = new SessionStats();
+  private readonly hrv = new RmssdAccumulator();
   private zoneSeconds = [0, 0, 0, 0, 0, 0];
   private previous: { t: number; bpm: number } | null = null;
   private readonly dataListeners = new Set<() => void>();
@@ -77,21 +77,6 @@ export class SessionState {
   onData(listener: () => void): () => void {
     this.dataListeners.add(listener);
     return () => this.dataListeners.delete(listener);
-  }
-
-  reset(): void {
-    this.series.clear();
-    this.stats = new SessionStats();
-    this.hrv = new RmssdAccumulator();
-    this.zoneSeconds = [0, 0, 0, 0, 0, 0];
-    this.previous = null;
-    this.bpm = null;
-    this.lastReadingAt = null;
-    this.energyKj = null;
-    this.count = 0;
-    this.min = this.max = this.average = this.rmssd = null;
-    this.rrCount = 0;
-    this.zones = [0, 0, 0, 0, 0, 0];
   }
 
   private addZoneTime(t: number, bpm: number): void {

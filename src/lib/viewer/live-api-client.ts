@@ -1,34 +1,11 @@
 // The viewer's side of the live API (functions/live-api): typed answers, and errors a person can read.
+import { SESSION_STATUSES, type PublicReading, type ReadingsBody, type SessionBody, type SessionStatus } from '../../core/live-api-types.ts';
 
-export type RemoteStatus = 'live' | 'stale' | 'ended' | 'revoked' | 'expired' | 'unknown';
-
-export interface RemoteSession {
-  status: RemoteStatus;
-  serverTime: number;
-  count?: number;
-  min?: number | null;
-  avg?: number | null;
-  max?: number | null;
-  lastBpm?: number | null;
-  lastReceivedAt?: number | null;
-  expiresAt?: number | null;
-}
-
-export interface RemoteReading {
-  seq: number;
-  t: number;
-  bpm: number;
-  rr?: number[];
-  contact?: boolean;
-}
-
-export interface RemoteReadings {
-  status: RemoteStatus;
-  serverTime: number;
-  readings: RemoteReading[];
-  next: string;
-  more: boolean;
-}
+// The bodies are declared once, in core, for the server and this client alike.
+export type RemoteStatus = SessionStatus;
+type RemoteSession = SessionBody;
+export type RemoteReading = PublicReading;
+type RemoteReadings = ReadingsBody;
 
 /** The network or the API failed; the viewer retries. */
 export class LiveApiError extends Error {
@@ -41,7 +18,7 @@ export class LiveApiError extends Error {
   }
 }
 
-const STATUSES: readonly string[] = ['live', 'stale', 'ended', 'revoked', 'expired', 'unknown'];
+const STATUSES: readonly string[] = SESSION_STATUSES;
 
 export interface LiveApiClient {
   getSession(viewId: string): Promise<RemoteSession>;

@@ -62,6 +62,10 @@ describe('Lambda entry modules', () => {
     await expect(import(path)).rejects.toThrow('missing environment: OPENSEARCH_ENDPOINT');
   });
 
+  it('fails the OpenSearch setup function at cold start without its region', async () => {
+    await expect(import('../../../functions/opensearch-setup/handler.ts')).rejects.toThrow('missing environment: AWS_REGION');
+  });
+
   it('rejects an endpoint that is not a URL at cold start', async () => {
     process.env.AWS_REGION = 'eu-west-1';
     process.env.OPENSEARCH_ENDPOINT = 'search-domain.eu-west-1.es.amazonaws.com';

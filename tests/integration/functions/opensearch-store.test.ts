@@ -7,8 +7,10 @@ import { processKinesisBatch, type ConsumerBatchResult } from '../../../function
 import { silentLogger } from '../../../functions/lib/logger.ts';
 import type { LiveStore, StoredReading } from '../../../functions/store/live-store.ts';
 import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
-import { READINGS_INDEX_TEMPLATE, SESSIONS_INDEX_TEMPLATE, readingsIndexFor, toPosition } from '../../../functions/store/opensearch-indices.ts';
-import { applyIndexTemplates, createOpenSearchStore } from '../../../functions/store/opensearch-store.ts';
+import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
+import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
+import { INDEX_TEMPLATES, READINGS_INDEX_TEMPLATE, SESSIONS_INDEX_TEMPLATE, readingsIndexFor, toPosition } from '../../../functions/store/opensearch-indices.ts';
+import { createOpenSearchStore } from '../../../functions/store/opensearch-store.ts';
 import { NOW, control, kinesisEvent, reading, redeliverFrom, sessionKeys, streamSeq } from '../../unit/functions/support/kinesis-events.ts';
 import { startOpenSearchStandIn, type OpenSearchStandIn, type RecordedRequest } from './support/opensearch-stand-in.ts';
 import { sha256Hex } from './support/sigv4.ts';
@@ -27,7 +29,8 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
     standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: REGION, service: 'es' });
     client = createSignedOpenSearchClient({ endpoint: standIn.url, region: REGION, getCredentials: async () => CREDENTIALS });
     store = createOpenSearchStore(client);
-    await applyIndexTemplates(client);
+    // The templates go on as the deployment's setup function puts them.
+    await putIndexTemplates(createDomainHttp(client), INDEX_TEMPLATES);
   });
 
   afterEach(async () => {

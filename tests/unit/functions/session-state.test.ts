@@ -3,16 +3,18 @@ import { addReading, applyControl, createSessionState, toSnapshot } from '../../
 
 describe('session state', () => {
   it('keeps min, max, mean, earliest and latest whatever order readings come in', () => {
+    // Prepare
     const s = createSessionState('v');
 
-    for (const [seq, t, bpm] of [
+    // Act
+    const changes = ([
       [2, 3000, 90],
       [0, 1000, 60],
       [1, 2000, 75],
-    ] as const) {
-      addReading(s, { seq, t, bpm, receivedAt: 10_000 + seq });
-    }
+    ] as const).map(([seq, t, bpm]) => addReading(s, { seq, t, bpm, receivedAt: 10_000 + seq }));
 
+    // Assess
+    expect(changes).toEqual([true, true, true]);
     expect(toSnapshot(s, '3')).toMatchObject({ count: 3, minBpm: 60, maxBpm: 90, avgBpm: 75, firstT: 1000, lastT: 3000, lastSeq: 2, lastBpm: 90, lastReceivedAt: 10_002 });
   });
 
@@ -20,9 +22,23 @@ describe('session state', () => {
     expect(toSnapshot(createSessionState('v'), '0')).toMatchObject({ count: 0, minBpm: null, avgBpm: null, firstT: null, lastBpm: null });
   });
 
-  it('resolves end and expiry by the highest seq, reporting whether anything changed', () => {
+  it('counts by the same rule as the broadcaster: a 0 bpm contact gap changes nothing', () => {
+    // Prepare
     const s = createSessionState('v');
 
+    // Act
+    const changed = addReading(s, { seq: 0, t: 1000, bpm: 0, receivedAt: 1000 });
+
+    // Assess
+    expect(changed).toBe(false);
+    expect(s).toEqual(createSessionState('v'));
+  });
+
+  it('resolves end and expiry by the highest seq, reporting whether anything changed', () => {
+    // Prepare
+    const s = createSessionState('v');
+
+    // Act
     const changes = [
       applyControl(s, { seq: 7, t: 700, exp: 5000 }),
       applyControl(s, { seq: 3, t: 300, exp: 9000 }),
@@ -31,6 +47,7 @@ describe('session state', () => {
       applyControl(s, { seq: 8, t: 800, end: true, exp: 100 }),
     ];
 
+    // Assess
     expect(changes).toEqual([true, false, true, false, true]);
     expect(s).toMatchObject({ exp: 100, expSeq: 8, expSetAt: 800, endedSeq: 9, endedAt: 900 });
   });

@@ -37,9 +37,7 @@ export interface SetupOutcome {
  * never roll back a stack (and its 20-minute domain) on its own.
  */
 export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig, options: ApplyOptions = {}): Promise<SetupOutcome> {
-  for (const [name, template] of Object.entries(config.indexTemplates)) {
-    await expectOk(http, { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: JSON.stringify(template) });
-  }
+  await putIndexTemplates(http, config.indexTemplates);
   for (const [id, setup] of Object.entries(config.ismPolicies)) {
     await putIsmPolicy(http, id, setup.policy);
     // New indices pick the policy up through its ism_template; these cover indices that already exist.
@@ -55,6 +53,13 @@ export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig
     return { dashboards: `imported ${count} saved objects` };
   } catch (error) {
     return { dashboards: `NOT imported: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}` };
+  }
+}
+
+/** Puts index templates (idempotent): the part of the setup the live store cannot work without. */
+export async function putIndexTemplates(http: DomainHttp, templates: Readonly<Record<string, unknown>>): Promise<void> {
+  for (const [name, template] of Object.entries(templates)) {
+    await expectOk(http, { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: JSON.stringify(template) });
   }
 }
 

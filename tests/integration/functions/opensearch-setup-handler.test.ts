@@ -3,9 +3,10 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../infra/cdk/opensearch-setup/handler.ts';
-import { retentionPolicy, type OpenSearchSetupConfig } from '../../infra/cdk/opensearch-setup/setup-config.ts';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { retentionPolicy, type OpenSearchSetupConfig } from '../../../functions/opensearch-setup/setup-config.ts';
+
+type SetupModule = typeof import('../../../functions/opensearch-setup/handler.ts');
 
 interface Seen {
   method: string;
@@ -17,12 +18,15 @@ interface Seen {
 const seen: Seen[] = [];
 let server: Server;
 let endpoint: string;
+let handler: SetupModule['handler'];
 
 beforeAll(async () => {
-  process.env['AWS_REGION'] = 'eu-west-1';
-  process.env['AWS_ACCESS_KEY_ID'] = 'AKIDSTANDIN';
-  process.env['AWS_SECRET_ACCESS_KEY'] = 'secret';
-  process.env['AWS_SESSION_TOKEN'] = 'token';
+  vi.stubEnv('AWS_REGION', 'eu-west-1');
+  vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDSTANDIN');
+  vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
+  vi.stubEnv('AWS_SESSION_TOKEN', 'token');
+  // Imported once the environment is set, as Lambda loads it: the region is read at cold start.
+  ({ handler } = await import('../../../functions/opensearch-setup/handler.ts'));
   server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString('utf8')));
@@ -42,7 +46,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
-afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+afterAll(async () => {
+  vi.unstubAllEnvs();
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+});
 
 const CONFIG: OpenSearchSetupConfig = {
   indexTemplates: { 'hr-readings': { index_patterns: ['hr-readings-*'], priority: 100 } },
@@ -68,8 +75,13 @@ function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCusto
 
 describe('setup handler', () => {
   it('signs every request with SigV4 for service es and applies the config', async () => {
+    // Prepare
     seen.length = 0;
+
+    // Act
     const response = await handler(event('Create'));
+
+    // Assess
     expect(response).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup', Data: { Dashboards: 'imported 3 saved objects' } });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       'PUT /_index_template/hr-readings',
@@ -93,14 +105,25 @@ describe('setup handler', () => {
   });
 
   it('applies everything again on update', async () => {
+    // Prepare
     seen.length = 0;
+
+    // Act
     await handler(event('Update'));
+
+    // Assess
     expect(seen).toHaveLength(6);
   });
 
   it('leaves the domain alone on delete', async () => {
+    // Prepare
     seen.length = 0;
-    await expect(handler(event('Delete'))).resolves.toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup' });
+
+    // Act
+    const response = await handler(event('Delete'));
+
+    // Assess
+    expect(response).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup' });
     expect(seen).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 // What the deploy-time setup resource applies to the domain, as plain data: the stack builds it at synthesis
-// (so the template shows it and tests can read it) and the setup function applies it.
+// (infra/cdk/opensearch-setup/build-config.ts, so the template shows it and tests can read it) and the setup
+// function (handler.ts here) applies it.
 
 export interface IsmPolicySetup {
   /** The ISM policy document, the body of PUT _plugins/_ism/policies/{id}. */
