@@ -273,6 +273,11 @@ export class EmulatedHeartRateSensor {
     return this.waitUntil(() => this.connectionCount >= n, timeoutMs, `${n} connection(s)`);
   }
 
+  /** Resolves once `failedConnectionCount >= n`. */
+  waitForFailedConnections(n: number, timeoutMs = 5_000): Promise<void> {
+    return this.waitUntil(() => this.failedConnectionCount >= n, timeoutMs, `${n} failed connection(s)`);
+  }
+
   /** Resolves once the app subscribed to heart-rate notifications on the current connection. */
   waitForSubscription(timeoutMs = 5_000): Promise<void> {
     return this.waitUntil(() => this.heartRateSubscribed, timeoutMs, 'a heart-rate subscription');
