@@ -15,7 +15,7 @@ export const HEART_RATE_FILTER: RequestDeviceOptions = {
  * gatt.connect() calls with a NetworkError that clears a few seconds later, so the waits are seconds,
  * not the sub-second first step of the reconnect backoff; three tries bound the wait before an error shows.
  */
-export const FIRST_CONNECT_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000];
+const FIRST_CONNECT_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000];
 
 /**
  * A device remembered across a reload must be seen advertising before connect() can reach it. Resolves
@@ -41,7 +41,7 @@ export async function waitForAdvertisement(
   }
 }
 
-export interface BluetoothSensorOptions {
+interface BluetoothSensorOptions {
   /** Waits between tries; injected so tests can run the retry flow without waiting. */
   delay: (ms: number) => Promise<void>;
   now: () => number;

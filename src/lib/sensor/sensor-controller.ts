@@ -47,7 +47,7 @@ export interface SensorSnapshot {
   remembered: readonly RememberedSensor[];
 }
 
-export interface SensorControllerDeps {
+interface SensorControllerDeps {
   /** `navigator.bluetooth`, or null when the browser has none. */
   bluetooth: BluetoothLike | null;
   deviceNames: DeviceNameStore;

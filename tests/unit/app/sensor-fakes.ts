@@ -73,7 +73,7 @@ class FakeGattServer {
   }
 }
 
-export interface FakeDeviceOptions {
+interface FakeDeviceOptions {
   id?: string;
   /** Empty after a reload: Chromium forgets a remembered device's name. */
   name?: string;
@@ -200,7 +200,7 @@ export class FakeClock {
   }
 }
 
-export interface ControllerParts {
+interface ControllerParts {
   controller: SensorController;
   clock: FakeClock;
   names: MemoryNameStore;
