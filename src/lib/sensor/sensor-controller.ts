@@ -177,7 +177,7 @@ export class SensorController {
     this.generation += 1;
     await this.stop();
     this.update({ problem: null });
-    const demo = new DemoHeartRateSensor(this.listenerForNextSource());
+    const demo = new DemoHeartRateSensor(this.listenerForNextSource(), this.deps, this.deps.random);
     this.attach(demo);
     demo.start();
   }

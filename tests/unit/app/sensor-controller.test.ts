@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { SensorController, SensorSnapshot } from '../../../src/lib/sensor/sensor-controller.ts';
 import type { TimedReading } from '../../../src/lib/sensor/heart-rate-source.ts';
 import { FakeBluetooth, FakeHeartRateDevice, createController, T0 } from './sensor-fakes.ts';
@@ -43,7 +43,7 @@ describe('SensorController: pairing', () => {
       sourceKind: 'bluetooth',
       deviceName: 'Polar H10',
       problem: null,
-      lastReadingAt: clock.now,
+      lastReadingAt: clock.time,
       liveness: 'live',
     });
     expect(readings.map((r) => r.reading.bpm)).toEqual([72]);
@@ -177,7 +177,7 @@ describe('SensorController: link loss', () => {
     await vi.waitFor(() => expect(controller.snapshot.status).toBe('lost'));
     // Assess
     expect(controller.snapshot.problem?.kind).toBe('connection-failed');
-    expect(clock.now - T0).toBeGreaterThanOrEqual(5 * 60_000);
+    expect(clock.time - T0).toBeGreaterThanOrEqual(5 * 60_000);
     expect(Math.max(...clock.waits)).toBe(15_000); // the 30 s cap, halved by random() = 0.5
     device.gatt.connectFailures.length = 0;
     await controller.retry();
@@ -272,18 +272,15 @@ describe('SensorController: remembered devices', () => {
 });
 
 describe('SensorController: demo sensor', () => {
-  afterEach(() => vi.useRealTimers());
-
   it('labels the demo, forwards its readings, and replaces a paired strap', async () => {
     // Prepare
-    vi.useFakeTimers();
     const device = new FakeHeartRateDevice();
-    const { controller } = createController(new FakeBluetooth(device));
+    const { controller, clock } = createController(new FakeBluetooth(device));
     const readings = recordReadings(controller);
     await controller.connectBluetooth();
     // Act
     await controller.startDemo();
-    vi.advanceTimersByTime(3_000);
+    for (let second = 0; second < 3; second += 1) clock.advance(1_000);
     // Assess
     expect(controller.snapshot).toMatchObject({ status: 'live', sourceKind: 'demo', deviceName: 'Demo sensor' });
     expect(readings).toHaveLength(3);
@@ -291,7 +288,7 @@ describe('SensorController: demo sensor', () => {
     device.heartRate.notify([0x00, 200]);
     expect(readings).toHaveLength(3);
     await controller.stop();
-    vi.advanceTimersByTime(3_000);
+    clock.advance(1_000);
     expect(readings).toHaveLength(3);
     expect(controller.snapshot).toMatchObject({ status: 'idle', sourceKind: null });
   });

@@ -155,7 +155,8 @@ export class MemoryNameStore implements DeviceNameStore {
  * clock); in 'held' mode waits stay pending until the test calls release().
  */
 export class FakeClock {
-  now = T0;
+  time = T0;
+  readonly now = (): number => this.time;
   readonly waits: number[] = [];
   mode: 'instant' | 'held' = 'instant';
   private readonly held: (() => void)[] = [];
@@ -164,12 +165,12 @@ export class FakeClock {
   readonly delay = (ms: number): Promise<void> => {
     this.waits.push(ms);
     if (this.mode === 'instant') {
-      this.now += ms;
+      this.time += ms;
       return Promise.resolve();
     }
     return new Promise((resolve) =>
       this.held.push(() => {
-        this.now += ms;
+        this.time += ms;
         resolve();
       }),
     );
@@ -191,7 +192,7 @@ export class FakeClock {
 
   /** Moves time on and runs the interval callbacks, as the page's liveness ticker would. */
   advance(ms: number): void {
-    this.now += ms;
+    this.time += ms;
     for (const tick of this.ticks) tick();
   }
 
@@ -215,7 +216,7 @@ export function createController(
   const controller = new SensorController({
     bluetooth,
     deviceNames: names,
-    now: () => clock.now,
+    now: clock.now,
     delay: clock.delay,
     // The middle of each backoff range: waits are then exactly half the ceiling.
     random: () => 0.5,
