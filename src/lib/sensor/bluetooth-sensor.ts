@@ -52,6 +52,8 @@ interface BluetoothSensorOptions {
   giveUpAfterMs?: number;
   /** Shown when the browser does not know the device's name (Chromium forgets it across reloads). */
   fallbackName?: string;
+  /** Whether start() retries a NetworkError (default true); a caller with its own fallback may want one try. */
+  retryFirstConnection?: boolean;
 }
 
 /**
@@ -99,7 +101,7 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
           await this.connect();
           break;
         } catch (error) {
-          const wait = FIRST_CONNECT_RETRY_DELAYS_MS[attempt];
+          const wait = this.options.retryFirstConnection === false ? undefined : FIRST_CONNECT_RETRY_DELAYS_MS[attempt];
           if (this.stopped) return false;
           if (!isTransient(error) || wait === undefined) throw error;
           await this.options.delay(wait);
@@ -114,8 +116,7 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
       this.listener.status('live');
       return true;
     } catch (error) {
-      // A link lost during the first connection must not leave a reconnect loop behind for a sensor the app
-      // has given up on: it would keep delivering readings nobody can stop.
+      // Nothing of a sensor the app gave up on may keep running: it would deliver readings nobody can stop.
       this.stopped = true;
       this.release();
       this.listener.status('idle', describeBluetoothError(error));

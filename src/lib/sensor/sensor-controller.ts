@@ -154,7 +154,9 @@ export class SensorController {
       return;
     }
     this.update({ problem: null });
-    if (await this.useDevice(device)) return;
+    // One quick try: a device out of range fails it at once, and the advertisement wait below is the retry.
+    // Retrying here would outlast the tap's user activation, which the chooser fallback needs.
+    if (await this.useDevice(device, { retryFirstConnection: false })) return;
     if (
       (await waitForAdvertisement(device, ADVERTISEMENT_WAIT_MS, this.deps.delay)) &&
       (await this.useDevice(device))
@@ -198,7 +200,7 @@ export class SensorController {
   }
 
   /** Resolves false when the device could not be connected (the problem is reported). */
-  private async useDevice(device: BluetoothDevice): Promise<boolean> {
+  private async useDevice(device: BluetoothDevice, options: { retryFirstConnection?: boolean } = {}): Promise<boolean> {
     const generation = ++this.generation;
     await this.stop();
     if (generation !== this.generation) return false;
@@ -207,6 +209,7 @@ export class SensorController {
       now: this.deps.now,
       random: this.deps.random,
       fallbackName: this.nameOf(device),
+      retryFirstConnection: options.retryFirstConnection,
     });
     this.attach(sensor);
     this.bluetoothSensor = sensor;

@@ -256,7 +256,7 @@ describe('SensorController: remembered devices', () => {
   });
 
   it('says which sensor it could not reach when the tap no longer counts as a gesture', async () => {
-    // Prepare
+    // Prepare: out of range, and this browser cannot watch advertisements
     const device = new FakeHeartRateDevice({ id: 'strap', name: 'Polar H10' });
     device.failNextConnections(6);
     const bluetooth = new FakeBluetooth(device, [device]);
@@ -268,6 +268,23 @@ describe('SensorController: remembered devices', () => {
     expect(controller.snapshot.problem?.message).toMatch(/Could not reach Polar H10/);
     expect(controller.snapshot.sourceKind).toBeNull();
     expect(bluetooth.prompts).toBe(0);
+    expect(device.gatt.connectAttempts).toBe(1);
+  });
+
+  it('opens the chooser at once when the remembered sensor is out of reach and the tap still counts', async () => {
+    // Prepare: the remembered strap is out of range; the person is wearing another one
+    const remembered = new FakeHeartRateDevice({ id: 'old-strap', name: 'Polar H10' });
+    remembered.failNextConnections(6);
+    const other = new FakeHeartRateDevice({ id: 'new-strap', name: 'Wahoo TICKR' });
+    const bluetooth = new FakeBluetooth(other, [remembered]);
+    const { controller, clock } = createController(bluetooth, { userGesture: true });
+    await controller.loadRemembered();
+    // Act
+    await controller.reconnectRemembered('old-strap');
+    // Assess: no retry waits ate into the tap's user activation before the chooser opened
+    expect(clock.waits).toEqual([]);
+    expect(bluetooth.prompts).toBe(1);
+    expect(controller.snapshot).toMatchObject({ status: 'live', deviceName: 'Wahoo TICKR', problem: null });
   });
 });
 
