@@ -16,6 +16,40 @@ async function recordStatusTexts(page: Page): Promise<void> {
   });
 }
 
+/**
+ * Stops the page's clock (installed with page.clock.install() before page.goto()) so the app's waits, the
+ * liveness ticker and reading times move only when the test says.
+ */
+async function pauseClock(page: Page): Promise<void> {
+  const now = await page.evaluate(() => Date.now());
+  await page.clock.pauseAt(now + 1_000);
+}
+
+/**
+ * Moves the paused page clock on a second at a time until `done()`: the app's retry waits are timers, and
+ * stepping (rather than one jump) also covers a wait the app starts only after the test looked.
+ */
+async function runClockUntil(page: Page, done: () => boolean): Promise<void> {
+  await expect
+    .poll(async () => {
+      if (!done()) await page.clock.runFor(1_000);
+      return done();
+    }, { timeout: 15_000 })
+    .toBe(true);
+}
+
+/** Test-side log of unhandled promise rejections in the page (call before page.goto()). */
+async function recordUnhandledRejections(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const log: string[] = [];
+    (window as unknown as { unhandled: string[] }).unhandled = log;
+    window.addEventListener('unhandledrejection', (event) => log.push(String(event.reason)));
+  });
+}
+
+const unhandledRejections = (page: Page): Promise<string[]> =>
+  page.evaluate(() => (window as unknown as { unhandled: string[] }).unhandled);
+
 async function pair(page: Page, sensor: EmulatedHeartRateSensor): Promise<void> {
   await page.getByRole('button', { name: 'Connect sensor' }).click();
   await sensor.waitForSubscription();
@@ -97,14 +131,17 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
 
   test('says the value is not live after 3 s without a reading', async ({ page, stack, sensor }) => {
     // Prepare
+    await page.clock.install();
     await page.goto(stack.appUrl);
     await pair(page, sensor);
-    // Act
+    await pauseClock(page);
     await sensor.notify([0x00, 0x4b]);
     await expect(status(page)).toHaveText('Live');
+    // Act
+    await page.clock.runFor(3_500);
     // Assess: the status and a note say so once three seconds pass without a reading
-    await expect(page.getByTestId('stale-note')).toBeVisible({ timeout: 6_000 });
-    await expect(status(page)).toHaveText(/No reading for \d+ s/);
+    await expect(page.getByTestId('stale-note')).toBeVisible();
+    await expect(status(page)).toHaveText('No reading for 3 s');
     await expect(bpm(page)).toHaveText('75');
     // A fresh reading makes it live again
     await sensor.notify([0x00, 0x4c]);
@@ -176,16 +213,75 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
     await expect(status(page)).toHaveText('Not connected');
   });
 
-  test('says so when the connection fails', async ({ page, stack, sensor }) => {
-    // Prepare
-    sensor.failNextConnections(1);
+  test('retries a first connection that fails, showing "Connecting…" and no error meanwhile', async ({ page, stack, sensor }) => {
+    // Prepare: Android fails about 30 % of first gatt.connect() calls, and they succeed seconds later
+    sensor.failNextConnections(2);
+    await recordUnhandledRejections(page);
+    await page.clock.install();
     await page.goto(stack.appUrl);
+    await pauseClock(page);
     // Act
     await page.getByRole('button', { name: 'Connect sensor' }).click();
+    await sensor.waitForFailedConnections(1);
+    // Assess: while the app waits to try again
+    await expect(status(page)).toHaveText('Connecting…');
+    await expect(page.getByTestId('problem')).toHaveCount(0);
+    await runClockUntil(page, () => sensor.heartRateSubscribed);
+    await expect(status(page)).toHaveText(/Live/);
+    await expect(page.getByTestId('problem')).toHaveCount(0);
+    expect(sensor.failedConnectionCount).toBe(2);
+    expect(sensor.promptCount).toBe(1);
+    expect(await unhandledRejections(page)).toEqual([]);
+  });
+
+  test('says so when the connection fails three times', async ({ page, stack, sensor }) => {
+    // Prepare
+    sensor.failNextConnections(3);
+    await page.clock.install();
+    await page.goto(stack.appUrl);
+    await pauseClock(page);
+    // Act
+    await page.getByRole('button', { name: 'Connect sensor' }).click();
+    await runClockUntil(page, () => sensor.failedConnectionCount >= 3);
     // Assess
     await expect(page.getByTestId('problem')).toHaveAttribute('data-kind', 'connection-failed');
     await expect(page.getByRole('alert')).toHaveText(/Could not connect to the sensor/);
     await expect(status(page)).toHaveText('Not connected');
+    expect(sensor.connectionCount).toBe(0);
+  });
+
+  test('disconnecting while the link is down shows no error (stopNotifications() fails then)', async ({ page, stack, sensor }) => {
+    // Prepare
+    await recordUnhandledRejections(page);
+    await page.goto(stack.appUrl);
+    await pair(page, sensor);
+    sensor.failNextConnections(1_000);
+    await sensor.disconnect();
+    await expect(status(page)).toHaveText('Reconnecting…');
+    // Act
+    await page.getByRole('button', { name: 'Disconnect' }).click();
+    // Assess
+    await expect(status(page)).toHaveText('Not connected');
+    await expect(page.getByRole('button', { name: 'Connect sensor' })).toBeEnabled();
+    await expect(page.getByTestId('problem')).toHaveCount(0);
+    expect(await unhandledRejections(page)).toEqual([]);
+  });
+
+  test.describe('with a strap that has neither battery nor device-information service', () => {
+    test.use({ sensorOptions: { battery: null, deviceInformation: false } });
+
+    test('pairs and shows readings, without a battery level', async ({ page, stack, sensor }) => {
+      // Prepare
+      await page.goto(stack.appUrl);
+      // Act
+      await pair(page, sensor);
+      await sensor.notify([0x00, 0x41]);
+      // Assess
+      await expect(bpm(page)).toHaveText('65');
+      await expect(page.getByTestId('device-name')).toHaveText('Emulated HRM');
+      await expect(page.getByTestId('battery')).toHaveCount(0);
+      await expect(page.getByTestId('problem')).toHaveCount(0);
+    });
   });
 
   test.describe('with Bluetooth switched off', () => {
@@ -254,17 +350,19 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
 
   test('counts time in zones from the max heart rate the person sets', async ({ page, stack, sensor }) => {
     // Prepare
+    await page.clock.install();
     await page.goto(stack.appUrl);
     await page.getByLabel('Max heart rate').fill('200');
     await page.getByRole('button', { name: 'Set' }).click();
     await pair(page, sensor);
-    // Act: 150 bpm is zone 3 of 200 (70–80 %); three readings a second apart give about 2 s in zone 3
+    await pauseClock(page);
+    // Act: 150 bpm is zone 3 of 200 (70–80 %); three readings a second apart give 2 s in zone 3
     for (let i = 0; i < 3; i += 1) {
+      if (i > 0) await page.clock.runFor(1_000);
       await sensor.notify([0x00, 150]);
-      await page.waitForTimeout(1_000);
     }
     // Assess
-    await expect(page.getByTestId('zone-3')).toHaveText(/^[23] s$/);
+    await expect(page.getByTestId('zone-3')).toHaveText('2 s');
     await expect(page.getByTestId('zone-1')).toHaveText('0 s');
     // An implausible max HR is refused with a message
     await page.getByLabel('Max heart rate').fill('40');

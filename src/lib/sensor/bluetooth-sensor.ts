@@ -1,38 +1,31 @@
 import { parseHeartRateMeasurement } from '../../core/hr-packet.ts';
 import { fullJitterDelay, RECONNECT_BACKOFF } from '../../core/backoff.ts';
-import { withTimeout, sleep } from '../with-timeout.ts';
+import { withTimeout } from '../with-timeout.ts';
 import { describeBluetoothError } from './bluetooth-problems.ts';
 import type { HeartRateSource, SourceListener } from './heart-rate-source.ts';
 
-const HEART_RATE_FILTER: RequestDeviceOptions = {
+export const HEART_RATE_FILTER: RequestDeviceOptions = {
   filters: [{ services: ['heart_rate'] }],
+  // Optional: straps without them still pair (the name alone is shown then).
   optionalServices: ['battery_service', 'device_information'],
 };
 
-export function hasWebBluetooth(): boolean {
-  return typeof navigator !== 'undefined' && 'bluetooth' in navigator && navigator.bluetooth !== undefined;
-}
-
-/** Opens the browser's device chooser; must run inside a user gesture. */
-export function chooseHeartRateDevice(): Promise<BluetoothDevice> {
-  return navigator.bluetooth.requestDevice(HEART_RATE_FILTER);
-}
-
-/** Devices this site was allowed before (survives reloads where the browser has getDevices()). */
-export async function listRememberedDevices(): Promise<BluetoothDevice[]> {
-  if (!hasWebBluetooth() || typeof navigator.bluetooth.getDevices !== 'function') return [];
-  try {
-    return await navigator.bluetooth.getDevices();
-  } catch {
-    return [];
-  }
-}
+/**
+ * Waits before the 2nd and 3rd try of a first connection. Android fails about 30 % of first
+ * gatt.connect() calls with a NetworkError that clears a few seconds later, so the waits are seconds,
+ * not the sub-second first step of the reconnect backoff; three tries bound the wait before an error shows.
+ */
+const FIRST_CONNECT_RETRY_DELAYS_MS: readonly number[] = [1_000, 3_000];
 
 /**
  * A device remembered across a reload must be seen advertising before connect() can reach it. Resolves
  * false when the browser cannot watch advertisements or none arrives in time.
  */
-export async function waitForAdvertisement(device: BluetoothDevice, timeoutMs: number): Promise<boolean> {
+export async function waitForAdvertisement(
+  device: BluetoothDevice,
+  timeoutMs: number,
+  delay: (ms: number) => Promise<void>,
+): Promise<boolean> {
   if (typeof device.watchAdvertisements !== 'function') return false;
   const abort = new AbortController();
   try {
@@ -40,7 +33,7 @@ export async function waitForAdvertisement(device: BluetoothDevice, timeoutMs: n
       device.addEventListener('advertisementreceived', () => resolve(true), { once: true, signal: abort.signal }),
     );
     await device.watchAdvertisements({ signal: abort.signal });
-    return await Promise.race([seen, sleep(timeoutMs).then(() => false)]);
+    return await Promise.race([seen, delay(timeoutMs).then(() => false)]);
   } catch {
     return false;
   } finally {
@@ -48,23 +41,31 @@ export async function waitForAdvertisement(device: BluetoothDevice, timeoutMs: n
   }
 }
 
-export interface BluetoothSensorOptions {
+interface BluetoothSensorOptions {
+  /** Waits between tries; injected so tests can run the retry flow without waiting. */
+  delay: (ms: number) => Promise<void>;
+  now: () => number;
+  random?: () => number;
   /** Every GATT step gets a deadline: some devices never answer startNotifications(). */
   stepTimeoutMs?: number;
   /** After this long without a successful reconnect the link is reported lost. */
   giveUpAfterMs?: number;
-  random?: () => number;
   /** Shown when the browser does not know the device's name (Chromium forgets it across reloads). */
   fallbackName?: string;
+  /** Whether start() retries a NetworkError (default true); a caller with its own fallback may want one try. */
+  retryFirstConnection?: boolean;
 }
 
 /**
- * One paired heart-rate device: connects, subscribes, turns notifications into typed readings, and
- * reconnects on link loss with exponential backoff (no new chooser: the device object is kept).
+ * One paired heart-rate device: connects (retrying a first connection that fails with a NetworkError),
+ * subscribes, turns notifications into typed readings, and reconnects on link loss with exponential backoff
+ * (no new chooser: the device object is kept).
  */
 export class BluetoothHeartRateSensor implements HeartRateSource {
   readonly kind = 'bluetooth' as const;
   private stopped = false;
+  /** Link loss is handled by reconnect() only once the first connection succeeded; start() retries before. */
+  private everLive = false;
   private reconnecting = false;
   private measurement: BluetoothRemoteGATTCharacteristic | null = null;
   private readonly stepTimeoutMs: number;
@@ -75,7 +76,7 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
   constructor(
     private readonly device: BluetoothDevice,
     private readonly listener: SourceListener,
-    options: BluetoothSensorOptions = {},
+    private readonly options: BluetoothSensorOptions,
   ) {
     this.stepTimeoutMs = options.stepTimeoutMs ?? 10_000;
     this.giveUpAfterMs = options.giveUpAfterMs ?? 5 * 60_000;
@@ -88,18 +89,36 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
     return this.device.name || this.fallbackName;
   }
 
-  /** First connection; rejects (after reporting the problem) when it fails. */
-  async start(): Promise<void> {
+  /**
+   * First connection. Resolves true once live, false when stop() came first; rejects (after reporting the
+   * problem) when every try failed.
+   */
+  async start(): Promise<boolean> {
     this.listener.status('connecting');
     try {
-      await this.connect();
+      for (let attempt = 0; ; attempt += 1) {
+        try {
+          await this.connect();
+          break;
+        } catch (error) {
+          const wait = this.options.retryFirstConnection === false ? undefined : FIRST_CONNECT_RETRY_DELAYS_MS[attempt];
+          if (this.stopped) return false;
+          if (!isTransient(error) || wait === undefined) throw error;
+          await this.options.delay(wait);
+          if (this.stopped) return false;
+        }
+      }
+      if (this.stopped) {
+        this.release();
+        return false;
+      }
+      this.everLive = true;
       this.listener.status('live');
+      return true;
     } catch (error) {
-      // A link lost during the first connection must not leave a reconnect loop behind for a sensor the app
-      // has given up on: it would keep delivering readings nobody can stop.
+      // Nothing of a sensor the app gave up on may keep running: it would deliver readings nobody can stop.
       this.stopped = true;
-      this.detach();
-      this.device.gatt?.disconnect();
+      this.release();
       this.listener.status('idle', describeBluetoothError(error));
       throw error;
     }
@@ -115,19 +134,46 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
     this.stopped = true;
     const measurement = this.measurement;
     this.detach();
-    try {
-      await measurement?.stopNotifications();
-    } catch {
-      // The link may already be gone; stopping is best effort.
-    }
-    this.device.gatt?.disconnect();
+    if (measurement) await this.unsubscribe(measurement);
+    this.disconnect();
     this.listener.status('idle');
+  }
+
+  /**
+   * Telling the sensor to stop notifying is only politeness: disconnecting ends notifications anyway. After a
+   * link loss browsers reject stopNotifications() (NetworkError), and some never settle it, so neither may
+   * reach the person or hold up stopping.
+   */
+  private async unsubscribe(measurement: BluetoothRemoteGATTCharacteristic): Promise<void> {
+    try {
+      await withTimeout(
+        Promise.resolve().then(() => measurement.stopNotifications()),
+        this.stepTimeoutMs,
+        'Unsubscribing',
+      );
+    } catch {
+      // Best effort, see above.
+    }
+  }
+
+  /** Forgets the listeners and drops the link: nothing from this device reaches the app afterwards. */
+  private release(): void {
+    this.detach();
+    this.disconnect();
   }
 
   private detach(): void {
     this.device.removeEventListener('gattserverdisconnected', this.onDisconnected);
     this.measurement?.removeEventListener('characteristicvaluechanged', this.onValue);
     this.measurement = null;
+  }
+
+  private disconnect(): void {
+    try {
+      this.device.gatt?.disconnect();
+    } catch {
+      // Already disconnected.
+    }
   }
 
   private async connect(): Promise<void> {
@@ -162,14 +208,14 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
   private readonly onValue = (event: Event): void => {
     const value = (event.target as BluetoothRemoteGATTCharacteristic).value;
     if (!value) return;
-    const receivedAt = Date.now();
+    const receivedAt = this.options.now();
     const parsed = parseHeartRateMeasurement(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
     if (parsed.ok) this.listener.reading({ reading: parsed.reading, receivedAt });
     else this.listener.packetError(parsed.error);
   };
 
   private readonly onDisconnected = (): void => {
-    if (this.stopped) return;
+    if (this.stopped || !this.everLive) return;
     void this.reconnect();
   };
 
@@ -177,30 +223,34 @@ export class BluetoothHeartRateSensor implements HeartRateSource {
     if (this.reconnecting || this.stopped) return;
     this.reconnecting = true;
     this.listener.status('reconnecting');
-    const deadline = Date.now() + this.giveUpAfterMs;
+    const deadline = this.options.now() + this.giveUpAfterMs;
     try {
       for (let attempt = 0; !this.stopped; attempt += 1) {
         try {
           await this.connect();
           // stop() may have come while connecting: leave nothing subscribed behind it.
           if (this.stopped) {
-            this.detach();
-            this.device.gatt?.disconnect();
+            this.release();
             return;
           }
           this.listener.status('live');
           return;
         } catch (error) {
           if (this.stopped) return;
-          if (Date.now() >= deadline) {
+          if (this.options.now() >= deadline) {
             this.listener.status('lost', describeBluetoothError(error));
             return;
           }
-          await sleep(fullJitterDelay(attempt, RECONNECT_BACKOFF, this.random));
+          await this.options.delay(fullJitterDelay(attempt, RECONNECT_BACKOFF, this.random));
         }
       }
     } finally {
       this.reconnecting = false;
     }
   }
+}
+
+/** Only a NetworkError is worth retrying at once: a missing service or a refused permission stays so. */
+function isTransient(error: unknown): boolean {
+  return (error instanceof Error || error instanceof DOMException) && error.name === 'NetworkError';
 }

@@ -1,31 +1,37 @@
 import type { HeartRateSource, SourceListener } from './heart-rate-source.ts';
 
+export interface DemoTimers {
+  /** Calls `tick` every `ms` until the returned function is called. */
+  every: (ms: number, tick: () => void) => () => void;
+  now: () => number;
+}
+
 /**
  * A clearly labelled stand-in sensor: a heart rate that drifts between rest and effort, with beat-to-beat
  * RR intervals around 60000/bpm, one notification a second like a real strap.
  */
 export class DemoHeartRateSensor implements HeartRateSource {
   readonly kind = 'demo' as const;
-  private timer: ReturnType<typeof setInterval> | undefined;
+  private cancelTimer: () => void = () => {};
   private bpm = 72;
   private target = 72;
   private carryMs = 0;
 
   constructor(
     private readonly listener: SourceListener,
-    private readonly intervalMs = 1000,
+    private readonly timers: DemoTimers,
     private readonly random: () => number = Math.random,
+    private readonly intervalMs = 1000,
   ) {}
 
   start(): void {
     this.listener.info({ name: 'Demo sensor', batteryPercent: 100 });
     this.listener.status('live');
-    this.timer = setInterval(() => this.tick(), this.intervalMs);
+    this.cancelTimer = this.timers.every(this.intervalMs, () => this.tick());
   }
 
   async stop(): Promise<void> {
-    clearInterval(this.timer);
-    this.timer = undefined;
+    this.cancelTimer();
     this.listener.status('idle');
   }
 
@@ -35,7 +41,7 @@ export class DemoHeartRateSensor implements HeartRateSource {
     const bpm = Math.round(this.bpm);
     this.listener.reading({
       reading: { bpm, contact: 'detected', rrMs: this.beatsIn(this.intervalMs, bpm) },
-      receivedAt: Date.now(),
+      receivedAt: this.timers.now(),
     });
   }
 

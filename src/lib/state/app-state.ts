@@ -4,6 +4,7 @@ import { ScreenWakeLock } from './wake-lock.svelte.ts';
 import { PwaUpdate } from './pwa-update.svelte.ts';
 import { UplinkState } from './uplink.svelte.ts';
 import { createBrowserUplink } from '../uplink/browser-uplink.ts';
+import { createBrowserSensorController } from '../sensor/browser-sensor.ts';
 
 /** The broadcaster app's state, created once and handed to components. */
 export interface AppState {
@@ -15,7 +16,7 @@ export interface AppState {
 }
 
 export function createAppState(): AppState {
-  const sensor = new SensorState();
+  const sensor = new SensorState(createBrowserSensorController());
   const session = new SessionState();
   const uplink = new UplinkState(createBrowserUplink(`${import.meta.env.BASE_URL}config.json`));
   // The uplink first: storing the reading durably must not depend on the views handling it.

@@ -1,7 +1,7 @@
 /**
  * An emulated BLE heart-rate strap for real Chromium, driven over CDP.
  *
- * Facts this relies on are measured in shared/notes/web-bluetooth-emulation.md:
+ * Facts this relies on (measured on Chromium 156 with Playwright 1.65):
  * - BluetoothEmulation.* only works on a browser-level CDP session, DeviceAccess.* on the page's.
  * - Chromium 156 cannot push a GATT notification, so notify() makes the page read the
  *   characteristic and answers that read; Chromium then fires `characteristicvaluechanged` on the
@@ -271,6 +271,11 @@ export class EmulatedHeartRateSensor {
   /** Resolves once `connectionCount >= n`. */
   waitForConnections(n: number, timeoutMs = 5_000): Promise<void> {
     return this.waitUntil(() => this.connectionCount >= n, timeoutMs, `${n} connection(s)`);
+  }
+
+  /** Resolves once `failedConnectionCount >= n`. */
+  waitForFailedConnections(n: number, timeoutMs = 5_000): Promise<void> {
+    return this.waitUntil(() => this.failedConnectionCount >= n, timeoutMs, `${n} failed connection(s)`);
   }
 
   /** Resolves once the app subscribed to heart-rate notifications on the current connection. */

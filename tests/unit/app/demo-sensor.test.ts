@@ -1,5 +1,6 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { DemoHeartRateSensor } from '../../../src/lib/sensor/demo-sensor.ts';
+import { FakeClock } from './sensor-fakes.ts';
 import type { SourceListener, SourceStatus, TimedReading } from '../../../src/lib/sensor/heart-rate-source.ts';
 
 function recordingListener() {
@@ -14,17 +15,20 @@ function recordingListener() {
   return { listener, readings, statuses };
 }
 
-describe('DemoHeartRateSensor', () => {
-  beforeEach(() => vi.useFakeTimers());
-  afterEach(() => vi.useRealTimers());
+/** Seconds pass one by one, as the demo's one-second interval would see them. */
+function runSeconds(clock: FakeClock, seconds: number): void {
+  for (let i = 0; i < seconds; i += 1) clock.advance(1000);
+}
 
+describe('DemoHeartRateSensor', () => {
   it('sends one plausible reading a second with RR intervals that match the heart rate', async () => {
     // Prepare
     const { listener, readings, statuses } = recordingListener();
-    const demo = new DemoHeartRateSensor(listener);
+    const clock = new FakeClock();
+    const demo = new DemoHeartRateSensor(listener, clock);
     // Act
     demo.start();
-    vi.advanceTimersByTime(600_000);
+    runSeconds(clock, 600);
     await demo.stop();
     // Assess
     expect(statuses).toEqual(['live', 'idle']);
@@ -43,12 +47,16 @@ describe('DemoHeartRateSensor', () => {
   });
 
   it('stops sending after stop()', async () => {
+    // Prepare
     const { listener, readings } = recordingListener();
-    const demo = new DemoHeartRateSensor(listener);
+    const clock = new FakeClock();
+    const demo = new DemoHeartRateSensor(listener, clock);
     demo.start();
-    vi.advanceTimersByTime(3000);
+    runSeconds(clock, 3);
+    // Act
     await demo.stop();
-    vi.advanceTimersByTime(10_000);
+    runSeconds(clock, 10);
+    // Assess
     expect(readings.length).toBe(3);
   });
 });
