@@ -12,6 +12,8 @@ const TICK_MS = 500;
 export class ViewerState {
   private readonly controller: ViewerController;
   private ticker: ReturnType<typeof setInterval> | undefined;
+  private readonly online = (): void => this.controller.connectionChanged(true);
+  private readonly offline = (): void => this.controller.connectionChanged(false);
 
   private snapshot = $state.raw<ViewerSnapshot>() as ViewerSnapshot;
   now = $state(Date.now());
@@ -45,12 +47,16 @@ export class ViewerState {
   /** Follows the session; a link that is not a view id shows as unknown and is never sent to the API. */
   start(): void {
     this.ticker = setInterval(() => (this.now = Date.now()), TICK_MS);
+    addEventListener('online', this.online);
+    addEventListener('offline', this.offline);
     void this.controller.start();
   }
 
   stop(): void {
     this.controller.stop();
     clearInterval(this.ticker);
+    removeEventListener('online', this.online);
+    removeEventListener('offline', this.offline);
   }
 
   onData(listener: () => void): () => void {

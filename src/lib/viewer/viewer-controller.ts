@@ -62,6 +62,8 @@ export class ViewerController {
   private cursor = '0';
   private stopped = false;
   private abort: AbortController | null = null;
+  /** Ends the current pause early (the network came back). */
+  private wake: (() => void) | null = null;
   private state: ViewerSnapshot;
   private readonly listeners = new Set<(snapshot: ViewerSnapshot) => void>();
   private readonly dataListeners = new Set<() => void>();
@@ -88,9 +90,10 @@ export class ViewerController {
         failures = 0;
       } catch (error) {
         if (this.stopped) return;
-        if (!(error instanceof LiveApiError)) throw error;
+        // An aborted request that stop() did not abort was cut off by connectionChanged(false).
+        if (!(error instanceof LiveApiError) && !isAbort(error)) throw error;
         this.update({ remote: 'offline' });
-        await this.deps.delay(fullJitterDelay(failures, RETRY_BACKOFF, this.deps.random));
+        await this.pause(fullJitterDelay(failures, RETRY_BACKOFF, this.deps.random));
         failures += 1;
       }
     }
@@ -98,6 +101,21 @@ export class ViewerController {
 
   stop(): void {
     this.stopped = true;
+    this.abort?.abort();
+    this.wake?.();
+  }
+
+  /**
+   * What the browser says about the network. A long-poll can hang for seconds on a dropped connection, and a
+   * backoff pause can last ten: losing the network says so at once, and getting it back catches up at once.
+   */
+  connectionChanged(online: boolean): void {
+    if (online) {
+      this.wake?.();
+      return;
+    }
+    if (this.state.remote === 'unknown') return;
+    this.update({ remote: 'offline' });
     this.abort?.abort();
   }
 
@@ -119,7 +137,7 @@ export class ViewerController {
     if (session.status === 'revoked' || session.status === 'expired') {
       this.clear();
       this.update({ remote: session.status, clockOffset: this.offsetFrom(session.serverTime) });
-      await this.deps.delay(RECHECK_MS);
+      await this.pause(RECHECK_MS);
       return;
     }
     // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
@@ -148,14 +166,14 @@ export class ViewerController {
       this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
       if (page.more) continue;
       if (page.status === 'ended' && page.readings.length === 0) {
-        await this.deps.delay(RECHECK_MS);
+        await this.pause(RECHECK_MS);
         return;
       }
       // New readings or a new status (an end mark, a changed expiry): refresh the session, whose statistics and
       // expiry come from the server.
       if (page.readings.length > 0 || statusChanged) return;
       const elapsed = this.deps.now() - asked;
-      if (elapsed < MIN_POLL_MS) await this.deps.delay(MIN_POLL_MS - elapsed);
+      if (elapsed < MIN_POLL_MS) await this.pause(MIN_POLL_MS - elapsed);
     }
   }
 
@@ -190,6 +208,11 @@ export class ViewerController {
     for (const listener of this.dataListeners) listener();
   }
 
+  private async pause(ms: number): Promise<void> {
+    await Promise.race([this.deps.delay(ms), new Promise<void>((resolve) => (this.wake = resolve))]);
+    this.wake = null;
+  }
+
   private offsetFrom(serverTime: number): number {
     return serverTime - this.deps.now();
   }
@@ -198,6 +221,10 @@ export class ViewerController {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener(this.state);
   }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
 }
 
 /** The session's statistics and expiry; fields the answer leaves out keep their value. */

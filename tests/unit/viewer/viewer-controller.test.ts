@@ -216,3 +216,31 @@ describe('ViewerController', () => {
     expect(controller.snapshot.bpm).toBe(70);
   });
 });
+
+describe('ViewerController and the browser\'s network events', () => {
+  it('says offline at once when the network drops, and catches up at once when it returns', async () => {
+    // Prepare: pauses that only a returning network can end
+    const clock = new FakeClock();
+    const api = new FakeLiveApi(clock);
+    const pauses: number[] = [];
+    const delay = (ms: number) => {
+      pauses.push(ms);
+      return new Promise<void>(() => {});
+    };
+    const controller = new ViewerController(VIEW_ID, { api, now: clock.now, delay });
+    running.push(controller);
+    api.send(60);
+    void controller.start();
+    await vi.waitFor(() => expect(controller.snapshot.bpm).toBe(60));
+    // Act: the browser reports the drop while a long-poll hangs (the API has not failed it)
+    controller.connectionChanged(false);
+    // Assess
+    expect(controller.snapshot.remote).toBe('offline');
+    await vi.waitFor(() => expect(pauses).toHaveLength(1));
+    api.send(61, 62);
+    controller.connectionChanged(true);
+    await vi.waitFor(() => expect(controller.snapshot.bpm).toBe(62));
+    expect(controller.snapshot.remote).toBe('live');
+    expect(Array.from(controller.series.all().values)).toEqual([60, 61, 62]);
+  });
+});
