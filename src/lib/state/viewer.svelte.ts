@@ -3,8 +3,6 @@ import type { LiveApiClient } from '../viewer/live-api-client.ts';
 import { ViewerController, type ViewerSnapshot } from '../viewer/viewer-controller.ts';
 import { secondsSince, shownStatus, type ViewerStatus } from '../viewer/viewer-status.ts';
 
-export type { ViewerStatus } from '../viewer/viewer-status.ts';
-
 // The page's clock ticks twice a second so "No data for N s" counts up between long-poll answers.
 const TICK_MS = 500;
 

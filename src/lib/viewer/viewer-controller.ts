@@ -65,6 +65,8 @@ export class ViewerController {
   /** Ends the current pause early (the network came back). */
   private wake: (() => void) | null = null;
   private state: ViewerSnapshot;
+  /** False for a mangled link, which is never sent to the API. */
+  private readonly followable: boolean;
   private readonly listeners = new Set<(snapshot: ViewerSnapshot) => void>();
   private readonly dataListeners = new Set<() => void>();
 
@@ -72,9 +74,8 @@ export class ViewerController {
     readonly viewId: string,
     private readonly deps: ViewerDeps,
   ) {
-    // A mangled link is never sent to the API.
-    const remote = isViewId(viewId) ? 'connecting' : 'unknown';
-    this.state = { ...EMPTY, remote, expiresAt: null, clockOffset: 0 };
+    this.followable = isViewId(viewId);
+    this.state = { ...EMPTY, remote: this.followable ? 'connecting' : 'unknown', expiresAt: null, clockOffset: 0 };
   }
 
   get snapshot(): ViewerSnapshot {
@@ -83,7 +84,7 @@ export class ViewerController {
 
   /** Follows the session until stop(); resolves when the loop has ended. */
   async start(): Promise<void> {
-    if (this.state.remote === 'unknown') return;
+    if (!this.followable) return;
     for (let failures = 0; !this.stopped; ) {
       try {
         await this.followOnce();
@@ -114,7 +115,7 @@ export class ViewerController {
       this.wake?.();
       return;
     }
-    if (this.state.remote === 'unknown') return;
+    if (!this.followable) return;
     this.update({ remote: 'offline' });
     this.abort?.abort();
   }
