@@ -9,8 +9,7 @@ const DEFAULT_API_URL = '/api';
 export async function startViewer(target: HTMLElement, route: ViewRoute): Promise<void> {
   if (route.overlay) document.documentElement.classList.add('overlay');
   const viewer = new ViewerState(route.viewId ?? '', createLiveApiClient(await loadApiUrl()));
-  if (route.viewId === null) viewer.remote = 'unknown'; // a mangled link: no request is made for it
-  else viewer.start();
+  viewer.start();
   mount(ViewerApp, { target, props: { viewer, overlay: route.overlay } });
 }
 

@@ -4,8 +4,10 @@
 // Sensors notify about once a second: three missed notifications is a dropout, not jitter.
 export const STALE_AFTER_MS = 3000;
 
-export type Liveness = 'live' | 'stale';
-
+/**
+ * The one staleness rule, used by the broadcaster, the live API and the viewer page: a reading is stale once
+ * it is more than staleAfterMs old (exactly staleAfterMs is still live).
+ */
 export function livenessOf(
   lastReadingAt: number | null,
   nowMs: number,

@@ -43,29 +43,44 @@ export function zoneBounds(maxHr: number): ZoneBound[] {
   });
 }
 
+// A gap longer than this between two readings is a disconnect, not time in a zone.
 export const DEFAULT_MAX_GAP_MS = 5000;
 
 /**
- * Milliseconds spent in zones 0..5 over the first `count` readings (parallel arrays, so callers can keep
- * a session in typed arrays). Each interval belongs to the earlier reading's zone and is capped at
- * maxGapMs, so a disconnect is not counted as time in zone. Intervals after a 0 bpm (a contact gap) and
- * out-of-order times count nowhere.
+ * Credits the interval from one reading to the next to the earlier reading's zone, in place: `totals` holds
+ * milliseconds for zones 0..5. The interval is capped at maxGapMs, so a disconnect is not counted as time in
+ * zone; an interval after a 0 bpm (a contact gap) or running backwards counts nowhere. The one rule for time
+ * in zones: a live session adds each interval as it comes, and timeInZones replays a whole series with it.
+ */
+export function addZoneTime(
+  totals: number[],
+  fromMs: number,
+  toMs: number,
+  bpm: number,
+  maxHr: number,
+  maxGapMs: number = DEFAULT_MAX_GAP_MS,
+): void {
+  const interval = toMs - fromMs;
+  if (!(bpm > 0) || !(interval > 0)) return;
+  const zone = zoneOf(bpm, maxHr);
+  totals[zone] = (totals[zone] ?? 0) + Math.min(interval, maxGapMs);
+}
+
+/**
+ * Milliseconds spent in zones 0..5 over the first `count` readings (parallel arrays of epoch milliseconds
+ * and bpm, so callers can keep a session in typed arrays), by the rule of addZoneTime.
  */
 export function timeInZones(
-  times: ArrayLike<number>,
+  timesMs: ArrayLike<number>,
   bpms: ArrayLike<number>,
   count: number,
   maxHr: number,
   maxGapMs: number = DEFAULT_MAX_GAP_MS,
 ): number[] {
   const totals = [0, 0, 0, 0, 0, 0];
-  const n = Math.min(count, times.length, bpms.length);
+  const n = Math.min(count, timesMs.length, bpms.length);
   for (let i = 0; i + 1 < n; i++) {
-    const bpm = bpms[i] ?? 0;
-    const interval = (times[i + 1] ?? NaN) - (times[i] ?? NaN);
-    if (!(bpm > 0) || !(interval > 0)) continue;
-    const zone = zoneOf(bpm, maxHr);
-    totals[zone] = (totals[zone] ?? 0) + Math.min(interval, maxGapMs);
+    addZoneTime(totals, timesMs[i] ?? NaN, timesMs[i + 1] ?? NaN, bpms[i] ?? 0, maxHr, maxGapMs);
   }
   return totals;
 }

@@ -66,6 +66,24 @@ test.describe('share a live session', () => {
     await expect(page.getByTestId('share-message')).toHaveText(/Link expires at/);
   });
 
+  test('on a phone, connecting, broadcasting and sharing come before the statistics', async ({ page, stack }) => {
+    // Prepare
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.goto(stack.appUrl);
+    // Act
+    const connect = page.getByRole('button', { name: 'Connect sensor' });
+    const start = page.getByRole('button', { name: 'Start broadcast' });
+    await expect(connect).toBeInViewport();
+    await expect(start).toBeInViewport();
+    await start.click();
+    // Assess: the link and the controls that end sharing are above the chart and the statistics
+    await expect(page.getByTestId('share-link')).toBeInViewport();
+    const top = async (locator: ReturnType<Page['getByRole']>) => (await locator.boundingBox())?.y ?? Number.NaN;
+    const stop = await top(page.getByRole('button', { name: 'Stop broadcast' }));
+    expect(stop).toBeLessThan(await top(page.getByRole('heading', { name: 'Session', exact: true })));
+    expect(stop).toBeLessThan(await top(page.getByRole('heading', { name: 'Statistics', exact: true })));
+  });
+
   test('end-to-end latency run: every one of 100 readings is shown on the viewer, in order', async ({ page, stack, sensor, browser }) => {
     // Act
     const run = await runLatencyScenario({ browser, broadcaster: page, sensor, appUrl: stack.appUrl, apiUrl: stack.apiUrl, readings: 100, intervalMs: 50 });

@@ -1,5 +1,6 @@
 import uPlot from 'uplot';
 import type { SeriesBuffer } from './series-buffer.ts';
+import { TIME_LABEL_OVERHANG, TIME_TICK_INCREMENTS, formatTimeTicks, timeTickSpace } from './time-axis.ts';
 
 export const CHART_WINDOWS_MIN = [1, 5, 15, 60] as const;
 export type ChartWindowMin = (typeof CHART_WINDOWS_MIN)[number];
@@ -13,6 +14,9 @@ export interface ChartHandle {
   resize(width: number, height: number): void;
   destroy(): void;
 }
+
+// Wide enough for "200" and wider than half a time label (TIME_LABEL_OVERHANG).
+const Y_AXIS_WIDTH = 44;
 
 /** Draws the newest `minutes` of `buffer` with uPlot, at most once per animation frame. */
 export function createHeartRateChart(
@@ -29,14 +33,26 @@ export function createHeartRateChart(
       width: opts.width,
       height: opts.height,
       legend: { show: false },
+      // Room at the right for the newest tick's label, and at the top for the highest bpm label; the y axis
+      // is wider than a time label's overhang, so the first one is not cut off on the left.
+      padding: [12, TIME_LABEL_OVERHANG, 0, 0],
       cursor: { drag: { x: false, y: false } },
       scales: {
         x: { time: true },
         y: { auto: true, range: (_u, min, max) => paddedRange(min, max) },
       },
       axes: [
-        { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' } },
-        { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' }, size: 40 },
+        {
+          stroke: '#9aa3b2',
+          grid: { stroke: '#262b36' },
+          ticks: { stroke: '#262b36' },
+          space: (_u, _axis, min, max, plotPx) => timeTickSpace(max - min, plotPx),
+          incrs: TIME_TICK_INCREMENTS,
+          values: (_u, ticks, _axis, _space, increment) => formatTimeTicks(ticks, increment),
+          // One line of labels (uPlot's default leaves room for a second, date line).
+          size: 32,
+        },
+        { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' }, size: Y_AXIS_WIDTH },
       ],
       series: [{}, { label: 'bpm', stroke: '#ff4d6d', width: 2, points: { show: false } }],
     },
@@ -60,9 +76,10 @@ export function createHeartRateChart(
       if (frame === 0) frame = requestAnimationFrame(draw);
     },
     drawNow: draw,
+    // Only the x scale changes: the same uPlot instance is redrawn, not rebuilt.
     setWindow(next) {
       minutes = next;
-      this.invalidate();
+      draw();
     },
     resize(width, height) {
       plot.setSize({ width, height });

@@ -1,14 +1,12 @@
 import { SessionStats } from '../../core/session-stats.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
-import { DEFAULT_MAX_HR, isPlausibleMaxHr, timeInZones, zoneOf } from '../../core/zones.ts';
+import { DEFAULT_MAX_HR, addZoneTime, isPlausibleMaxHr, timeInZones } from '../../core/zones.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import type { Contact } from '../../core/hr-packet.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 
 // 48 h at one reading a second; older points leave the chart (statistics keep counting).
 const CHART_CAPACITY = 172_800;
-// A gap longer than this (a disconnect) is not counted as time in a zone.
-const MAX_ZONE_GAP_S = 5;
 const MAX_HR_KEY = 'liveheartrate.maxHr';
 
 /** The broadcaster's session as the person sees it: current value, chart data, statistics, zones, HRV. */
@@ -17,8 +15,9 @@ export class SessionState {
   readonly series = new SeriesBuffer(CHART_CAPACITY);
   private readonly stats = new SessionStats();
   private readonly hrv = new RmssdAccumulator();
-  private zoneSeconds = [0, 0, 0, 0, 0, 0];
-  private previous: { t: number; bpm: number } | null = null;
+  private zoneTotalsMs = [0, 0, 0, 0, 0, 0];
+  /** The last charted reading, whose zone the time until the next one is credited to. */
+  private previous: { atMs: number; bpm: number } | null = null;
   private readonly dataListeners = new Set<() => void>();
 
   bpm = $state<number | null>(null);
@@ -31,7 +30,8 @@ export class SessionState {
   average = $state<number | null>(null);
   rmssd = $state<number | null>(null);
   rrCount = $state(0);
-  zones = $state<number[]>([0, 0, 0, 0, 0, 0]);
+  /** Milliseconds in zones 0..5 (core's addZoneTime rule). */
+  zonesMs = $state.raw<readonly number[]>([0, 0, 0, 0, 0, 0]);
   maxHr = $state(DEFAULT_MAX_HR);
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeLocalStorage()) {
@@ -52,7 +52,9 @@ export class SessionState {
     this.bpm = reading.bpm;
     this.series.push(t, reading.bpm);
     this.stats.add(receivedAt, reading.bpm);
-    this.addZoneTime(t, reading.bpm);
+    if (this.previous) addZoneTime(this.zoneTotalsMs, this.previous.atMs, receivedAt, this.previous.bpm, this.maxHr);
+    this.previous = { atMs: receivedAt, bpm: reading.bpm };
+    this.zonesMs = [...this.zoneTotalsMs];
     for (const rr of reading.rrMs) this.hrv.push(rr);
     this.rrCount += reading.rrMs.length;
     this.count = this.stats.count;
@@ -67,9 +69,10 @@ export class SessionState {
     if (!isPlausibleMaxHr(value)) return false;
     this.maxHr = value;
     this.storage?.setItem(MAX_HR_KEY, String(value));
+    // The whole charted session again under the new zones; the chart keeps times in seconds (uPlot's unit).
     const { times, values } = this.series.all();
-    this.zoneSeconds = timeInZones(times, values, times.length, value, MAX_ZONE_GAP_S);
-    this.zones = [...this.zoneSeconds];
+    this.zoneTotalsMs = timeInZones(times.map((t) => t * 1000), values, times.length, value);
+    this.zonesMs = [...this.zoneTotalsMs];
     return true;
   }
 
@@ -77,16 +80,6 @@ export class SessionState {
   onData(listener: () => void): () => void {
     this.dataListeners.add(listener);
     return () => this.dataListeners.delete(listener);
-  }
-
-  private addZoneTime(t: number, bpm: number): void {
-    if (this.previous) {
-      const dt = Math.min(Math.max(0, t - this.previous.t), MAX_ZONE_GAP_S);
-      const zone = zoneOf(this.previous.bpm, this.maxHr);
-      this.zoneSeconds[zone] = (this.zoneSeconds[zone] ?? 0) + dt;
-      this.zones = [...this.zoneSeconds];
-    }
-    this.previous = { t, bpm };
   }
 }
 

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_MAX_HR, isPlausibleMaxHr, timeInZones, zoneBounds, zoneOf } from '../../../src/core/zones.ts';
+import { DEFAULT_MAX_HR, DEFAULT_MAX_GAP_MS, addZoneTime, isPlausibleMaxHr, timeInZones, zoneBounds, zoneOf } from '../../../src/core/zones.ts';
 
 describe('zoneOf', () => {
   it.each([
@@ -90,13 +91,17 @@ describe('timeInZones', () => {
   });
 
   it('caps an interval at maxGapMs so a disconnect is not time in zone', () => {
+    // Prepare: a minute without readings
     const times = [0, 1000, 61_000];
     const bpms = [100, 100, 100];
 
+    // Act
     const capped = timeInZones(times, bpms, 3, 190);
     const custom = timeInZones(times, bpms, 3, 190, 10_000);
 
-    expect(capped[1]).toBe(1000 + 5000);
+    // Assess
+    expect(DEFAULT_MAX_GAP_MS).toBe(5000);
+    expect(capped[1]).toBe(1000 + DEFAULT_MAX_GAP_MS);
     expect(custom[1]).toBe(1000 + 10_000);
   });
 
@@ -132,5 +137,36 @@ describe('timeInZones', () => {
   it('returns six zeros for fewer than two readings', () => {
     expect(timeInZones([5], [150], 1, 190)).toEqual([0, 0, 0, 0, 0, 0]);
     expect(timeInZones([], [], 0, 190)).toEqual([0, 0, 0, 0, 0, 0]);
+  });
+});
+
+describe('addZoneTime', () => {
+  it('adds each interval as it comes to the same totals timeInZones gives for the whole series', () => {
+    const reading = fc.record({ stepMs: fc.integer({ min: -2000, max: 20_000 }), bpm: fc.integer({ min: 0, max: 230 }) });
+    fc.assert(
+      fc.property(fc.array(reading, { maxLength: 200 }), fc.integer({ min: 100, max: 230 }), (steps, maxHr) => {
+        // Prepare: times in epoch ms, as a live session receives them (sometimes out of order)
+        let t = Date.UTC(2026, 10, 28);
+        const times = steps.map(({ stepMs }) => (t += stepMs));
+        const bpms = steps.map(({ bpm }) => bpm);
+        // Act: incrementally, the way the broadcaster's session counts
+        const totals = [0, 0, 0, 0, 0, 0];
+        for (let i = 1; i < times.length; i++) addZoneTime(totals, times[i - 1] ?? 0, times[i] ?? 0, bpms[i - 1] ?? 0, maxHr);
+        // Assess
+        expect(totals).toEqual(timeInZones(times, bpms, times.length, maxHr));
+      }),
+    );
+  });
+
+  it('credits the earlier reading\'s zone, capped, and nothing after a contact gap or backwards', () => {
+    // Prepare
+    const totals = [0, 0, 0, 0, 0, 0];
+    // Act
+    addZoneTime(totals, 0, 1000, 180, 190);
+    addZoneTime(totals, 1000, 60_000, 100, 190);
+    addZoneTime(totals, 60_000, 61_000, 0, 190);
+    addZoneTime(totals, 61_000, 60_500, 100, 190);
+    // Assess
+    expect(totals).toEqual([0, DEFAULT_MAX_GAP_MS, 0, 0, 0, 1000]);
   });
 });

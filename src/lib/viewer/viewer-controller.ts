@@ -1,0 +1,240 @@
+// The viewer's follow loop, free of Svelte so it can be tested with a fake API and a fake clock: ask the live
+// API for the session, then long-poll its readings after a cursor (catching up page by page); on a failure,
+// say "offline", back off and try again. ViewerState only mirrors the snapshot this publishes.
+import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
+import { RmssdAccumulator } from '../../core/hrv.ts';
+import { isViewId } from '../../core/session-key.ts';
+import { SeriesBuffer } from '../chart/series-buffer.ts';
+import { LiveApiError, type LiveApiClient, type RemoteReading, type RemoteSession } from './live-api-client.ts';
+import type { RemoteView } from './viewer-status.ts';
+
+export interface ViewerSnapshot extends RemoteView {
+  bpm: number | null;
+  contact: boolean | null;
+  count: number;
+  min: number | null;
+  max: number | null;
+  average: number | null;
+  rmssd: number | null;
+  lastShownSeq: number | null;
+  /** Sequence numbers of the readings the latest answer added (for the latency marks). */
+  addedSeqs: readonly number[];
+  /** serverTime − local clock, from the latest answer. */
+  clockOffset: number;
+}
+
+export interface ViewerDeps {
+  api: LiveApiClient;
+  now: () => number;
+  delay: (ms: number) => Promise<void>;
+  random?: () => number;
+}
+
+// 48 h at one reading a second, like the broadcaster's chart.
+const CHART_CAPACITY = 172_800;
+export const PAGE_LIMIT = 1000;
+// Long-poll: the local store answers as soon as a reading lands; the wait bounds how stale the status can get.
+export const WAIT_MS = 10_000;
+// How often a link that is unknown, ended, revoked or expired is checked again (it may start or be restored).
+export const RECHECK_MS = 5_000;
+// A store without long-poll (OpenSearch behind a 1 s CDN cache) answers at once: poll at most once a second.
+export const MIN_POLL_MS = 1_000;
+export const RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 10_000 };
+
+const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
+  bpm: null,
+  contact: null,
+  count: 0,
+  min: null,
+  max: null,
+  average: null,
+  rmssd: null,
+  lastReceivedAt: null,
+  lastShownSeq: null,
+  addedSeqs: [],
+};
+
+/** Read-only follower of one shared session through the live API. */
+export class ViewerController {
+  readonly series = new SeriesBuffer(CHART_CAPACITY);
+  private hrv = new RmssdAccumulator();
+  private readonly seen = new Set<number>();
+  private cursor = '0';
+  private stopped = false;
+  private abort: AbortController | null = null;
+  /** Ends the current pause early (the network came back). */
+  private wake: (() => void) | null = null;
+  private state: ViewerSnapshot;
+  /** False for a mangled link, which is never sent to the API. */
+  private readonly followable: boolean;
+  private readonly listeners = new Set<(snapshot: ViewerSnapshot) => void>();
+  private readonly dataListeners = new Set<() => void>();
+
+  constructor(
+    readonly viewId: string,
+    private readonly deps: ViewerDeps,
+  ) {
+    this.followable = isViewId(viewId);
+    this.state = { ...EMPTY, remote: this.followable ? 'connecting' : 'unknown', expiresAt: null, clockOffset: 0 };
+  }
+
+  get snapshot(): ViewerSnapshot {
+    return this.state;
+  }
+
+  /** Follows the session until stop(); resolves when the loop has ended. */
+  async start(): Promise<void> {
+    if (!this.followable) return;
+    for (let failures = 0; !this.stopped; ) {
+      try {
+        await this.followOnce();
+        failures = 0;
+      } catch (error) {
+        if (this.stopped) return;
+        // An aborted request that stop() did not abort was cut off by connectionChanged(false).
+        if (!(error instanceof LiveApiError) && !isAbort(error)) throw error;
+        this.update({ remote: 'offline' });
+        await this.pause(fullJitterDelay(failures, RETRY_BACKOFF, this.deps.random));
+        failures += 1;
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.abort?.abort();
+    this.wake?.();
+  }
+
+  /**
+   * What the browser says about the network. A long-poll can hang for seconds on a dropped connection, and a
+   * backoff pause can last ten: losing the network says so at once, and getting it back catches up at once.
+   */
+  connectionChanged(online: boolean): void {
+    if (online) {
+      this.wake?.();
+      return;
+    }
+    if (!this.followable) return;
+    this.update({ remote: 'offline' });
+    this.abort?.abort();
+  }
+
+  /** Called with every new snapshot; returns an unsubscribe function. */
+  subscribe(listener: (snapshot: ViewerSnapshot) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Called when the chart series changed; returns an unsubscribe function. */
+  onData(listener: () => void): () => void {
+    this.dataListeners.add(listener);
+    return () => this.dataListeners.delete(listener);
+  }
+
+  /** One round: status, then readings after the cursor (catching up page by page), or a pause. */
+  private async followOnce(): Promise<void> {
+    const session = await this.deps.api.getSession(this.viewId);
+    if (session.status === 'revoked' || session.status === 'expired') {
+      this.clear();
+      this.update({ remote: session.status, clockOffset: this.offsetFrom(session.serverTime) });
+      await this.pause(RECHECK_MS);
+      return;
+    }
+    // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
+    // one (the long-poll answers the moment a reading lands), and shown as unknown until then.
+    this.update({ ...summaryOf(session), remote: session.status, clockOffset: this.offsetFrom(session.serverTime) });
+    await this.followReadings();
+  }
+
+  private async followReadings(): Promise<void> {
+    while (!this.stopped) {
+      this.abort = new AbortController();
+      const asked = this.deps.now();
+      const page = await this.deps.api.getReadings(this.viewId, this.cursor, {
+        limit: PAGE_LIMIT,
+        waitMs: this.state.remote === 'ended' ? 0 : WAIT_MS,
+        signal: this.abort.signal,
+      });
+      this.cursor = page.next;
+      const statusChanged = page.status !== this.state.remote;
+      if (page.status === 'revoked' || page.status === 'expired') {
+        this.clear();
+        this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
+        return;
+      }
+      this.add(page.readings, page.serverTime);
+      this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
+      if (page.more) continue;
+      if (page.status === 'ended' && page.readings.length === 0) {
+        await this.pause(RECHECK_MS);
+        return;
+      }
+      // New readings or a new status (an end mark, a changed expiry): refresh the session, whose statistics and
+      // expiry come from the server.
+      if (page.readings.length > 0 || statusChanged) return;
+      const elapsed = this.deps.now() - asked;
+      if (elapsed < MIN_POLL_MS) await this.pause(MIN_POLL_MS - elapsed);
+    }
+  }
+
+  private add(readings: readonly RemoteReading[], serverTime: number): void {
+    let newest: RemoteReading | null = null;
+    const added: number[] = [];
+    for (const r of readings) {
+      // A resent reading (the stream delivers at least once) is shown once.
+      if (this.seen.has(r.seq)) continue;
+      this.seen.add(r.seq);
+      added.push(r.seq);
+      this.series.insert(r.t / 1000, r.bpm);
+      for (const rr of r.rr ?? []) this.hrv.push(rr);
+      if (newest === null || r.seq > newest.seq) newest = r;
+    }
+    if (newest === null) return;
+    const { lastShownSeq } = this.state;
+    // A late reading fills the chart but does not replace a newer value on screen.
+    const shown = lastShownSeq === null || newest.seq > lastShownSeq
+      ? { bpm: newest.bpm, contact: newest.contact ?? null, lastShownSeq: newest.seq, lastReceivedAt: serverTime }
+      : {};
+    this.update({ ...shown, addedSeqs: added, rmssd: this.hrv.value, count: Math.max(this.state.count, this.seen.size) });
+    for (const listener of this.dataListeners) listener();
+  }
+
+  private clear(): void {
+    this.series.clear();
+    this.seen.clear();
+    this.hrv = new RmssdAccumulator();
+    this.cursor = '0';
+    this.update({ ...EMPTY });
+    for (const listener of this.dataListeners) listener();
+  }
+
+  private async pause(ms: number): Promise<void> {
+    await Promise.race([this.deps.delay(ms), new Promise<void>((resolve) => (this.wake = resolve))]);
+    this.wake = null;
+  }
+
+  private offsetFrom(serverTime: number): number {
+    return serverTime - this.deps.now();
+  }
+
+  private update(patch: Partial<ViewerSnapshot>): void {
+    this.state = { ...this.state, ...patch };
+    for (const listener of this.listeners) listener(this.state);
+  }
+}
+
+function isAbort(error: unknown): boolean {
+  return error instanceof DOMException && error.name === 'AbortError';
+}
+
+/** The session's statistics and expiry; fields the answer leaves out keep their value. */
+function summaryOf(s: RemoteSession): Partial<ViewerSnapshot> {
+  const patch: Partial<ViewerSnapshot> = { expiresAt: s.expiresAt ?? null };
+  if (s.count !== undefined) patch.count = s.count;
+  if (s.min !== undefined) patch.min = s.min;
+  if (s.max !== undefined) patch.max = s.max;
+  if (s.avg !== undefined) patch.average = s.avg;
+  if (s.lastReceivedAt !== undefined) patch.lastReceivedAt = s.lastReceivedAt;
+  return patch;
+}

@@ -1,0 +1,120 @@
+import { LiveApiError, type LiveApiClient, type RemoteReading, type RemoteReadings, type RemoteSession, type RemoteStatus } from '../../../src/lib/viewer/live-api-client.ts';
+
+export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
+
+/** A clock the test moves: every delay the code asks for passes at once, and is recorded. */
+export class FakeClock {
+  t = T0;
+  readonly delays: number[] = [];
+
+  readonly now = (): number => this.t;
+
+  readonly delay = async (ms: number): Promise<void> => {
+    this.delays.push(ms);
+    this.t += ms;
+    // A real timer resolves in a later turn of the event loop; so does this one.
+    await new Promise((resolve) => setImmediate(resolve));
+  };
+}
+
+/**
+ * An in-memory live API for one session, behaving like functions/live-api: readings after a cursor in pages,
+ * and a long-poll that answers as soon as something changes. "offline" makes every request fail the way a
+ * dropped network does, including a long-poll already waiting.
+ */
+export class FakeLiveApi implements LiveApiClient {
+  status: RemoteStatus;
+  expiresAt: number | null = null;
+  readonly readings: RemoteReading[] = [];
+  readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number }[] = [];
+  private offline = false;
+  private readonly waiting = new Set<() => void>();
+
+  constructor(
+    private readonly clock: FakeClock,
+    status: RemoteStatus = 'live',
+  ) {
+    this.status = status;
+  }
+
+  /** Readings as the stream delivers them, received now; the first one makes an unknown session live. */
+  send(...bpms: number[]): void {
+    for (const bpm of bpms) this.readings.push({ seq: this.readings.length, t: this.clock.now(), bpm });
+    if (this.status === 'unknown' || this.status === 'stale') this.status = 'live';
+    this.wake();
+  }
+
+  /** A reading the stream delivers a second time (delivery is at least once). */
+  resend(index: number): void {
+    const reading = this.readings[index];
+    if (reading) this.readings.push(reading);
+    this.wake();
+  }
+
+  setStatus(status: RemoteStatus): void {
+    this.status = status;
+    this.wake();
+  }
+
+  setOffline(offline: boolean): void {
+    this.offline = offline;
+    this.wake();
+  }
+
+  async getSession(): Promise<RemoteSession> {
+    this.requests.push({ kind: 'session' });
+    this.failIfOffline();
+    const bpms = this.readings.map((r) => r.bpm);
+    const viewable = !['revoked', 'expired', 'unknown'].includes(this.status);
+    return viewable
+      ? {
+          status: this.status,
+          serverTime: this.clock.now(),
+          count: new Set(this.readings.map((r) => r.seq)).size,
+          min: bpms.length ? Math.min(...bpms) : null,
+          max: bpms.length ? Math.max(...bpms) : null,
+          avg: bpms.length ? bpms.reduce((a, b) => a + b, 0) / bpms.length : null,
+          lastReceivedAt: this.readings.at(-1)?.t ?? null,
+          expiresAt: this.expiresAt,
+        }
+      : { status: this.status, serverTime: this.clock.now() };
+  }
+
+  async getReadings(_viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<RemoteReadings> {
+    this.requests.push({ kind: 'readings', after, waitMs: opts.waitMs });
+    this.failIfOffline();
+    const from = Number(after);
+    const viewable = !['revoked', 'expired'].includes(this.status);
+    if (viewable && from >= this.readings.length && opts.waitMs > 0) {
+      const statusBefore = this.status;
+      await this.waitForChange(opts.signal);
+      this.failIfOffline();
+      if (this.status === statusBefore && from >= this.readings.length) return this.getReadings(_viewId, after, opts);
+    }
+    const page = viewable ? this.readings.slice(from, from + opts.limit) : [];
+    const next = from + page.length;
+    return { status: this.status, serverTime: this.clock.now(), readings: page, next: String(next), more: viewable && next < this.readings.length };
+  }
+
+  private waitForChange(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const done = (): void => {
+        this.waiting.delete(done);
+        resolve();
+      };
+      this.waiting.add(done);
+      signal?.addEventListener('abort', () => {
+        this.waiting.delete(done);
+        reject(new DOMException('The request was aborted.', 'AbortError'));
+      });
+    });
+  }
+
+  private wake(): void {
+    for (const resolve of [...this.waiting]) resolve();
+  }
+
+  private failIfOffline(): void {
+    if (this.offline) throw new LiveApiError('The network is unreachable.', null);
+  }
+}
