@@ -1,12 +1,6 @@
 // The viewer's side of the live API (functions/live-api): typed answers, and errors a person can read.
 import { SESSION_STATUSES, type PublicReading, type ReadingsBody, type SessionBody, type SessionStatus } from '../../core/live-api-types.ts';
 
-// The bodies are declared once, in core, for the server and this client alike.
-export type RemoteStatus = SessionStatus;
-type RemoteSession = SessionBody;
-export type RemoteReading = PublicReading;
-type RemoteReadings = ReadingsBody;
-
 /** The network or the API failed; the viewer retries. */
 export class LiveApiError extends Error {
   constructor(
@@ -21,8 +15,8 @@ export class LiveApiError extends Error {
 const STATUSES: readonly string[] = SESSION_STATUSES;
 
 export interface LiveApiClient {
-  getSession(viewId: string): Promise<RemoteSession>;
-  getReadings(viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<RemoteReadings>;
+  getSession(viewId: string): Promise<SessionBody>;
+  getReadings(viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<ReadingsBody>;
 }
 
 export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetch.bind(globalThis)): LiveApiClient {
@@ -47,7 +41,7 @@ export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetc
 
   return {
     async getSession(viewId) {
-      return (await getJson(`/sessions/${encodeURIComponent(viewId)}`)) as unknown as RemoteSession;
+      return (await getJson(`/sessions/${encodeURIComponent(viewId)}`)) as unknown as SessionBody;
     },
     async getReadings(viewId, after, { limit, waitMs, signal }) {
       const query = new URLSearchParams({ after, limit: String(limit), wait: String(waitMs) });
@@ -55,7 +49,7 @@ export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetc
       if (!Array.isArray(body['readings']) || typeof body['next'] !== 'string') {
         throw new LiveApiError('The live API sent readings this page does not understand.', 200);
       }
-      return body as unknown as RemoteReadings;
+      return body as unknown as ReadingsBody;
     },
   };
 }

@@ -5,7 +5,8 @@ import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
 import { isViewId } from '../../core/session-key.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
-import { LiveApiError, type LiveApiClient, type RemoteReading, type RemoteSession } from './live-api-client.ts';
+import type { PublicReading, SessionBody } from '../../core/live-api-types.ts';
+import { LiveApiError, type LiveApiClient } from './live-api-client.ts';
 import type { RemoteView } from './viewer-status.ts';
 
 export interface ViewerSnapshot extends RemoteView {
@@ -178,8 +179,8 @@ export class ViewerController {
     }
   }
 
-  private add(readings: readonly RemoteReading[], serverTime: number): void {
-    let newest: RemoteReading | null = null;
+  private add(readings: readonly PublicReading[], serverTime: number): void {
+    let newest: PublicReading | null = null;
     const added: number[] = [];
     for (const r of readings) {
       // A resent reading (the stream delivers at least once) is shown once.
@@ -229,7 +230,7 @@ function isAbort(error: unknown): boolean {
 }
 
 /** The session's statistics and expiry; fields the answer leaves out keep their value. */
-function summaryOf(s: RemoteSession): Partial<ViewerSnapshot> {
+function summaryOf(s: SessionBody): Partial<ViewerSnapshot> {
   const patch: Partial<ViewerSnapshot> = { expiresAt: s.expiresAt ?? null };
   if (s.count !== undefined) patch.count = s.count;
   if (s.min !== undefined) patch.min = s.min;

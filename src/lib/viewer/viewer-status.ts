@@ -1,8 +1,8 @@
 import { livenessOf } from '../../core/liveness.ts';
-import type { RemoteStatus } from './live-api-client.ts';
+import type { SessionStatus } from '../../core/live-api-types.ts';
 
 /** What a viewer is shown. "offline": this page cannot reach the API (it keeps trying and catches up). */
-export type ViewerStatus = RemoteStatus | 'connecting' | 'offline';
+export type ViewerStatus = SessionStatus | 'connecting' | 'offline';
 
 /** What the page knows from the live API's latest answer. */
 export interface RemoteView {

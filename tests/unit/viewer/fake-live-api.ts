@@ -1,4 +1,5 @@
-import { LiveApiError, type LiveApiClient, type RemoteReading, type RemoteReadings, type RemoteSession, type RemoteStatus } from '../../../src/lib/viewer/live-api-client.ts';
+import type { PublicReading, ReadingsBody, SessionBody, SessionStatus } from '../../../src/core/live-api-types.ts';
+import { LiveApiError, type LiveApiClient } from '../../../src/lib/viewer/live-api-client.ts';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
 
@@ -23,16 +24,16 @@ export class FakeClock {
  * dropped network does, including a long-poll already waiting.
  */
 export class FakeLiveApi implements LiveApiClient {
-  status: RemoteStatus;
+  status: SessionStatus;
   expiresAt: number | null = null;
-  readonly readings: RemoteReading[] = [];
+  readonly readings: PublicReading[] = [];
   readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number }[] = [];
   private offline = false;
   private readonly waiting = new Set<() => void>();
 
   constructor(
     private readonly clock: FakeClock,
-    status: RemoteStatus = 'live',
+    status: SessionStatus = 'live',
   ) {
     this.status = status;
   }
@@ -51,7 +52,7 @@ export class FakeLiveApi implements LiveApiClient {
     this.wake();
   }
 
-  setStatus(status: RemoteStatus): void {
+  setStatus(status: SessionStatus): void {
     this.status = status;
     this.wake();
   }
@@ -61,13 +62,14 @@ export class FakeLiveApi implements LiveApiClient {
     this.wake();
   }
 
-  async getSession(): Promise<RemoteSession> {
+  async getSession(viewId: string): Promise<SessionBody> {
     this.requests.push({ kind: 'session' });
     this.failIfOffline();
     const bpms = this.readings.map((r) => r.bpm);
     const viewable = !['revoked', 'expired', 'unknown'].includes(this.status);
     return viewable
       ? {
+          viewId,
           status: this.status,
           serverTime: this.clock.now(),
           count: new Set(this.readings.map((r) => r.seq)).size,
@@ -77,10 +79,10 @@ export class FakeLiveApi implements LiveApiClient {
           lastReceivedAt: this.readings.at(-1)?.t ?? null,
           expiresAt: this.expiresAt,
         }
-      : { status: this.status, serverTime: this.clock.now() };
+      : { viewId, status: this.status, serverTime: this.clock.now() };
   }
 
-  async getReadings(_viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<RemoteReadings> {
+  async getReadings(viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<ReadingsBody> {
     this.requests.push({ kind: 'readings', after, waitMs: opts.waitMs });
     this.failIfOffline();
     const from = Number(after);
@@ -89,11 +91,11 @@ export class FakeLiveApi implements LiveApiClient {
       const statusBefore = this.status;
       await this.waitForChange(opts.signal);
       this.failIfOffline();
-      if (this.status === statusBefore && from >= this.readings.length) return this.getReadings(_viewId, after, opts);
+      if (this.status === statusBefore && from >= this.readings.length) return this.getReadings(viewId, after, opts);
     }
     const page = viewable ? this.readings.slice(from, from + opts.limit) : [];
     const next = from + page.length;
-    return { status: this.status, serverTime: this.clock.now(), readings: page, next: String(next), more: viewable && next < this.readings.length };
+    return { viewId, status: this.status, serverTime: this.clock.now(), readings: page, next: String(next), more: viewable && next < this.readings.length };
   }
 
   private waitForChange(signal: AbortSignal | undefined): Promise<void> {

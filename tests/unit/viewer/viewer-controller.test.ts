@@ -3,7 +3,7 @@ import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
 import { MIN_POLL_MS, PAGE_LIMIT, RECHECK_MS, ViewerController, WAIT_MS } from '../../../src/lib/viewer/viewer-controller.ts';
 import { shownStatus } from '../../../src/lib/viewer/viewer-status.ts';
 import { FakeClock, FakeLiveApi } from './fake-live-api.ts';
-import type { RemoteStatus } from '../../../src/lib/viewer/live-api-client.ts';
+import type { SessionStatus } from '../../../src/core/live-api-types.ts';
 
 const VIEW_ID = deriveViewId(createWriteKey());
 const running: ViewerController[] = [];
@@ -12,7 +12,7 @@ afterEach(() => {
   for (const controller of running.splice(0)) controller.stop();
 });
 
-function follow(status: RemoteStatus = 'live', random = () => 0.5) {
+function follow(status: SessionStatus = 'live', random = () => 0.5) {
   const clock = new FakeClock();
   const api = new FakeLiveApi(clock, status);
   const controller = new ViewerController(VIEW_ID, { api, now: clock.now, delay: clock.delay, random });
