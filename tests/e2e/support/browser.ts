@@ -24,7 +24,7 @@ import { chromiumPath, launchArgs } from '../../../scripts/chromium-launch.ts';
 
 export { expect };
 export { EmulatedHeartRateSensor, hideWebBluetooth, DEVICE_INFORMATION, SENSOR_DEFAULTS } from './heart-rate-sensor.ts';
-export type { AdapterState, ChooserMode, SensorOptions } from './heart-rate-sensor.ts';
+export type { SensorOptions } from './heart-rate-sensor.ts';
 export { chromiumPath, launchArgs };
 
 export interface SensorFixtures {
