@@ -2,7 +2,7 @@
 // Renders public/icons/icon.svg to the PNG sizes the web app manifest lists, in headless Chromium.
 import { chromium } from '@playwright/test';
 import { readFile, writeFile } from 'node:fs/promises';
-import { chromiumPath, launchArgs } from '../tests/e2e/support/browser.ts';
+import { chromiumPath, launchArgs } from './chromium-launch.ts';
 
 const svg = await readFile('public/icons/icon.svg', 'utf8');
 const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });

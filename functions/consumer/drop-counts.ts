@@ -13,5 +13,5 @@ export function createDropCounts(): DropCounts {
 
 /** Only the reasons that occurred, for a short log line. */
 export function nonZeroCounts(counts: DropCounts): Partial<DropCounts> {
-  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0)) as Partial<DropCounts>;
+  return Object.fromEntries(Object.entries(counts).filter(([, n]) => n > 0));
 }

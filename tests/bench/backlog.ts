@@ -158,14 +158,14 @@ async function seedOutbox(page: Page, entries: NewOutboxEntry[], session: Stored
         const request = indexedDB.open(schema.dbName, schema.version);
         request.onupgradeneeded = () => reject(new Error('the app has not created its outbox database'));
         request.onsuccess = () => resolve(request.result);
-        request.onerror = () => reject(request.error);
+        request.onerror = () => reject(request.error ?? new Error('could not open the outbox database'));
       });
       await new Promise<void>((resolve, reject) => {
         const tx = db.transaction([schema.entryStore, schema.metaStore], 'readwrite');
         for (const entry of entries) tx.objectStore(schema.entryStore).add(entry);
         tx.objectStore(schema.metaStore).put(session, schema.sessionKey);
         tx.oncomplete = () => resolve();
-        tx.onerror = () => reject(tx.error);
+        tx.onerror = () => reject(tx.error ?? new Error('could not seed the outbox'));
       });
       db.close();
     },

@@ -19,7 +19,7 @@ beforeAll(() => {
 afterAll(() => synth?.cleanUp());
 
 type Json = Record<string, unknown>;
-const resourcesOf = (type: string): Record<string, Json> => template.findResources(type) as Record<string, Json>;
+const resourcesOf = (type: string): Record<string, Json> => template.findResources(type);
 const propsOf = (type: string, id: string): Json => (resourcesOf(type)[id]?.['Properties'] ?? {}) as Json;
 const only = (type: string): [string, Json] => {
   const entries = Object.entries(resourcesOf(type));
@@ -473,7 +473,7 @@ describe('alarms', () => {
   it('watches consumer lag and errors, given-up batches, write throttling and the live store, notifying one topic', () => {
     const [topicId] = only('AWS::SNS::Topic');
     const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
-    expect(alarms.map((alarm) => `${alarm['Namespace']}/${alarm['MetricName']}`).sort()).toEqual([
+    expect(alarms.map((alarm) => `${String(alarm['Namespace'])}/${String(alarm['MetricName'])}`).sort()).toEqual([
       'AWS/ES/ClusterStatus.red',
       'AWS/ES/FreeStorageSpace',
       'AWS/Kinesis/WriteProvisionedThroughputExceeded',

@@ -45,8 +45,8 @@ export function synthesize(context: Record<string, unknown> = {}): Synthesized {
     const violations = readViolations(assembly.directory);
     const problems = assembly
       .getStackArtifact(created.stack.artifactId)
-      .messages.filter((message) => message.level !== 'info')
-      .map((message) => ({ level: message.level, id: message.id, text: String(message.entry.data) }));
+      .messages.filter((message) => String(message.level) !== 'info')
+      .map(({ level, id, entry }) => ({ level, id, text: typeof entry.data === 'string' ? entry.data : JSON.stringify(entry.data) }));
     return { ...created, template: Template.fromStack(created.stack), violations, problems, cleanUp };
   } catch (error) {
     cleanUp();

@@ -91,7 +91,7 @@ export class LiveStoreDomain extends Construct {
     });
     this.domain.node.addDependency(logPolicy);
     // Rendered at synthesis: the functions register their roles after the domain exists.
-    (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = Lazy.any({ produce: () => this.accessPolicy().toJSON() });
+    (this.domain.node.defaultChild as opensearch.CfnDomain).accessPolicies = Lazy.any({ produce: (): unknown => this.accessPolicy().toJSON() });
     this.endpointUrl = `https://${this.domain.domainEndpoint}`;
     this.dashboardsUrl = `https://${this.domain.domainEndpoint}/_dashboards/`;
 

@@ -70,7 +70,7 @@ export class NodeFunction extends Construct {
 // logs.RetentionDays is an enum of the allowed values; the number in DEFAULTS must be one of them.
 export function retentionDays(days: number): logs.RetentionDays {
   const allowed = Object.values(logs.RetentionDays).filter((v): v is logs.RetentionDays => typeof v === 'number');
-  const match = allowed.find((v) => v === days);
+  const match = allowed.find((v) => Number(v) === days);
   if (match === undefined) throw new Error(`${days} is not a CloudWatch Logs retention (${allowed.join(', ')})`);
   return match;
 }

@@ -26,7 +26,7 @@ export interface WebFrontProps {
   customDomain?: { domainName: string; certificateArn: string };
 }
 
-export const API_PATH_PATTERN = '/api/*';
+const API_PATH_PATTERN = '/api/*';
 
 export class WebFront extends Construct {
   readonly siteBucket: s3.Bucket;

@@ -82,8 +82,8 @@ describe('Lambda entry modules', () => {
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
     });
-    const consumer = (await import('../../../functions/consumer/handler.ts')) as ConsumerModule;
-    const liveApi = (await import('../../../functions/live-api/handler.ts')) as LiveApiModule;
+    const consumer: ConsumerModule = await import('../../../functions/consumer/handler.ts');
+    const liveApi: LiveApiModule = await import('../../../functions/live-api/handler.ts');
     const event = kinesisEvent([reading(key, 0, { t: NOW }), reading(key, 1, { t: NOW }), { data: 'garbage' }]);
 
     // Act

@@ -105,7 +105,7 @@ describe('Cognito basic flow', () => {
     expect(stillCached).toBe(first);
     expect(refreshed.accessKeyId).not.toBe(first.accessKeyId);
     expect(operations()).toEqual(['GetId', 'GetOpenIdToken', 'AssumeRoleWithWebIdentity', 'GetOpenIdToken', 'AssumeRoleWithWebIdentity']);
-    const identityIds = standIn.requests.filter((r) => r.operation.endsWith('GetOpenIdToken')).map((r) => JSON.parse(r.body).IdentityId);
+    const identityIds = standIn.requests.filter((r) => r.operation.endsWith('GetOpenIdToken')).map((r) => (JSON.parse(r.body) as { IdentityId: string }).IdentityId);
     expect(new Set(identityIds).size).toBe(1);
   });
 

@@ -195,6 +195,7 @@ describe('decodeRecord / validateRecord: every drop reason', () => {
     { name: 'rr fractional', input: () => reading({ rr: [800.5] }), reason: 'bad-rr' },
     { name: 'rr as strings', input: () => reading({ rr: ['800'] }), reason: 'bad-rr' },
     { name: 'rr longer than 32', input: () => reading({ rr: new Array<number>(33).fill(800) }), reason: 'bad-rr' },
+    // eslint-disable-next-line no-sparse-arrays -- the hole is the point: a sparse array must be rejected
     { name: 'sparse rr', input: () => reading({ rr: [800, , 800] }), reason: 'bad-rr' },
     { name: 'contact as a string', input: () => reading({ contact: 'yes' }), reason: 'bad-contact' },
     { name: 'contact null', input: () => reading({ contact: null }), reason: 'bad-contact' },

@@ -72,7 +72,7 @@ describe('deriveViewId', () => {
       const viewId = deriveViewId(key);
 
       if (viewId !== referenceViewId(key)) expect.fail(`key ${key}: ${viewId} !== ${referenceViewId(key)}`);
-      if (!isViewId(viewId)) expect.fail(`not a view id: ${viewId}`);
+      if (!isViewId(viewId)) expect.fail(`not a view id: ${String(viewId)}`);
     }
   });
 

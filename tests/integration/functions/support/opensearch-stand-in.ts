@@ -181,7 +181,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
         continue;
       }
       if (meta.if_seq_no !== undefined && (existing === undefined || existing.seqNo !== meta.if_seq_no || existing.primaryTerm !== meta.if_primary_term)) {
-        answer(409, { error: { type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, required seqNo [${String(meta.if_seq_no)}]` } });
+        answer(409, { error: { type: 'version_conflict_engine_exception', reason: `[${id}]: version conflict, required seqNo [${meta.if_seq_no as number}]` } });
         continue;
       }
       index.seqNo++;

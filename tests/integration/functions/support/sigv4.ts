@@ -75,7 +75,7 @@ export function verifySigV4(
   const canonicalRequest = [method, canonicalPath, canonicalQuery, canonicalHeaders, signedHeaderList, payloadHash].join('\n');
   const credentialScope = `${date}/${region}/${service}/aws4_request`;
   const stringToSign = ['AWS4-HMAC-SHA256', amzDate, credentialScope, sha256Hex(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${expected.secretAccessKey}`, date as string), region as string), service as string), 'aws4_request');
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${expected.secretAccessKey}`, date as string), region), service), 'aws4_request');
   const computed = createHmac('sha256', signingKey).update(stringToSign, 'utf8').digest('hex');
   if (computed !== signature) return { ok: false, problem: 'signature mismatch', credentialScope, signedHeaders };
   return { ok: true, credentialScope, signedHeaders };
