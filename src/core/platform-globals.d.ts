@@ -3,6 +3,8 @@
 // Each declaration matches lib.dom.d.ts, so it merges with the DOM's where both are in one program; next
 // to Node's types alone they differ in form only, which skipLibCheck (set in every tsconfig here) lets pass.
 
+/* eslint-disable no-var -- global values are declared with var, as lib.dom.d.ts does; let or const would clash with it. */
+
 interface TextEncoder {
   encode(input?: string): Uint8Array<ArrayBuffer>;
 }
