@@ -1,13 +1,7 @@
 // The OpenSearch client the Lambdas use: SigV4-signed for the managed domain (service "es").
 import { Client } from '@opensearch-project/opensearch';
 import { AwsSigv4Signer } from '@opensearch-project/opensearch/aws';
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
+import type { AwsCredentials } from '../../src/core/aws-credentials.ts';
 
 export interface SignedClientOptions {
   /** https://search-….es.amazonaws.com (a domain endpoint), or a test stand-in's URL. */

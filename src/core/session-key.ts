@@ -1,7 +1,9 @@
 // Broadcast session keys (docs/architecture.md "Sessions and share links"). The write key stays on the broadcaster's
 // device; the share link carries only the view id, a one-way hash of it, so a link cannot be used to write.
+// Synchronous on purpose: crypto.subtle.digest is async, and the stream consumer derives a view id for every
+// record on its hot path. @noble/hashes is audited and runs unchanged in browsers and in Node.
+import { sha256 } from '@noble/hashes/sha2.js';
 import { encodeBase64Url } from './base64url.ts';
-import { sha256 } from './sha256.ts';
 
 export const KEY_BYTES = 16;
 

@@ -89,6 +89,18 @@ export function classifyUplinkFailure(failure: { name?: string; httpStatus?: num
   return 'rejected';
 }
 
+/**
+ * The one kind a partly failed PutRecords answer shows: throttling is what the person can least do anything
+ * about and what the backoff is for, so it wins, then the service's own trouble, then the first code's kind.
+ * The entries were answered, so a code is never a network failure.
+ */
+export function classifyFailedEntries(codes: readonly string[]): UplinkFailureKind {
+  const kinds = codes.map((code) => classifyUplinkFailure({ name: code, httpStatus: 200 }));
+  if (kinds.includes('throttled')) return 'throttled';
+  if (kinds.includes('server')) return 'server';
+  return kinds[0] ?? 'server';
+}
+
 export interface StorageEstimateLike {
   usage?: number;
   quota?: number;

@@ -1,3 +1,5 @@
+// The app's one timer helpers (the browser has no promise timers; node:timers/promises is Node's only).
+
 /** Rejects with a TimeoutError DOMException when `promise` has not settled after `ms`. */
 export function withTimeout<T>(promise: Promise<T>, ms: number, step: string): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -7,6 +9,24 @@ export function withTimeout<T>(promise: Promise<T>, ms: number, step: string): P
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
+/**
+ * Resolves after `ms`. Aborting `signal` clears the timer and rejects with the signal's reason, as
+ * node:timers/promises and fetch do, so a loop waiting here stops at once instead of after the wait.
+ */
+export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
 }

@@ -1,6 +1,7 @@
 import { storageWarnings, summarizeUplink } from '../uplink/uplink-summary.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
-import type { Uplink, UplinkStatus } from '../uplink/uplink.ts';
+import type { Uplink } from '../uplink/uplink.ts';
+import type { UplinkStatus } from '../uplink/uplink-status.ts';
 
 /** The uplink as the person sees it: whether readings reach the stream, how many wait, and storage warnings. */
 export class UplinkState {

@@ -5,6 +5,7 @@ import { Outbox } from './outbox.ts';
 import { fetchRuntimeConfig } from './runtime-config-loader.ts';
 import { createSenderLoader } from './stream-connection.ts';
 import { Uplink } from './uplink.ts';
+import { sleep } from '../with-timeout.ts';
 
 export function createBrowserUplink(configUrl: string): Uplink {
   const uplink = new Uplink({
@@ -12,7 +13,7 @@ export function createBrowserUplink(configUrl: string): Uplink {
     getSender: createSenderLoader({ loadConfig: () => fetchRuntimeConfig(configUrl), storage: safeLocalStorage() }),
     withLock: 'locks' in navigator ? createWebLockRunner(navigator.locks) : createInTabLockRunner(),
     isOnline: () => navigator.onLine,
-    delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    delay: (ms) => sleep(ms),
     now: Date.now,
     storage: 'storage' in navigator ? navigator.storage : null,
     broadcastSetting: createBroadcastSetting(safeLocalStorage()),

@@ -3,7 +3,7 @@
 // never used: Cognito intersects its guest credentials with a session policy that allows no kinesis action
 // (docs/architecture.md, "Why the basic Cognito flow").
 import type { CognitoIdentityClientConfig } from '@aws-sdk/client-cognito-identity';
-import type { AwsCredentials } from './kinesis-sender.ts';
+import type { AwsCredentials } from '../../core/aws-credentials.ts';
 
 export interface CognitoBasicOptions {
   region: string;

@@ -2,10 +2,10 @@
 // leave the outbox only once the stream acknowledged them; everything else is sent again after a backoff.
 import { UPLINK_BACKOFF, fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { PUT_RECORDS_LIMITS, type PutRecordsLimits } from '../../core/batching.ts';
-import { classifyUplinkFailure } from '../../core/uplink-rules.ts';
+import { classifyFailedEntries } from '../../core/uplink-rules.ts';
 import type { LockRunner } from './flush-lock.ts';
 import type { Outbox, OutboxEntry } from './outbox.ts';
-import { SendFailure, type PutOutcome, type RecordSender, type RetryReason } from './record-sender.ts';
+import { toSendFailure, type PutOutcome, type RecordSender, type RetryReason } from './record-sender.ts';
 
 export type FlushEvent =
   | { type: 'sending'; entries: number }
@@ -115,7 +115,7 @@ export class Flusher {
       } catch (error) {
         if (!this.deps.isOnline()) continue;
         // The request failed as a whole: no entry was turned down by itself.
-        await this.backOff(reasonOf(error), 0);
+        await this.backOff(toSendFailure(error).reason, 0);
         continue;
       }
 
@@ -133,7 +133,7 @@ export class Flusher {
       }
       if (outcome.failed.length > 0) {
         // The failed entries stay at the head of the outbox, so the next batch starts with them.
-        await this.backOff(reasonOfCodes(outcome.failed.map((f) => f.code)), outcome.failed.length);
+        await this.backOff(classifyFailedEntries(outcome.failed.map((f) => f.code)), outcome.failed.length);
         continue;
       }
       this.attempt = 0;
@@ -148,20 +148,4 @@ export class Flusher {
     await Promise.race([this.deps.delay(delayMs), new Promise<void>((resolve) => (this.wakeUp = resolve))]);
     this.wakeUp = null;
   }
-}
-
-function reasonOf(error: unknown): RetryReason {
-  if (error instanceof SendFailure) return error.reason;
-  const e = error as { name?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
-  const name = typeof e?.name === 'string' ? e.name : undefined;
-  const status = e?.$metadata?.httpStatusCode;
-  return classifyUplinkFailure({ name, httpStatus: typeof status === 'number' ? status : undefined });
-}
-
-// Throttling is what the person can least do anything about and what the backoff is for: it wins.
-function reasonOfCodes(codes: readonly string[]): RetryReason {
-  const kinds = codes.map((code) => classifyUplinkFailure({ name: code, httpStatus: 200 }));
-  if (kinds.includes('throttled')) return 'throttled';
-  if (kinds.includes('server')) return 'server';
-  return kinds[0] ?? 'server';
 }

@@ -1,17 +1,11 @@
 // PutRecords through the AWS SDK. The SDK is imported dynamically so that first paint never waits for it.
 import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import { classifyUplinkFailure, splitPutRecordsResult } from '../../core/uplink-rules.ts';
+import type { AwsCredentials } from '../../core/aws-credentials.ts';
+import { splitPutRecordsResult } from '../../core/uplink-rules.ts';
 import type { OutboxEntry } from './outbox.ts';
-import { SendFailure, type PutOutcome, type RecordSender } from './record-sender.ts';
+import { SendFailure, toSendFailure, type PutOutcome, type RecordSender } from './record-sender.ts';
 
 export type KinesisSdk = typeof import('@aws-sdk/client-kinesis');
-
-export interface AwsCredentials {
-  accessKeyId: string;
-  secretAccessKey: string;
-  sessionToken?: string;
-  expiration?: Date;
-}
 
 export type CredentialsProvider = () => Promise<AwsCredentials>;
 
@@ -65,7 +59,7 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
       try {
         ({ Records: records } = await client.send(command));
       } catch (error) {
-        const failure = describeFailure(error);
+        const failure = toSendFailure(error);
         if (failure.reason === 'credentials') {
           // The client memoises the credentials it resolved until they near expiry: only a new client makes
           // the next attempt ask the provider, which then fetches fresh ones.
@@ -82,13 +76,4 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
       };
     },
   };
-}
-
-function describeFailure(error: unknown): SendFailure {
-  const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
-  const name = typeof e?.name === 'string' ? e.name : undefined;
-  const status = e?.$metadata?.httpStatusCode;
-  const reason = classifyUplinkFailure({ name, httpStatus: typeof status === 'number' ? status : undefined });
-  const message = typeof e?.message === 'string' ? e.message : String(error);
-  return new SendFailure(reason, `${name ?? 'Error'}: ${message}`, { cause: error });
 }

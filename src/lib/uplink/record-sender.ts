@@ -1,4 +1,4 @@
-import type { UplinkFailureKind } from '../../core/uplink-rules.ts';
+import { classifyUplinkFailure, type UplinkFailureKind } from '../../core/uplink-rules.ts';
 import type { OutboxEntry } from './outbox.ts';
 
 /** Why the uplink is waiting to try again: a kind of stream failure, config.json, or local storage. */
@@ -24,4 +24,19 @@ export class SendFailure extends Error {
     super(message, options);
     this.name = 'SendFailure';
   }
+}
+
+/**
+ * The one place an error thrown while sending (an SDK service error, a network error, a SendFailure already)
+ * becomes a SendFailure with a retry reason.
+ */
+export function toSendFailure(error: unknown): SendFailure {
+  if (error instanceof SendFailure) return error;
+  // SDK service errors carry the exception name and, when an answer came back, its HTTP status.
+  const e = error as { name?: unknown; message?: unknown; $metadata?: { httpStatusCode?: unknown } } | null;
+  const name = typeof e?.name === 'string' ? e.name : undefined;
+  const status = e?.$metadata?.httpStatusCode;
+  const reason = classifyUplinkFailure({ name, httpStatus: typeof status === 'number' ? status : undefined });
+  const message = typeof e?.message === 'string' ? e.message : String(error);
+  return new SendFailure(reason, `${name ?? 'Error'}: ${message}`, { cause: error });
 }

@@ -1,7 +1,7 @@
 // What the person reads about the uplink: one headline that changes only when the situation does (it sits
 // in a live region, so it must not flicker with every reading), and storage warnings.
 import type { RetryReason } from './record-sender.ts';
-import type { UplinkStatus } from './uplink.ts';
+import type { UplinkStatus } from './uplink-status.ts';
 
 export type SummaryTone = 'ok' | 'busy' | 'warn' | 'bad' | 'quiet';
 

@@ -1,46 +1,16 @@
 // The durable uplink: readings → outbox (IndexedDB) → stream. It owns the broadcast session (write key and
-// seq, kept in the outbox database), writes each reading before anything sends it, runs the flusher, watches
-// storage, and reports one status snapshot that the UI state mirrors.
-import { isStorageShort, storageHeadroomHours, type StorageEstimateLike } from '../../core/uplink-rules.ts';
+// seq, kept in the outbox database) and composes the parts that do the work: the write queue stores each
+// reading before anything sends it, the flusher sends, the storage watch looks at the browser's storage,
+// and one status store holds the snapshot that the UI state mirrors.
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 import type { LockRunner } from './flush-lock.ts';
-import { Flusher, type FlushEvent } from './flusher.ts';
-import type { Outbox, OutboxItem, StoredSession } from './outbox.ts';
-import type { RecordSender, RetryReason } from './record-sender.ts';
-
-export type UplinkPhase = 'starting' | 'idle' | 'sending' | 'offline' | 'retrying' | 'other-tab';
-
-export interface UplinkStatus {
-  phase: UplinkPhase;
-  /** Set while phase is 'retrying'. */
-  retry: { reason: RetryReason; attempt: number; failed: number } | null;
-  /** Readings (and control records) not yet acknowledged by the stream: in the outbox or held in memory. */
-  waiting: number;
-  /** Of those, held only in memory because storing them failed: lost if the tab closes. */
-  unsaved: number;
-  /** When the stream last acknowledged readings, and the time of the newest reading it acknowledged then. */
-  lastAck: { at: number; readingAt: number } | null;
-  session: { viewId: string; startedAt: number; exp: number | null } | null;
-  /** Whether readings are being broadcast; off after the person stops, until they start again. */
-  broadcasting: boolean;
-  storage: StorageStatus;
-}
-
-export interface StorageStatus {
-  /** null until known; false when the browser may evict the outbox under storage pressure. */
-  persisted: boolean | null;
-  /** Hours of readings that still fit, when the browser says. */
-  headroomHours: number | null;
-  short: boolean;
-  /** The last failed outbox write (e.g. QuotaExceededError), until a write succeeds again. */
-  writeError: string | null;
-}
-
-export interface StorageManagerLike {
-  persisted(): Promise<boolean>;
-  persist(): Promise<boolean>;
-  estimate(): Promise<StorageEstimateLike>;
-}
+import { Flusher } from './flusher.ts';
+import type { Outbox, OutboxItem } from './outbox.ts';
+import type { RecordSender } from './record-sender.ts';
+import { StatusStore } from './status-store.ts';
+import { StorageWatch, type StorageManagerLike } from './storage-watch.ts';
+import { describeStorageError, flushEventEffect, initialUplinkStatus, publicSession, type UplinkStatus } from './uplink-status.ts';
+import { WriteQueue } from './write-queue.ts';
 
 export interface UplinkDeps {
   outbox: Pick<Outbox, 'append' | 'peekBatch' | 'removeAcknowledged' | 'count' | 'activeSession' | 'close'>;
@@ -55,37 +25,32 @@ export interface UplinkDeps {
   broadcastSetting?: { read(): boolean; write(on: boolean): void };
 }
 
-// Storage is checked again after this many stored readings (about 10 minutes of a session).
-const STORAGE_CHECK_EVERY = 600;
-// While writes fail and no new reading comes to trigger another try.
-const WRITE_RETRY_MS = 5_000;
-
 export class Uplink {
-  private status: UplinkStatus;
-  private readonly listeners = new Set<(status: UplinkStatus) => void>();
+  private readonly status: StatusStore<UplinkStatus>;
+  private readonly writes: WriteQueue;
   private readonly flusher: Flusher;
-  /** Items not yet stored, oldest first; normally empty between two IndexedDB writes. */
-  private readonly queue: OutboxItem[] = [];
-  /** Callers waiting for a control item (start, expiry, end) to be stored. */
-  private readonly stored = new Map<OutboxItem, { resolve: () => void; reject: (error: unknown) => void }>();
-  private writing: Promise<void> | null = null;
-  private writeRetry: ReturnType<typeof setTimeout> | undefined;
+  private readonly storageWatch: StorageWatch;
+  /** Entries in the outbox, as last counted; `waiting` adds the items still queued for writing. */
   private inOutbox = 0;
-  private storedSinceCheck = 0;
-  private persistAsked = false;
   private stopped = false;
 
   constructor(private readonly deps: UplinkDeps) {
-    this.status = {
-      phase: 'starting',
-      retry: null,
-      waiting: 0,
-      unsaved: 0,
-      lastAck: null,
-      session: null,
-      broadcasting: deps.broadcastSetting?.read() ?? true,
-      storage: { persisted: null, headroomHours: null, short: false, writeError: null },
-    };
+    this.status = new StatusStore(initialUplinkStatus(deps.broadcastSetting?.read() ?? true));
+    this.storageWatch = new StorageWatch(deps.storage ?? null, (findings) => this.updateStorage(findings));
+    this.writes = new WriteQueue({
+      outbox: deps.outbox,
+      onStored: (items, result) => {
+        this.inOutbox = result.waiting;
+        this.update({ unsaved: this.writes.length, session: publicSession(result.session), storage: { ...this.snapshot.storage, writeError: null } });
+        this.flusher.kick();
+        this.storageWatch.readingsStored(items.filter((item) => item.kind === 'reading').length);
+      },
+      onFailed: (error) => {
+        // Kept in memory, in order, and written before anything newer; the person is told.
+        this.update({ unsaved: this.writes.length, storage: { ...this.snapshot.storage, writeError: describeStorageError(error) } });
+        void this.storageWatch.check(false);
+      },
+    });
     this.flusher = new Flusher({
       outbox: deps.outbox,
       getSender: deps.getSender,
@@ -93,18 +58,22 @@ export class Uplink {
       isOnline: deps.isOnline,
       delay: deps.delay,
       random: deps.random,
-      report: (event) => this.onFlushEvent(event),
+      report: (event) => {
+        const effect = flushEventEffect(this.snapshot, event, this.writes.length, this.deps.now());
+        if (effect.inOutbox !== undefined) this.inOutbox = effect.inOutbox;
+        this.status.update(effect.change);
+        // Space was freed: readings held in memory may fit now.
+        if (event.type === 'acked' && this.writes.length > 0) void this.writes.write();
+      },
     });
   }
 
   get snapshot(): UplinkStatus {
-    return this.status;
+    return this.status.snapshot;
   }
 
   subscribe(listener: (status: UplinkStatus) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.status);
-    return () => this.listeners.delete(listener);
+    return this.status.subscribe(listener);
   }
 
   /** Picks up whatever a previous page left in the outbox and sends it. */
@@ -112,24 +81,23 @@ export class Uplink {
     try {
       const [count, session] = await Promise.all([this.deps.outbox.count(), this.deps.outbox.activeSession()]);
       this.inOutbox = count;
-      this.update({ waiting: this.waitingCount(), session: publicSession(session) });
+      this.update({ session: publicSession(session) });
     } catch (error) {
-      this.update({ storage: { ...this.status.storage, writeError: describeStorageError(error) } });
+      this.update({ storage: { ...this.snapshot.storage, writeError: describeStorageError(error) } });
     }
     this.update({ phase: this.deps.isOnline() ? 'idle' : 'offline' });
     this.flusher.kick();
     // Loads config.json and the SDK now, so a connection lost before the first reading does not strand them.
     this.deps.getSender().catch(() => {});
-    await this.checkStorage(false);
+    await this.storageWatch.check(false);
   }
 
   /** Stores the reading in the outbox, then sends it. Never throws; a failed write is reported and retried. */
   record(reading: TimedReading): void {
     // Not broadcasting is the person's choice: the reading is shown on this device and not sent anywhere.
-    if (this.stopped || !this.status.broadcasting) return;
-    this.queue.push({ kind: 'reading', reading });
-    this.update({ waiting: this.waitingCount() });
-    void this.write();
+    if (this.stopped || !this.snapshot.broadcasting) return;
+    this.writes.add({ kind: 'reading', reading });
+    this.update({});
   }
 
   /**
@@ -159,25 +127,6 @@ export class Uplink {
     return this.store({ kind: 'end', at }, { kind: 'start', at });
   }
 
-  /**
-   * Queues control items and resolves once the last is stored. If storing fails, the items stay queued (and
-   * are stored when writes work again) but the caller hears about the failure now instead of waiting.
-   */
-  private store(...items: OutboxItem[]): Promise<void> {
-    const last = items.at(-1);
-    const stored = new Promise<void>((resolve, reject) => {
-      if (last) this.stored.set(last, { resolve, reject });
-    });
-    this.queue.push(...items);
-    void this.write();
-    return stored;
-  }
-
-  private setBroadcasting(on: boolean): void {
-    this.deps.broadcastSetting?.write(on);
-    this.update({ broadcasting: on });
-  }
-
   /** The `online` event: send at once. */
   wentOnline(): void {
     this.update({ phase: 'sending', retry: null });
@@ -191,143 +140,34 @@ export class Uplink {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    clearTimeout(this.writeRetry);
-    await this.writing;
+    await this.writes.stop();
     await this.flusher.stop();
     await this.deps.outbox.close();
   }
 
   /** Resolves once nothing is being written or sent in this tab (tests). */
   async settled(): Promise<void> {
-    while (this.writing) await this.writing;
+    await this.writes.settled();
     await this.flusher.whenIdle();
   }
 
-  private write(): Promise<void> {
-    this.writing ??= this.drainQueue().catch((error: unknown) => {
-      console.error('uplink: storing readings stopped unexpectedly', error);
-      return false;
-    }).then((drained) => {
-      this.writing = null;
-      // An item queued after the loop's last look but before `writing` was cleared would otherwise wait for
-      // the next reading (or forever, for an end or expiry record).
-      if (drained && this.queue.length > 0 && !this.stopped) void this.write();
-    });
-    return this.writing;
+  private store(...items: OutboxItem[]): Promise<void> {
+    const stored = this.writes.addAndWait(...items);
+    this.update({});
+    return stored;
   }
 
-  /** Resolves false when a write failed (the retry timer takes over), true when the queue was emptied. */
-  private async drainQueue(): Promise<boolean> {
-    clearTimeout(this.writeRetry);
-    while (this.queue.length > 0) {
-      // Everything queued goes in one transaction: under a slow disk, readings are batched, not lost.
-      const items = this.queue.slice();
-      let result;
-      try {
-        result = await this.deps.outbox.append(items);
-      } catch (error) {
-        // Kept in memory, in order, and written before anything newer; the person is told.
-        this.update({ waiting: this.waitingCount(), unsaved: this.queue.length, storage: { ...this.status.storage, writeError: describeStorageError(error) } });
-        for (const item of items) {
-          this.stored.get(item)?.reject(error);
-          this.stored.delete(item);
-        }
-        if (!this.stopped) this.writeRetry = setTimeout(() => void this.write(), WRITE_RETRY_MS);
-        void this.checkStorage(false);
-        return false;
-      }
-      this.queue.splice(0, items.length);
-      for (const item of items) {
-        this.stored.get(item)?.resolve();
-        this.stored.delete(item);
-      }
-      this.inOutbox = result.waiting;
-      this.update({
-        waiting: this.waitingCount(),
-        unsaved: this.queue.length,
-        session: publicSession(result.session),
-        storage: { ...this.status.storage, writeError: null },
-      });
-      this.flusher.kick();
-
-      const readings = items.filter((item) => item.kind === 'reading').length;
-      this.storedSinceCheck += readings;
-      if (readings > 0 && (!this.persistAsked || this.storedSinceCheck >= STORAGE_CHECK_EVERY)) {
-        this.storedSinceCheck = 0;
-        void this.checkStorage(true);
-      }
-    }
-    return true;
+  private setBroadcasting(on: boolean): void {
+    this.deps.broadcastSetting?.write(on);
+    this.update({ broadcasting: on });
   }
 
-  private onFlushEvent(event: FlushEvent): void {
-    switch (event.type) {
-      case 'sending':
-        if (this.status.phase !== 'retrying') this.update({ phase: 'sending' });
-        return;
-      case 'acked':
-        this.inOutbox = event.remaining;
-        // A retry that got through is no longer a retry; a partial failure reports 'retrying' right after.
-        this.update({
-          phase: 'sending',
-          retry: null,
-          waiting: this.waitingCount(),
-          lastAck: { at: this.deps.now(), readingAt: Math.max(event.newestT, this.status.lastAck?.readingAt ?? 0) },
-        });
-        // Space was freed: readings held in memory may fit now.
-        if (this.queue.length > 0) void this.write();
-        return;
-      case 'retrying':
-        this.update({ phase: 'retrying', retry: { reason: event.reason, attempt: event.attempt, failed: event.failed } });
-        return;
-      case 'offline':
-        this.update({ phase: 'offline', retry: null });
-        return;
-      case 'drained':
-        this.inOutbox = 0;
-        this.update({ phase: 'idle', retry: null, waiting: this.waitingCount() });
-        return;
-      case 'other-tab':
-        this.update({ phase: 'other-tab' });
-        return;
-    }
+  private updateStorage(findings: Partial<UplinkStatus['storage']>): void {
+    this.update({ storage: { ...this.snapshot.storage, ...findings } });
   }
 
-  private async checkStorage(askPersist: boolean): Promise<void> {
-    const storage = this.deps.storage;
-    if (!storage) return;
-    try {
-      let persisted = await storage.persisted();
-      if (!persisted && askPersist && !this.persistAsked) {
-        // Asked once a session has readings, not at page load: that is when eviction would cost something.
-        this.persistAsked = true;
-        persisted = await storage.persist();
-      }
-      const estimate = await storage.estimate();
-      this.update({
-        storage: { ...this.status.storage, persisted, headroomHours: storageHeadroomHours(estimate), short: isStorageShort(estimate) },
-      });
-    } catch {
-      // No storage manager answer is not itself a problem; write failures are reported where they happen.
-    }
-  }
-
-  private waitingCount(): number {
-    return this.inOutbox + this.queue.length;
-  }
-
+  /** Every change also recounts what waits: the outbox's entries plus the items still queued for writing. */
   private update(change: Partial<UplinkStatus>): void {
-    this.status = { ...this.status, ...change };
-    for (const listener of this.listeners) listener(this.status);
+    this.status.update({ waiting: this.inOutbox + this.writes.length, ...change });
   }
-}
-
-function publicSession(session: StoredSession | null): UplinkStatus['session'] {
-  return session ? { viewId: session.viewId, startedAt: session.startedAt, exp: session.exp ?? null } : null;
-}
-
-function describeStorageError(error: unknown): string {
-  const name = (error as { name?: unknown } | null)?.name;
-  if (name === 'QuotaExceededError') return 'This device is out of storage space for waiting readings.';
-  return `Readings could not be saved on this device (${typeof name === 'string' ? name : 'unknown error'}).`;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, it, vi } from 'vitest';
 import { encodeBase64Url } from '../../../src/core/base64url.ts';
 import {
@@ -8,22 +9,36 @@ import {
   isViewId,
   isWriteKey,
 } from '../../../src/core/session-key.ts';
-import { createPrng, randomBytes } from './support/prng.ts';
 
 function referenceViewId(writeKey: string): string {
   return createHash('sha256').update(`liveheartrate/view/v1:${writeKey}`).digest().subarray(0, 16).toString('base64url');
 }
 
 describe('encodeBase64Url', () => {
-  it('agrees with Buffer base64url for every length 0..40', () => {
-    const random = createPrng(64);
-    for (let length = 0; length <= 40; length++) {
-      const input = randomBytes(random, length);
+  it('agrees with Buffer base64url on any bytes up to 40 long', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 40 }), (input) => {
+        const ours = encodeBase64Url(input);
 
-      const ours = encodeBase64Url(input);
+        expect(ours).toBe(Buffer.from(input).toString('base64url'));
+      }),
+    );
+  });
 
-      expect(ours).toBe(Buffer.from(input).toString('base64url'));
-    }
+  it('encodes a subarray view by its own bytes', () => {
+    const view = Uint8Array.from([0, 0xfb, 0xff, 0xbf, 0]).subarray(1, 4);
+
+    const ours = encodeBase64Url(view);
+
+    expect(ours).toBe('-_-_');
+  });
+
+  it('encodes a megabyte without overflowing the call stack', () => {
+    const input = new Uint8Array(1 << 20).fill(0xff);
+
+    const ours = encodeBase64Url(input);
+
+    expect(ours).toBe(Buffer.from(input).toString('base64url'));
   });
 
   it('uses the URL-safe alphabet', () => {
@@ -65,15 +80,31 @@ describe('deriveViewId', () => {
   });
 
   it('matches node:crypto for 500 random write keys and is itself a valid id', () => {
-    const random = createPrng(22);
-    for (let i = 0; i < 500; i++) {
-      const key = createWriteKey((n) => randomBytes(random, n));
+    const writeKeys = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => createWriteKey(() => bytes));
 
-      const viewId = deriveViewId(key);
+    fc.assert(
+      fc.property(writeKeys, (key) => {
+        const viewId = deriveViewId(key);
 
-      if (viewId !== referenceViewId(key)) expect.fail(`key ${key}: ${viewId} !== ${referenceViewId(key)}`);
-      if (!isViewId(viewId)) expect.fail(`not a view id: ${String(viewId)}`);
-    }
+        expect(viewId).toBe(referenceViewId(key));
+        expect(isViewId(viewId)).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('matches node:crypto for any string, including non-ASCII and lone surrogates', () => {
+    // Single UTF-16 units give lone surrogates; 'binary' code points give well-formed pairs.
+    const unit = fc.oneof(
+      fc.integer({ min: 0, max: 0xffff }).map((u) => String.fromCharCode(u)),
+      fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
+    );
+
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 100 }), (s) => {
+        expect(deriveViewId(s)).toBe(referenceViewId(s));
+      }),
+    );
   });
 
   it('differs from the write key and between keys', () => {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { decodeRecord, encodeRecord } from '../../../src/core/record.ts';
 import {
   UPLINK_STORAGE,
+  classifyFailedEntries,
   classifyUplinkFailure,
   isStorageShort,
   readingToUplinkRecord,
@@ -95,6 +96,19 @@ describe('classifyUplinkFailure', () => {
   ] as const)('%o is %s', (failure, kind) => {
     // Act / Assess
     expect(classifyUplinkFailure(failure)).toBe(kind);
+  });
+});
+
+describe('classifyFailedEntries', () => {
+  it.each([
+    [['InternalFailure', 'ProvisionedThroughputExceededException'], 'throttled'],
+    [['AccessDeniedException', 'InternalFailure'], 'server'],
+    [['AccessDeniedException', 'KMSInvalidStateException'], 'credentials'],
+    [['Missing'], 'rejected'],
+    [[], 'server'],
+  ] as const)('%o is %s', (codes, kind) => {
+    // Act / Assess
+    expect(classifyFailedEntries(codes)).toBe(kind);
   });
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LIVE_BACKLOG, storageWarnings, summarizeUplink } from '../../../src/lib/uplink/uplink-summary.ts';
-import type { UplinkStatus } from '../../../src/lib/uplink/uplink.ts';
+import type { UplinkStatus } from '../../../src/lib/uplink/uplink-status.ts';
 
 const base: UplinkStatus = {
   phase: 'idle',

@@ -2,7 +2,9 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeRecord, isControlRecord, type WireRecord } from '../../../src/core/record.ts';
 import { createInTabLockRunner } from '../../../src/lib/uplink/flush-lock.ts';
 import { Outbox, type OutboxItem } from '../../../src/lib/uplink/outbox.ts';
-import { Uplink, type StorageManagerLike, type UplinkDeps, type UplinkStatus } from '../../../src/lib/uplink/uplink.ts';
+import type { StorageManagerLike } from '../../../src/lib/uplink/storage-watch.ts';
+import type { UplinkStatus } from '../../../src/lib/uplink/uplink-status.ts';
+import { Uplink, type UplinkDeps } from '../../../src/lib/uplink/uplink.ts';
 import { FakeSender, T0, acceptAll, readings, seqsIn, timedReading, uniqueDbName, type Answer } from './support.ts';
 
 const uplinks: Uplink[] = [];
