@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
 import type { Logger } from '../../functions/lib/logger.ts';

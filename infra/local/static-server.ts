@@ -2,7 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
-import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import { cacheControlFor, contentTypeFor, isAppRoute, resolveStaticPath } from './static-files.ts';
 import { closeServer, listenOn, type LoopbackHost } from './server-lifecycle.ts';
 

@@ -10,7 +10,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PERMISSIONS_POLICY } from '../web/security-headers.ts';
 import { SPA_ROUTING_FUNCTION } from '../web/spa-routing.ts';

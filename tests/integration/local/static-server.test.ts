@@ -3,7 +3,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { startAppServer, type AppServer } from '../../../infra/local/static-server.ts';
 import { PortInUseError } from '../../../infra/local/server-lifecycle.ts';
 import { rawRequest } from './raw-request.ts';
