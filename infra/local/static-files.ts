@@ -20,15 +20,6 @@ export function contentTypeFor(filePath: string): string {
   return CONTENT_TYPES[extname(filePath).toLowerCase()] ?? 'application/octet-stream';
 }
 
-/**
- * Vite puts content-hashed files under /assets/, so they never change under one name. Everything else keeps
- * its name across builds (index.html, sw.js, the manifest, icons) and must be revalidated, or a new build would
- * not reach browsers — the service worker above all, which browsers already cap at 24 hours.
- */
-export function cacheControlFor(urlPath: string): string {
-  return urlPath.startsWith('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache';
-}
-
 export type StaticTarget = { ok: true; filePath: string } | { ok: false; status: 400 | 403 };
 
 /** Maps a raw URL path to a file under root, refusing anything that would leave root once decoded. */

@@ -3,7 +3,8 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
-import { cacheControlFor, contentTypeFor, isAppRoute, resolveStaticPath } from './static-files.ts';
+import { cacheControlFor } from '../asset-caching.ts';
+import { contentTypeFor, isAppRoute, resolveStaticPath } from './static-files.ts';
 import { closeServer, listenOn, type LoopbackHost } from './server-lifecycle.ts';
 
 /** Extra handlers mounted ahead of the static files, e.g. the live API under /api/. */
