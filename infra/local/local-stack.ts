@@ -11,7 +11,7 @@ import { startKinesisEmulator } from './kinesis-emulator.ts';
 import { createFunctionUrlRoute } from './lambda-url-adapter.ts';
 import { localContentSecurityPolicy } from '../cdk/web/security-headers.ts';
 import { startAppServer, type AppRoute } from './static-server.ts';
-import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner } from './stream-runner.ts';
+import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner, type StreamRunnerStats } from './stream-runner.ts';
 
 export interface LocalStackOptions {
   /** 0 picks a free port (tests). */
@@ -51,6 +51,8 @@ export interface LocalStack {
   config: RuntimeConfig;
   /** The embedded live store the consumer writes and the live API reads (waitForReadings for long-polls). */
   liveStore: SqliteLiveStore;
+  /** What the consumer's stream runner has done so far (polls, batches, records, failures). */
+  consumerStats(): StreamRunnerStats;
   /** Stops every component, last started first; rejects only after trying them all. */
   stop(): Promise<void>;
 }
@@ -169,7 +171,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   log(formatComponentLine('api', `Lambda handler on ${apiUrl}/sessions/{viewId}[/readings]`));
   log(formatComponentLine('app', `${app.url}  ← open this`));
 
-  return { appUrl: app.url, apiUrl, kinesisEndpoint: emulator.endpoint, config, liveStore, stop };
+  return { appUrl: app.url, apiUrl, kinesisEndpoint: emulator.endpoint, config, liveStore, consumerStats: () => consumer.runner.stats(), stop };
 }
 
 /** The handlers' structured logs as one component line each. */
