@@ -1,6 +1,6 @@
 // The embedded stack's web server: the built PWA from dist/ (served by sirv), its runtime config.json, and
-// mounted routes such as the live API. sirv does the file work (content types, ETag/304, HEAD, ranges, and a
-// file index taken once at start, so no request path can reach outside dist/). What stays hand-written is
+// mounted routes such as the live API. sirv does the file work (content types, ETag/304, HEAD, ranges, and
+// keeping every request path inside dist/). What stays hand-written is
 // what makes this server behave like the AWS deployment and sirv has no option for: the per-run
 // config.json, mounted routes, GET/HEAD only, the CloudFront-like headers, and no app shell under /api/.
 import { existsSync } from 'node:fs';
@@ -47,6 +47,9 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const configBody = `${JSON.stringify(options.config, null, 2)}\n`;
   const routes = options.routes ?? [];
   const serveFile = sirv(distDir, {
+    // Looks files up per request instead of indexing dist/ once at start, so a rebuild (or a test that deploys
+    // a new sw.js) is served as it is on disk, with matching length and ETag. Cache-Control is set below.
+    dev: true,
     etag: true,
     // Paths without a file extension are routes of the single-page app (/, /v/<view id>), as in AWS
     // (infra/cdk/web/spa-routing.ts); sirv never falls back for paths with an extension.

@@ -118,6 +118,22 @@ describe('app server', () => {
     expect(second.status).toBe(304);
   });
 
+  it('serves a file changed after start as it now is, with a new ETag (a rebuild, a new service worker)', async () => {
+    // Prepare
+    const before = await fetch(`${server.url}/sw.js`);
+    await before.text();
+    const next = `${FILES['sw.js']}\n// next version\n`;
+
+    // Act
+    await writeFile(join(distDir, 'sw.js'), next);
+    const after = await fetch(`${server.url}/sw.js`, { headers: { 'if-none-match': before.headers.get('etag') ?? '' } });
+
+    // Assess
+    expect(after.status).toBe(200);
+    expect(await after.text()).toBe(next);
+    await writeFile(join(distDir, 'sw.js'), FILES['sw.js'] ?? '');
+  });
+
   it('sends the content security policy with HTML pages only', async () => {
     const page = await fetch(`${server.url}/v/3f9a1c`);
     const config = await fetch(`${server.url}/config.json`);
