@@ -1,11 +1,14 @@
 import { defineConfig } from 'vite';
 import { svelte } from '@sveltejs/vite-plugin-svelte';
 import { VitePWA } from 'vite-plugin-pwa';
+import { embeddedStackForDev } from './infra/local/dev-server-plugin.ts';
 import { pwaManifest } from './infra/pwa-manifest.ts';
 
 export default defineConfig({
   plugins: [
     svelte(),
+    // `npm run dev`: config.json and /api from the embedded stack, started with the dev server.
+    embeddedStackForDev(),
     VitePWA({
       // The app shows its own "update available" prompt through workbox-window.
       registerType: 'prompt',

@@ -1,10 +1,12 @@
 import { mount } from 'svelte';
 import ViewerApp from './components/ViewerApp.svelte';
 import { ViewerState } from './lib/state/viewer.svelte.ts';
+import { fetchRuntimeConfig } from './lib/uplink/runtime-config-loader.ts';
 import { createLiveApiClient } from './lib/viewer/live-api-client.ts';
 import type { ViewRoute } from './lib/viewer/view-route.ts';
 
-const DEFAULT_API_URL = '/api';
+// Both worlds serve the live API on the app's own origin under this path (infra/cdk web-front, infra/local).
+const SAME_ORIGIN_API_URL = '/api';
 
 export async function startViewer(target: HTMLElement, route: ViewRoute): Promise<void> {
   if (route.overlay) document.documentElement.classList.add('overlay');
@@ -13,13 +15,16 @@ export async function startViewer(target: HTMLElement, route: ViewRoute): Promis
   mount(ViewerApp, { target, props: { viewer, overlay: route.overlay } });
 }
 
+/**
+ * The API URL from config.json, checked by the same rule as the broadcaster's. A viewer has no control to
+ * report a config problem with, and an unreachable config.json (offline, served from the cache) must not
+ * stop a share link from catching up later: either way it logs why and follows the same-origin API.
+ */
 async function loadApiUrl(): Promise<string> {
   try {
-    const response = await fetch(`${import.meta.env.BASE_URL}config.json`, { cache: 'no-store' });
-    const config: unknown = await response.json();
-    const apiUrl = (config as { apiUrl?: unknown }).apiUrl;
-    return typeof apiUrl === 'string' && apiUrl.length > 0 ? apiUrl : DEFAULT_API_URL;
-  } catch {
-    return DEFAULT_API_URL;
+    return (await fetchRuntimeConfig(`${import.meta.env.BASE_URL}config.json`)).apiUrl;
+  } catch (error) {
+    console.warn(`viewer: using ${SAME_ORIGIN_API_URL}:`, error instanceof Error ? error.message : error);
+    return SAME_ORIGIN_API_URL;
   }
 }

@@ -5,8 +5,13 @@ import { join, resolve } from 'node:path';
 import { DEFAULTS, type StreamMode } from './defaults.ts';
 
 export interface AppOptions {
-  /** IAM principal (role or user ARN) that may call the OpenSearch domain and open Dashboards. Required. */
+  /**
+   * IAM principal (role or user ARN) that may call the OpenSearch domain and open Dashboards. Required, except
+   * for a synth-only run (`npm run synth`), which stands in PLACEHOLDER_ADMIN_PRINCIPAL_ARN.
+   */
   adminPrincipalArn: string;
+  /** Set when adminPrincipalArn is the placeholder: the template is for reading, never for deploying. */
+  adminIsPlaceholder?: true;
   /** The built PWA (vite build output); must contain index.html. */
   siteDir: string;
   stackName: string;
@@ -32,12 +37,27 @@ export class AppOptionsError extends Error {
 // CDK context holds strings when given with -c, and JSON values when given in cdk.json.
 export type ContextReader = (key: string) => unknown;
 
+/**
+ * Context flag passed by `npm run synth` only: a synth with no admin principal uses the placeholder below, so a
+ * fresh clone can look at the template. `npm run deploy` (and a plain `cdk deploy`) never pass it, and still refuse.
+ */
+export const ALLOW_PLACEHOLDER_ADMIN = 'allowPlaceholderAdmin';
+
+/** In the reserved-looking account 000000000000, named so that nobody mistakes it for a real principal. */
+export const PLACEHOLDER_ADMIN_PRINCIPAL_ARN = 'arn:aws:iam::000000000000:role/PLACEHOLDER-set-adminPrincipalArn-before-deploying';
+
+export const PLACEHOLDER_NOTICE =
+  `Notice: no adminPrincipalArn given, so this template names the placeholder ${PLACEHOLDER_ADMIN_PRINCIPAL_ARN} ` +
+  'as the OpenSearch admin. It is for reading only: `npm run deploy` needs `-c adminPrincipalArn=<your role or user ARN>`.';
+
 const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]+$/;
 const DOMAIN_NAME = /^[a-z][a-z0-9-]{2,27}$/;
 
 export function readAppOptions(context: ContextReader, repoRoot: string): AppOptions {
-  const adminPrincipalArn = optionalString(context, 'adminPrincipalArn');
-  // No default: any default would either open the domain or lock its owner out.
+  const givenAdmin = optionalString(context, 'adminPrincipalArn');
+  const adminIsPlaceholder = givenAdmin === undefined && booleanOf(context, ALLOW_PLACEHOLDER_ADMIN, false);
+  const adminPrincipalArn = adminIsPlaceholder ? PLACEHOLDER_ADMIN_PRINCIPAL_ARN : givenAdmin;
+  // No default for a deployment: any default would either open the domain or lock its owner out.
   if (adminPrincipalArn === undefined) {
     throw new AppOptionsError(
       'Missing context adminPrincipalArn: the IAM role or user ARN allowed to administer OpenSearch, e.g. ' +
@@ -76,6 +96,7 @@ export function readAppOptions(context: ContextReader, repoRoot: string): AppOpt
 
   return {
     adminPrincipalArn,
+    ...(adminIsPlaceholder ? { adminIsPlaceholder: true as const } : {}),
     siteDir,
     stackName: optionalString(context, 'stackName') ?? DEFAULTS.stackName,
     streamMode,

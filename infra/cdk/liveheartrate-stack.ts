@@ -3,7 +3,7 @@ import { CfnOutput, Duration, Stack, Validations, type StackProps } from 'aws-cd
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import type { AppOptions } from './app-options.ts';
 import { BatchLayer } from './constructs/batch-layer.ts';
 import { GuestAccess } from './constructs/guest-access.ts';

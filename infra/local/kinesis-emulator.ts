@@ -1,6 +1,6 @@
 import { Server, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createRequire } from 'node:module';
-import { CreateStreamCommand, DescribeStreamSummaryCommand, ResourceInUseException } from '@aws-sdk/client-kinesis';
+import { CreateStreamCommand, ResourceInUseException, waitUntilStreamExists } from '@aws-sdk/client-kinesis';
 import { createNodeKinesisClient } from './kinesis-client.ts';
 import { closeServer, listenOn, type LoopbackHost } from './server-lifecycle.ts';
 
@@ -139,15 +139,9 @@ async function createActiveStream(endpoint: string, streamName: string, shardCou
       // A persistent store already holds the stream from an earlier run.
       if (!(error instanceof ResourceInUseException)) throw error;
     }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const { StreamDescriptionSummary } = await client.send(new DescribeStreamSummaryCommand({ StreamName: streamName }));
-      if (StreamDescriptionSummary?.StreamStatus === 'ACTIVE') return;
-      if (Date.now() > deadline) {
-        throw new Error(`stream ${streamName} is still ${StreamDescriptionSummary?.StreamStatus ?? 'unknown'} after ${timeoutMs} ms`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
+    // The SDK's waiter polls DescribeStream until ACTIVE. Its Kinesis defaults (10 s to 2 min between checks)
+    // suit AWS; kinesalite activates a stream within its createStreamMs, so check every 20 ms to 1 s instead.
+    await waitUntilStreamExists({ client, minDelay: 0.02, maxDelay: 1, maxWaitTime: timeoutMs / 1000 }, { StreamName: streamName });
   } finally {
     client.destroy();
   }

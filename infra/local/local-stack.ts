@@ -1,6 +1,6 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
 import type { Logger } from '../../functions/lib/logger.ts';
@@ -11,22 +11,18 @@ import { startKinesisEmulator } from './kinesis-emulator.ts';
 import { createFunctionUrlRoute } from './lambda-url-adapter.ts';
 import { localContentSecurityPolicy } from '../cdk/web/security-headers.ts';
 import { startAppServer, type AppRoute } from './static-server.ts';
-import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner } from './stream-runner.ts';
+import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner, type StreamRunner, type StreamRunnerStats } from './stream-runner.ts';
 
-export interface LocalStackOptions {
-  /** 0 picks a free port (tests). */
-  appPort: number;
+/** Everything of the embedded stack but the web server: what `npm run dev` runs beside Vite's dev server. */
+export interface EmbeddedBackendOptions {
   /** 0 picks a free port (tests). */
   kinesisPort: number;
   streamName: string;
   region: string;
-  /** The built PWA (vite build output). */
-  distDir: string;
   /** Where the stack keeps its files; created if missing. */
   dataDir: string;
   /** Keep the stream on disk across restarts; in memory when absent (see KinesisEmulatorOptions.storePath). */
   kinesisStorePath?: string;
-  routes?: readonly AppRoute[];
   /**
    * The Kinesis endpoint written into config.json, when something sits between the app and the emulator
    * (e.g. a test's fault-injecting proxy); the emulator's own endpoint when absent.
@@ -43,16 +39,31 @@ export interface LocalStackOptions {
   log?: (line: string) => void;
 }
 
-export interface LocalStack {
-  appUrl: string;
-  /** The live API's base URL, on the app server. */
-  apiUrl: string;
+export interface LocalStackOptions extends EmbeddedBackendOptions {
+  /** 0 picks a free port (tests). */
+  appPort: number;
+  /** The built PWA (vite build output). */
+  distDir: string;
+  routes?: readonly AppRoute[];
+}
+
+export interface EmbeddedBackend {
   kinesisEndpoint: string;
   config: RuntimeConfig;
   /** The embedded live store the consumer writes and the live API reads (waitForReadings for long-polls). */
   liveStore: SqliteLiveStore;
+  /** What the consumer's stream runner has done so far (polls, batches, records, failures). */
+  consumerStats(): StreamRunnerStats;
+  /** The live API (the Lambda handler behind a function URL), to mount under /api/ on a web server. */
+  apiRoute: AppRoute;
   /** Stops every component, last started first; rejects only after trying them all. */
   stop(): Promise<void>;
+}
+
+export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute'> {
+  appUrl: string;
+  /** The live API's base URL, on the app server. */
+  apiUrl: string;
 }
 
 export type LocalComponent = 'stream' | 'store' | 'consumer' | 'api' | 'app';
@@ -80,69 +91,66 @@ export function createEmbeddedConfig(region: string, streamName: string, kinesis
 }
 
 /**
- * Starts the embedded default (docs/architecture.md, "Two ways to run") on loopback, in dependency order: the stream,
- * the live store (a SQLite file in the data folder), the consumer (the Lambda handler fed by a local stream
- * runner), the live API (the Lambda handler mounted at /api/ on the app server) and the app. Stopping goes in
- * reverse, so nothing is left writing into a closed store. If a component fails, the ones already started
- * are stopped before rejecting.
+ * Starts the embedded default (docs/architecture.md, "Two ways to run") on loopback: the backend (below) and the
+ * app server, which serves the built PWA, its config.json and the live API at /api/.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
-  const stoppers: Array<() => Promise<void>> = [];
-  const stop = async (): Promise<void> => {
-    const errors: unknown[] = [];
-    for (const stopOne of stoppers.splice(0).reverse()) {
-      await stopOne().catch((error: unknown) => errors.push(error));
-    }
-    if (errors.length > 0) throw new AggregateError(errors, 'some local components failed to stop');
-  };
+  const components = new Components();
+  // Already named after its own failing component, and stopped, if it fails.
+  const backend = components.adopt(await startEmbeddedBackend(options));
+  const { config, kinesisEndpoint } = backend;
+  const app = await components.start('app', () =>
+    startAppServer({
+      port: options.appPort,
+      distDir: options.distDir,
+      config,
+      routes: [backend.apiRoute, ...(options.routes ?? [])],
+      // The policy CloudFront sends in AWS, with this machine's stream endpoint: local runs meet the same rules.
+      contentSecurityPolicy: localContentSecurityPolicy([config.kinesis.endpoint ?? kinesisEndpoint]),
+    }),
+  );
+  const apiUrl = `${app.url}/api`;
+  log(formatComponentLine('api', `Lambda handler on ${apiUrl}/sessions/{viewId}[/readings]`));
+  log(formatComponentLine('app', `${app.url}  ← open this`));
 
-  async function startComponent<T extends { stop(): Promise<void> }>(component: LocalComponent, start: () => Promise<T>): Promise<T> {
-    try {
-      const started = await start();
-      stoppers.push(() => started.stop());
-      return started;
-    } catch (error) {
-      await stop().catch(() => {});
-      throw new LocalStackStartError(component, error);
-    }
-  }
+  return {
+    appUrl: app.url,
+    apiUrl,
+    kinesisEndpoint,
+    config,
+    liveStore: backend.liveStore,
+    consumerStats: backend.consumerStats,
+    stop: () => components.stopAll(),
+  };
+}
+
+/**
+ * The stack's backend in dependency order: the stream, the live store (a SQLite file in the data folder), the
+ * consumer (the Lambda handler fed by a local stream runner) and the live API handler, for a web server to
+ * mount. Stopping goes in reverse, so nothing is left writing into a closed store. If a component fails, the
+ * ones already started are stopped before rejecting.
+ */
+export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Promise<EmbeddedBackend> {
+  const log = options.log ?? (() => {});
+  const components = new Components();
 
   await mkdir(options.dataDir, { recursive: true });
-  const emulator = await startComponent('stream', () =>
+  const emulator = await components.start('stream', () =>
     startKinesisEmulator({ port: options.kinesisPort, streamName: options.streamName, storePath: options.kinesisStorePath }),
   );
   log(formatComponentLine('stream', `kinesalite on ${emulator.endpoint} (stream ${options.streamName})`));
 
   const storePath = join(options.dataDir, 'live.db');
-  const store = await startComponent('store', async () => {
+  const store = await components.start('store', async () => {
     const opened = openSqliteStore(storePath);
     return { store: opened, stop: () => opened.close() };
   });
   const liveStore = store.store;
   log(formatComponentLine('store', `SQLite ${storePath} (${liveStore.countAllReadings()} readings)`));
 
-  const consumerLog = createLineLogger('consumer', log);
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
-  const consumer = await startComponent('consumer', async () => {
-    const client = createNodeKinesisClient(emulator.endpoint, options.region);
-    try {
-      const runner = await startStreamRunner({
-        client,
-        streamName: options.streamName,
-        region: options.region,
-        checkpoints: openCheckpointFile(join(options.dataDir, 'stream-checkpoints.json')),
-        pollIntervalMs,
-        batchSize: options.batchSize,
-        handler: (event) => processKinesisBatch(event, { store: liveStore, now: Date.now, log: consumerLog }),
-        log: (line) => log(formatComponentLine('consumer', line)),
-      });
-      return { runner, stop: () => runner.stop().finally(() => client.destroy()) };
-    } catch (error) {
-      client.destroy();
-      throw error;
-    }
-  });
+  const consumer = await components.start('consumer', () => startConsumer(options, emulator.endpoint, liveStore, pollIntervalMs));
   const resumed = consumer.runner.shards.some((shard) => shard.from === 'checkpoint');
   const shardCount = consumer.runner.shards.length;
   log(
@@ -153,23 +161,71 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     ),
   );
 
-  const liveApiRoute = createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) }));
-  const config = createEmbeddedConfig(options.region, options.streamName, options.publicKinesisEndpoint ?? emulator.endpoint);
-  const app = await startComponent('app', () =>
-    startAppServer({
-      port: options.appPort,
-      distDir: options.distDir,
-      config,
-      routes: [liveApiRoute, ...(options.routes ?? [])],
-      // The policy CloudFront sends in AWS, with this machine's stream endpoint: local runs meet the same rules.
-      contentSecurityPolicy: localContentSecurityPolicy([config.kinesis.endpoint ?? emulator.endpoint]),
-    }),
-  );
-  const apiUrl = `${app.url}/api`;
-  log(formatComponentLine('api', `Lambda handler on ${apiUrl}/sessions/{viewId}[/readings]`));
-  log(formatComponentLine('app', `${app.url}  ← open this`));
+  return {
+    kinesisEndpoint: emulator.endpoint,
+    config: createEmbeddedConfig(options.region, options.streamName, options.publicKinesisEndpoint ?? emulator.endpoint),
+    liveStore,
+    consumerStats: () => consumer.runner.stats(),
+    apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
+    stop: () => components.stopAll(),
+  };
+}
 
-  return { appUrl: app.url, apiUrl, kinesisEndpoint: emulator.endpoint, config, liveStore, stop };
+/** The consumer Lambda handler, fed by a stream runner with its own Kinesis client. */
+async function startConsumer(
+  options: EmbeddedBackendOptions,
+  endpoint: string,
+  liveStore: SqliteLiveStore,
+  pollIntervalMs: number,
+): Promise<{ runner: StreamRunner; stop(): Promise<void> }> {
+  const log = options.log ?? (() => {});
+  const consumerLog = createLineLogger('consumer', log);
+  const client = createNodeKinesisClient(endpoint, options.region);
+  try {
+    const runner = await startStreamRunner({
+      client,
+      streamName: options.streamName,
+      region: options.region,
+      checkpoints: openCheckpointFile(join(options.dataDir, 'stream-checkpoints.json')),
+      pollIntervalMs,
+      batchSize: options.batchSize,
+      handler: (event) => processKinesisBatch(event, { store: liveStore, now: Date.now, log: consumerLog }),
+      log: (line) => log(formatComponentLine('consumer', line)),
+    });
+    return { runner, stop: () => runner.stop().finally(() => client.destroy()) };
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+}
+
+/** Started components, stopped last-started first; a start failure stops the rest and names the component. */
+class Components {
+  private readonly stoppers: Array<() => Promise<void>> = [];
+
+  async start<T extends { stop(): Promise<void> }>(component: LocalComponent, start: () => Promise<T>): Promise<T> {
+    try {
+      return this.adopt(await start());
+    } catch (error) {
+      await this.stopAll().catch(() => {});
+      throw new LocalStackStartError(component, error);
+    }
+  }
+
+  /** Takes one that is already running. */
+  adopt<T extends { stop(): Promise<void> }>(started: T): T {
+    this.stoppers.push(() => started.stop());
+    return started;
+  }
+
+  /** Rejects only after trying them all. */
+  async stopAll(): Promise<void> {
+    const errors: unknown[] = [];
+    for (const stopOne of this.stoppers.splice(0).reverse()) {
+      await stopOne().catch((error: unknown) => errors.push(error));
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'some local components failed to stop');
+  }
 }
 
 /** The handlers' structured logs as one component line each. */

@@ -2,17 +2,10 @@
 // component out, everything stopped on SIGINT/SIGTERM.
 import { join, resolve } from 'node:path';
 import { LocalStackStartError, startLocalStack, type LocalComponent, type LocalStack } from './local-stack.ts';
+import { readPort } from './env-port.ts';
 import { PortInUseError } from './server-lifecycle.ts';
 
 const PORT_VARIABLES: Partial<Record<LocalComponent, string>> = { stream: 'KINESIS_PORT', app: 'PORT' };
-
-function readPort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
-  const raw = env[name];
-  if (raw === undefined || raw === '') return fallback;
-  const port = Number(raw);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`${name} must be a port number, got "${raw}"`);
-  return port;
-}
 
 function describeStartFailure(error: unknown): string {
   const portVariable = error instanceof LocalStackStartError ? PORT_VARIABLES[error.component] : undefined;

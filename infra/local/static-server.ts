@@ -1,9 +1,14 @@
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
+// The embedded stack's web server: the built PWA from dist/ (served by sirv), its runtime config.json, and
+// mounted routes such as the live API. sirv does the file work (content types, ETag/304, HEAD, ranges, and
+// keeping every request path inside dist/). What stays hand-written is
+// what makes this server behave like the AWS deployment and sirv has no option for: the per-run
+// config.json, mounted routes, GET/HEAD only, the CloudFront-like headers, and no app shell under /api/.
+import { existsSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { join, resolve } from 'node:path';
-import type { RuntimeConfig } from '../../src/lib/runtime-config.ts';
-import { cacheControlFor, contentTypeFor, isAppRoute, resolveStaticPath } from './static-files.ts';
+import { extname, join, resolve } from 'node:path';
+import sirv from 'sirv';
+import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
+import { cacheControlFor } from '../asset-caching.ts';
 import { closeServer, listenOn, type LoopbackHost } from './server-lifecycle.ts';
 
 /** Extra handlers mounted ahead of the static files, e.g. the live API under /api/. */
@@ -37,16 +42,26 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
   const host = options.host ?? '127.0.0.1';
   const distDir = resolve(options.distDir);
   const indexPath = join(distDir, 'index.html');
-  if (!(await isFile(indexPath))) throw new Error(`${indexPath} not found: build the app first (npm run build)`);
+  if (!existsSync(indexPath)) throw new Error(`${indexPath} not found: build the app first (npm run build)`);
 
   const configBody = `${JSON.stringify(options.config, null, 2)}\n`;
   const routes = options.routes ?? [];
-  const server = createServer((req, res) => {
-    handleRequest(req, res).catch((error: unknown) => {
-      console.error(`app server: ${req.method} ${req.url}:`, error);
-      if (res.headersSent) res.destroy();
-      else sendText(req, res, 500, 'internal error');
-    });
+  const serveFile = sirv(distDir, {
+    // Looks files up per request instead of indexing dist/ once at start, so a rebuild (or a test that deploys
+    // a new sw.js) is served as it is on disk, with matching length and ETag. Cache-Control is set below.
+    dev: true,
+    etag: true,
+    // Paths without a file extension are routes of the single-page app (/, /v/<view id>), as in AWS
+    // (infra/cdk/web/spa-routing.ts); sirv never falls back for paths with an extension.
+    single: true,
+    ignores: NO_FALLBACK_PREFIXES.map((prefix) => `^${prefix}`),
+    setHeaders: (res, pathname) => {
+      res.setHeader('Cache-Control', cacheControlFor(pathname));
+      res.setHeader('X-Content-Type-Options', 'nosniff');
+      if (options.contentSecurityPolicy !== undefined && isHtmlPath(pathname)) {
+        res.setHeader('Content-Security-Policy', options.contentSecurityPolicy);
+      }
+    },
   });
 
   async function handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -62,49 +77,24 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
       // Generated per run and per world (embedded or AWS): never let a cache keep one.
       return sendBody(req, res, 200, configBody, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     }
-
-    const target = resolveStaticPath(distDir, urlPath === '/' ? '/index.html' : urlPath);
-    if (!target.ok) return sendText(req, res, target.status, target.status === 403 ? 'forbidden' : 'bad request');
-    if (await isFile(target.filePath)) return sendFile(req, res, target.filePath, urlPath, options.contentSecurityPolicy);
-    if (isAppRoute(urlPath) && !NO_FALLBACK_PREFIXES.some((prefix) => urlPath.startsWith(prefix))) {
-      return sendFile(req, res, indexPath, '/index.html', options.contentSecurityPolicy);
-    }
-    return sendText(req, res, 404, 'not found');
+    serveFile(req, res, () => sendText(req, res, 404, 'not found'));
   }
 
+  const server = createServer((req, res) => {
+    handleRequest(req, res).catch((error: unknown) => {
+      console.error(`app server: ${req.method} ${req.url}:`, error);
+      if (res.headersSent) res.destroy();
+      else sendText(req, res, 500, 'internal error');
+    });
+  });
   const port = await listenOn(server, host, options.port);
   return { url: `http://${host}:${port}`, port, stop: () => closeServer(server) };
 }
 
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
-
-async function sendFile(req: IncomingMessage, res: ServerResponse, filePath: string, urlPath: string, csp?: string): Promise<void> {
-  const info = await stat(filePath);
-  if (csp !== undefined && filePath.endsWith('.html')) res.setHeader('Content-Security-Policy', csp);
-  const etag = `W/"${info.size.toString(16)}-${Math.trunc(info.mtimeMs).toString(16)}"`;
-  res.setHeader('Content-Type', contentTypeFor(filePath));
-  res.setHeader('Cache-Control', cacheControlFor(urlPath));
-  res.setHeader('ETag', etag);
-  res.setHeader('X-Content-Type-Options', 'nosniff');
-  if (req.headers['if-none-match'] === etag) {
-    res.writeHead(304).end();
-    return;
-  }
-  res.setHeader('Content-Length', info.size);
-  if (req.method === 'HEAD') {
-    res.writeHead(200).end();
-    return;
-  }
-  res.writeHead(200);
-  const stream = createReadStream(filePath);
-  stream.on('error', () => res.destroy());
-  stream.pipe(res);
+/** The app shell (/, an app route, which sirv answers with index.html) or another HTML file. */
+function isHtmlPath(pathname: string): boolean {
+  const extension = extname(pathname.slice(pathname.lastIndexOf('/') + 1));
+  return extension === '' || extension === '.html';
 }
 
 function sendText(req: IncomingMessage, res: ServerResponse, status: number, text: string): void {

@@ -6,6 +6,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { encodeRecord } from '../../src/core/record.ts';
@@ -173,10 +174,6 @@ async function putBatch(client: KinesisClient, readings: Array<{ key: string; vi
     if (attempt > 20) throw new Error('PutRecords keeps failing');
     await sleep(50);
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 export function formatPipelineBench(b: PipelineBench): string {

@@ -1,7 +1,11 @@
 // Deploy-time options are checked before anything is built: a wrong value fails synth with a message that
 // says what to do, and there is no default that opens the OpenSearch domain.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppOptionsError, readAppOptions } from '../../infra/cdk/app-options.ts';
+import { AppOptionsError, PLACEHOLDER_ADMIN_PRINCIPAL_ARN, readAppOptions } from '../../infra/cdk/app-options.ts';
 import { REPO_ROOT } from '../../infra/cdk/paths.ts';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/Admin';
@@ -81,3 +85,64 @@ describe('readAppOptions', () => {
     });
   });
 });
+
+describe('synth without an admin principal (a fresh clone)', () => {
+  it('stands in the placeholder principal when synth allows it, and marks the options as such', () => {
+    // Act
+    const options = read({ siteDir: SITE, allowPlaceholderAdmin: 'true' });
+
+    // Assess
+    expect(options.adminPrincipalArn).toBe(PLACEHOLDER_ADMIN_PRINCIPAL_ARN);
+    expect(options.adminIsPlaceholder).toBe(true);
+    expect(PLACEHOLDER_ADMIN_PRINCIPAL_ARN).toMatch(/^arn:aws:iam::000000000000:role\/PLACEHOLDER-/);
+  });
+
+  it('uses a real admin principal when one is given, even where the placeholder is allowed', () => {
+    // Act
+    const options = read({ siteDir: SITE, allowPlaceholderAdmin: 'true', adminPrincipalArn: ADMIN });
+
+    // Assess
+    expect(options.adminPrincipalArn).toBe(ADMIN);
+    expect(options).not.toHaveProperty('adminIsPlaceholder');
+  });
+
+  it('allows the placeholder from `npm run synth` only, never from `npm run deploy`', () => {
+    // Prepare
+    const { scripts } = JSON.parse(readFileSync(join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
+
+    // Assess
+    expect(scripts['synth']).toContain('cdk synth');
+    expect(scripts['synth']).toContain('-c allowPlaceholderAdmin=true');
+    expect(scripts['deploy']).toContain('cdk deploy');
+    expect(scripts['deploy']).not.toContain('allowPlaceholderAdmin');
+  });
+
+  it('makes the CDK app refuse to build without an admin principal, as a deploy runs it', async () => {
+    // Act: the app as `cdk deploy` runs it (cdk.json "app"), with the context the CLI would pass
+    const run = await runCdkApp({ siteDir: SITE });
+
+    // Assess
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain('liveheartrate: Missing context adminPrincipalArn');
+  });
+});
+
+/** Runs infra/cdk/app.ts as the CDK CLI does: context in CDK_CONTEXT_JSON. */
+async function runCdkApp(context: Record<string, unknown>): Promise<{ code: number | null; stderr: string }> {
+  const outDir = mkdtempSync(join(tmpdir(), 'lhr-cdk-out-'));
+  try {
+    return await new Promise((resolve, reject) => {
+      const child = spawn(process.execPath, ['--import', 'tsx', 'infra/cdk/app.ts'], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outDir },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      child.on('error', reject);
+      child.on('exit', (code) => resolve({ code, stderr }));
+    });
+  } finally {
+    rmSync(outDir, { recursive: true, force: true });
+  }
+}

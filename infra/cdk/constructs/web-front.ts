@@ -10,7 +10,8 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
+import { HASHED_ASSET_CACHE_CONTROL, HASHED_ASSETS_DIR, NAMED_FILE_CACHE_CONTROL } from '../../asset-caching.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { contentSecurityPolicy, HSTS_MAX_AGE_SECONDS, PERMISSIONS_POLICY } from '../web/security-headers.ts';
 import { SPA_ROUTING_FUNCTION } from '../web/spa-routing.ts';
@@ -128,27 +129,27 @@ export class WebFront extends Construct {
     this.appUrl = `https://${props.customDomain?.domainName ?? this.distribution.distributionDomainName}`;
     this.acknowledgeFindings(props.customDomain !== undefined);
 
-    // Content-hashed files never change under one name: cache them for a year, and never prune them, so a
-    // page loaded before a deployment can still fetch the chunks it names.
+    // Cache-Control per file is infra/asset-caching.ts's rule, shared with the embedded server. Hashed files
+    // are never pruned, so a page loaded before a deployment can still fetch the chunks it names.
     const hashedAssets = new s3deploy.BucketDeployment(this, 'DeployAssets', {
-      sources: [s3deploy.Source.asset(join(props.siteDir, 'assets'))],
+      sources: [s3deploy.Source.asset(join(props.siteDir, HASHED_ASSETS_DIR))],
       destinationBucket: this.siteBucket,
-      destinationKeyPrefix: 'assets/',
+      destinationKeyPrefix: `${HASHED_ASSETS_DIR}/`,
       prune: false,
-      cacheControl: [s3deploy.CacheControl.fromString('public, max-age=31536000, immutable')],
+      cacheControl: [s3deploy.CacheControl.fromString(HASHED_ASSET_CACHE_CONTROL)],
       memoryLimit: 512,
     });
-    // Everything else keeps its name across builds (index.html, sw.js, the manifest, config.json): browsers
-    // and CloudFront revalidate it, so a deployment reaches everyone within a second.
+    // Everything else keeps its name across builds: browsers and CloudFront revalidate it, so a deployment
+    // reaches everyone within a second.
     const site = new s3deploy.BucketDeployment(this, 'DeploySite', {
       sources: [
-        s3deploy.Source.asset(props.siteDir, { exclude: ['assets', 'assets/**', 'config.json'] }),
+        s3deploy.Source.asset(props.siteDir, { exclude: [HASHED_ASSETS_DIR, `${HASHED_ASSETS_DIR}/**`, 'config.json'] }),
         s3deploy.Source.jsonData('config.json', props.runtimeConfig),
       ],
       destinationBucket: this.siteBucket,
-      exclude: ['assets/*'],
+      exclude: [`${HASHED_ASSETS_DIR}/*`],
       prune: true,
-      cacheControl: [s3deploy.CacheControl.fromString('no-cache')],
+      cacheControl: [s3deploy.CacheControl.fromString(NAMED_FILE_CACHE_CONTROL)],
       memoryLimit: 512,
     });
     site.node.addDependency(hashedAssets);

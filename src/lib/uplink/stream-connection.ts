@@ -1,7 +1,7 @@
 // Builds the stream client from the runtime config: static dummy credentials for the embedded emulator
 // (it checks only that requests look signed), Cognito basic-flow guest credentials in AWS.
 import type { KinesisClientConfig } from '@aws-sdk/client-kinesis';
-import type { RuntimeConfig } from '../runtime-config.ts';
+import type { RuntimeConfig } from '../../core/runtime-config.ts';
 import { createCognitoBasicCredentials, type CognitoBasicOptions } from './cognito-basic-credentials.ts';
 import { createKinesisSender, type CredentialsProvider, type KinesisSdk } from './kinesis-sender.ts';
 import type { RecordSender } from './record-sender.ts';

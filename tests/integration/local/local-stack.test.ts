@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand } from '@aws-sdk/client-kinesis';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { LocalStackStartError, startLocalStack, type LocalStack } from '../../../infra/local/local-stack.ts';
 import { PortInUseError } from '../../../infra/local/server-lifecycle.ts';

@@ -41,13 +41,6 @@ function runStart(cwd: string, env: Record<string, string>): Run {
   return { child, stdout, stderr, exited };
 }
 
-async function waitFor(check: () => boolean, what: string, timeoutMs = 15_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
 
 async function canBind(port: number): Promise<boolean> {
   const server = createServer();
@@ -87,7 +80,7 @@ describe('npm start entry (infra/local/start.ts)', () => {
 
   it('prints one line per component, serves the app, and frees its ports on SIGINT', async () => {
     const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0', LHR_DATA_DIR: 'my-data', STREAM_NAME: 'cli-stream' });
-    await waitFor(() => run.stdout.length >= 5, 'five start lines');
+    await expect.poll(() => run.stdout.length, { message: 'five start lines', timeout: 15_000 }).toBeGreaterThanOrEqual(5);
     const [streamLine, storeLine, consumerLine, apiLine, appLine] = run.stdout;
     expect(streamLine).toMatch(/^stream {3}kinesalite on http:\/\/127\.0\.0\.1:\d+ \(stream cli-stream\)$/);
     expect(storeLine).toBe(`store    SQLite ${join(cwd, 'my-data', 'live.db')} (0 readings)`);
@@ -111,7 +104,7 @@ describe('npm start entry (infra/local/start.ts)', () => {
 
   it('stops on SIGTERM too', async () => {
     const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0' });
-    await waitFor(() => run.stdout.length >= 5, 'five start lines');
+    await expect.poll(() => run.stdout.length, { message: 'five start lines', timeout: 15_000 }).toBeGreaterThanOrEqual(5);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });

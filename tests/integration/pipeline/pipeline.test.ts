@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { encodeRecord, type ControlRecord, type ReadingRecord } from '../../../src/core/record.ts';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
@@ -37,14 +37,16 @@ async function put(client: KinesisClient, streamName: string, viewId: string, re
   }
 }
 
-async function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string, timeoutMs = 15_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await probe();
-    if (done(value)) return value;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}: ${JSON.stringify(value).slice(0, 300)}`);
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
+/** Probes until done(value) holds and returns that value; `what` names it in the failure. */
+function waitFor<T>(probe: () => Promise<T>, done: (value: T) => boolean, what: string): Promise<T> {
+  return vi.waitFor(
+    async () => {
+      const value = await probe();
+      expect(done(value), `${what}: ${JSON.stringify(value).slice(0, 300)}`).toBe(true);
+      return value;
+    },
+    { timeout: 15_000, interval: 25 },
+  );
 }
 
 /** Follows the readings of a session over HTTP with the cursor, as a viewer does. */
@@ -178,7 +180,7 @@ describe('embedded pipeline with the stream kept on disk (as npm start runs it)'
     const { key, viewId } = sessionKeys(12);
     const first = await start(60_000);
     const firstClient = createNodeKinesisClient(first.kinesisEndpoint, 'us-east-1');
-    await new Promise((resolve) => setTimeout(resolve, 200)); // past the runner's first (empty) poll
+    await vi.waitFor(() => expect(first.consumerStats().polls).toBeGreaterThan(0)); // its first poll found nothing
     await put(firstClient, 'disk', viewId, Array.from({ length: 30 }, (_, i) => readingAt(key, i)));
     const unreadAtStop = (await first.liveStore.getSession(viewId))?.count ?? 0;
     firstClient.destroy();
@@ -244,7 +246,7 @@ describe('stream runner restart with the real consumer and store', () => {
     await put(client, 'restart', viewId, Array.from({ length: 300 }, (_, i) => readingAt(key, 700 + i)));
     runner = await startRunner();
     await waitFor(async () => store.countAllReadings(), (n) => n >= 1000, '1000 readings');
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await runner.stop(); // lets any handler call in flight finish: a duplicate would be counted now
 
     // Assess
     expect(runner.shards).toEqual([{ shardId: 'shardId-000000000000', from: 'checkpoint' }]);

@@ -2,7 +2,7 @@
 // browser runs, with the Node HTTP handler injected). Verified at the contract level only: no real AWS.
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { createCognitoBasicCredentials, identityStorageKey, type CognitoBasicOptions } from '../../../src/lib/uplink/cognito-basic-credentials.ts';
 import type { OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
 import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';

@@ -3,7 +3,7 @@ import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kine
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { deriveViewId } from '../../../src/core/session-key.ts';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import type { OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
 import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';
 import { connectStream } from '../../../src/lib/uplink/stream-connection.ts';

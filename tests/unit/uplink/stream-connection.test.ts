@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createSenderLoader } from '../../../src/lib/uplink/stream-connection.ts';
-import type { RuntimeConfig } from '../../../src/lib/runtime-config.ts';
+import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 
 const EMBEDDED: RuntimeConfig = { mode: 'embedded', region: 'us-east-1', kinesis: { streamName: 's', endpoint: 'http://127.0.0.1:1' }, apiUrl: '/api' };
 

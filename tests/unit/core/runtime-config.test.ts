@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { parseRuntimeConfig, type RuntimeConfig } from '../../../src/core/runtime-config.ts';
+
+const EMBEDDED: RuntimeConfig = {
+  mode: 'embedded',
+  region: 'us-east-1',
+  kinesis: { streamName: 'liveheartrate', endpoint: 'http://127.0.0.1:4567' },
+  apiUrl: '/api',
+};
+
+const AWS: RuntimeConfig = {
+  mode: 'aws',
+  region: 'eu-west-1',
+  kinesis: { streamName: 'ingest' },
+  cognito: { identityPoolId: 'eu-west-1:0000', guestRoleArn: 'arn:aws:iam::123456789012:role/guest' },
+  apiUrl: '/api',
+};
+
+describe('parseRuntimeConfig', () => {
+  it.each([
+    { name: 'embedded', config: EMBEDDED },
+    { name: 'aws', config: AWS },
+    {
+      name: 'aws with local stand-ins',
+      config: { ...AWS, cognito: { ...AWS.cognito!, identityEndpoint: 'http://127.0.0.1:1', stsEndpoint: 'http://127.0.0.1:2' } },
+    },
+  ])('accepts the $name config the infra writes', ({ config }) => {
+    // Act
+    const result = parseRuntimeConfig(JSON.parse(JSON.stringify(config)));
+
+    // Assess
+    expect(result).toEqual({ ok: true, config });
+  });
+
+  it('keeps only the fields it checked', () => {
+    // Prepare
+    const withExtras = { ...EMBEDDED, debug: true, kinesis: { ...EMBEDDED.kinesis, shards: 4 } };
+
+    // Act
+    const result = parseRuntimeConfig(withExtras);
+
+    // Assess
+    expect(result).toEqual({ ok: true, config: EMBEDDED });
+  });
+
+  it.each([
+    { name: 'not an object', value: '"/api"', problem: 'config.json: the file is not an object' },
+    { name: 'an array', value: '[]', problem: 'config.json: the file is not an object' },
+    { name: 'null', value: 'null', problem: 'config.json: the file is not an object' },
+    { name: 'an unknown mode', value: '{"mode":"local"}', problem: 'config.json: mode must be "embedded" or "aws"' },
+    { name: 'no region', value: '{"mode":"embedded"}', problem: 'config.json: region is missing' },
+    { name: 'an empty region', value: '{"mode":"embedded","region":""}', problem: 'config.json: region must be a non-empty string' },
+    { name: 'no kinesis', value: '{"mode":"embedded","region":"r"}', problem: 'config.json: kinesis is not an object' },
+    {
+      name: 'no stream name',
+      value: '{"mode":"embedded","region":"r","kinesis":{}}',
+      problem: 'config.json: kinesis.streamName is missing',
+    },
+    {
+      name: 'a numeric endpoint',
+      value: '{"mode":"embedded","region":"r","kinesis":{"streamName":"s","endpoint":4567}}',
+      problem: 'config.json: kinesis.endpoint must be a non-empty string',
+    },
+    {
+      name: 'no apiUrl',
+      value: '{"mode":"embedded","region":"r","kinesis":{"streamName":"s"}}',
+      problem: 'config.json: apiUrl is missing',
+    },
+    {
+      name: 'aws without cognito',
+      value: '{"mode":"aws","region":"r","kinesis":{"streamName":"s"},"apiUrl":"/api"}',
+      problem: 'config.json: cognito is missing (required in "aws" mode)',
+    },
+    {
+      name: 'cognito without a guest role',
+      value: '{"mode":"aws","region":"r","kinesis":{"streamName":"s"},"apiUrl":"/api","cognito":{"identityPoolId":"p"}}',
+      problem: 'config.json: cognito.guestRoleArn is missing',
+    },
+  ])('rejects $name with a readable problem', ({ value, problem }) => {
+    // Act
+    const result = parseRuntimeConfig(JSON.parse(value));
+
+    // Assess
+    expect(result).toEqual({ ok: false, problem });
+  });
+});
