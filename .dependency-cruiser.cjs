@@ -54,8 +54,7 @@ module.exports = {
       from: { path: '^infra/' },
       to: {
         dependencyTypes: ['local'],
-        // src/lib/runtime-config.ts: moving to core; until then the one app file infra may read.
-        pathNot: ['^(infra|functions|src/core)/', '^src/lib/runtime-config\\.ts$'],
+        pathNot: ['^(infra|functions|src/core)/'],
       },
     },
     {

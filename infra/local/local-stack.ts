@@ -120,7 +120,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     kinesisEndpoint,
     config,
     liveStore: backend.liveStore,
-    consumerStats: backend.consumerStats,
+    consumerStats: () => backend.consumerStats(),
     stop: () => components.stopAll(),
   };
 }

@@ -1,5 +1,5 @@
 // The viewer's side of the live API (functions/live-api): typed answers, and errors a person can read.
-import { SESSION_STATUSES, type PublicReading, type ReadingsBody, type SessionBody, type SessionStatus } from '../../core/live-api-types.ts';
+import { SESSION_STATUSES, type ReadingsBody, type SessionBody } from '../../core/live-api-types.ts';
 
 /** The network or the API failed; the viewer retries. */
 export class LiveApiError extends Error {
