@@ -1,3 +1,4 @@
+import { setTimeout } from 'node:timers/promises';
 import type { DomainHttp } from './apply-setup.ts';
 
 /**
@@ -5,7 +6,7 @@ import type { DomainHttp } from './apply-setup.ts';
  * OpenSearch client's own retries (off on purpose, see opensearch-client.ts) retry neither 403 nor for a
  * deadline, and a new domain needs both.
  */
-export function retrying(http: DomainHttp, forMs: number, sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))): DomainHttp {
+export function retrying(http: DomainHttp, forMs: number, sleep: (ms: number) => Promise<unknown> = setTimeout): DomainHttp {
   return async (request) => {
     const deadline = Date.now() + forMs;
     for (let attempt = 0; ; attempt++) {

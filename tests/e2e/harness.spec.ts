@@ -185,7 +185,8 @@ test.describe('with the adapter powered off', () => {
     await openHarness(page);
     expect(await page.evaluate(() => navigator.bluetooth.getAvailability())).toBe(true);
     await page.locator('#connect').click();
-    // Chromium neither rejects nor prompts while the adapter is off: the chooser waits for it.
+    // Chromium neither rejects nor prompts while the adapter is off: the chooser waits for it. Showing that
+    // nothing happens needs a span of time; a busy machine can only make this pass more easily, never fail it.
     await page.waitForTimeout(500);
     expect(await events(page)).toEqual([]);
     expect(sensor.promptCount).toBe(0);
