@@ -7,7 +7,7 @@ import type { Plugin } from 'vite';
 import { readPort } from './env-port.ts';
 import type { EmbeddedBackend, EmbeddedBackendOptions } from './local-stack.ts';
 
-export interface EmbeddedDevOptions {
+interface EmbeddedDevOptions {
   /**
    * Default KINESIS_PORT, else any free port: the app learns the endpoint from config.json, and a fixed port
    * would collide with a running `npm start`.

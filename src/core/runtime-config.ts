@@ -24,7 +24,7 @@ export interface RuntimeConfig {
   apiUrl: string;
 }
 
-export type RuntimeConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; problem: string };
+type RuntimeConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; problem: string };
 
 type Fields = Record<string, unknown>;
 

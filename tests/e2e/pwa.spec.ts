@@ -54,17 +54,20 @@ test.describe('installable PWA', () => {
     };
     await page.addInitScript(recordViolations);
     const violations = (p: Page) => p.evaluate(() => (window as unknown as { cspViolations: string[] }).cspViolations);
-    // Act: the parts that draw dynamic styles, SVG and charts, and the uplink's calls to the stream
+    // Act: the parts that draw dynamic styles, SVG and charts, and the uplink's calls to the stream. The
+    // broadcast starts before the sensor connects: once a first reading has started it, the button is gone,
+    // and how soon that happens depends on the machine's load.
     const response = await page.goto(stack.appUrl);
-    await page.getByRole('button', { name: 'Try the demo sensor' }).click();
     await page.getByRole('button', { name: 'Start broadcast' }).click();
-    await expect(page.getByTestId('stat-count')).not.toHaveText('0', { timeout: 5_000 });
-    await expect(page.getByTestId('uplink-last-ack')).not.toHaveText(/not yet/, { timeout: 10_000 });
-    const link = await page.getByTestId('share-link').inputValue();
+    const shareLink = page.getByTestId('share-link');
+    await expect(shareLink).toHaveValue(/\/v\/[\w-]{22}$/);
+    await page.getByRole('button', { name: 'Try the demo sensor' }).click();
+    await expect(page.getByTestId('stat-count')).not.toHaveText('0', { timeout: 10_000 });
+    await expect(page.getByTestId('uplink-last-ack')).not.toHaveText(/not yet/, { timeout: 15_000 });
     const viewer = await (await browser.newContext()).newPage();
     await viewer.addInitScript(recordViolations);
-    await viewer.goto(link);
-    await expect(viewer.getByTestId('viewer-status')).toHaveText('Live');
+    await viewer.goto(await shareLink.inputValue());
+    await expect(viewer.getByTestId('viewer-status')).toHaveText('Live', { timeout: 10_000 });
     // Assess
     expect(response?.headers()['content-security-policy']).toContain("script-src 'self'");
     expect(await violations(page)).toEqual([]);

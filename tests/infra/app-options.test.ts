@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppOptionsError, PLACEHOLDER_ADMIN_PRINCIPAL_ARN, readAppOptions } from '../../infra/cdk/app-options.ts';
+import { ALLOW_PLACEHOLDER_ADMIN, AppOptionsError, PLACEHOLDER_ADMIN_PRINCIPAL_ARN, readAppOptions } from '../../infra/cdk/app-options.ts';
 import { REPO_ROOT } from '../../infra/cdk/paths.ts';
 
 const ADMIN = 'arn:aws:iam::123456789012:role/Admin';
@@ -89,7 +89,7 @@ describe('readAppOptions', () => {
 describe('synth without an admin principal (a fresh clone)', () => {
   it('stands in the placeholder principal when synth allows it, and marks the options as such', () => {
     // Act
-    const options = read({ siteDir: SITE, allowPlaceholderAdmin: 'true' });
+    const options = read({ siteDir: SITE, [ALLOW_PLACEHOLDER_ADMIN]: 'true' });
 
     // Assess
     expect(options.adminPrincipalArn).toBe(PLACEHOLDER_ADMIN_PRINCIPAL_ARN);
@@ -99,7 +99,7 @@ describe('synth without an admin principal (a fresh clone)', () => {
 
   it('uses a real admin principal when one is given, even where the placeholder is allowed', () => {
     // Act
-    const options = read({ siteDir: SITE, allowPlaceholderAdmin: 'true', adminPrincipalArn: ADMIN });
+    const options = read({ siteDir: SITE, [ALLOW_PLACEHOLDER_ADMIN]: 'true', adminPrincipalArn: ADMIN });
 
     // Assess
     expect(options.adminPrincipalArn).toBe(ADMIN);
@@ -112,9 +112,9 @@ describe('synth without an admin principal (a fresh clone)', () => {
 
     // Assess
     expect(scripts['synth']).toContain('cdk synth');
-    expect(scripts['synth']).toContain('-c allowPlaceholderAdmin=true');
+    expect(scripts['synth']).toContain(`-c ${ALLOW_PLACEHOLDER_ADMIN}=true`);
     expect(scripts['deploy']).toContain('cdk deploy');
-    expect(scripts['deploy']).not.toContain('allowPlaceholderAdmin');
+    expect(scripts['deploy']).not.toContain(ALLOW_PLACEHOLDER_ADMIN);
   });
 
   it('makes the CDK app refuse to build without an admin principal, as a deploy runs it', async () => {
