@@ -53,7 +53,8 @@ const test = sensorTest.extend<object, { uplinkStack: UplinkStack }>({
 
 // Emulation is browser-wide and the stream is shared by the worker: one test at a time.
 test.describe.configure({ mode: 'serial' });
-test.setTimeout(90_000);
+// A bound, not an expectation: on a busy machine each emulated notification is a slow round trip into the page.
+test.setTimeout(180_000);
 
 test.beforeEach(({ uplinkStack }) => {
   uplinkStack.proxy.reset();
