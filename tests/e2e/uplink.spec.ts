@@ -47,7 +47,8 @@ const test = sensorTest.extend<object, { uplinkStack: UplinkStack }>({
         await rm(dataDir, { recursive: true, force: true });
       }
     },
-    { scope: 'worker', timeout: 30_000 },
+    // A bound: starting kinesalite, SQLite and the app server takes a while on a busy machine.
+    { scope: 'worker', timeout: 90_000 },
   ],
 });
 
