@@ -2,15 +2,15 @@
  * The durable uplink end to end, in real Chromium on the built app: emulated sensor → IndexedDB outbox →
  * fault-injecting proxy → local Kinesis emulator, read back from the stream with a Node Kinesis client.
  * Every test asserts the exact set of (seq, value) the stream holds for the test's session: outcomes, never
- * how readings were grouped into requests, which depends on how busy the machine is. Backoffs are not waited
- * out in real time: Playwright's clock moves past them.
+ * how readings were grouped into requests, which depends on how busy the machine is. Backoffs run in real
+ * time (at most UPLINK_BACKOFF.capMs): moving Playwright's clock past them would also fire the SDK's request
+ * timeout on a request in flight, and turn a slow success into a resent duplicate.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import type { Page } from '@playwright/test';
-import { UPLINK_BACKOFF } from '../../src/core/backoff.ts';
 import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
 import { EmulatedHeartRateSensor, expect, test as sensorTest } from './support/browser.ts';
@@ -125,18 +125,6 @@ async function expectAllSent(page: Page, timeout = 30_000): Promise<void> {
   await expect(page.getByTestId('uplink-status')).toHaveText('All readings sent', { timeout });
 }
 
-/**
- * Waits until every reading is sent while the stream recovers from faults: each round moves the page's clock
- * past the longest backoff, so a retry scheduled before the stream recovered fires now, not up to capMs later.
- * The page must have installed the clock (page.clock.install()) before it loaded.
- */
-async function expectAllSentPastBackoffs(page: Page): Promise<void> {
-  await expect(async () => {
-    await page.clock.fastForward(UPLINK_BACKOFF.capMs);
-    await expectAllSent(page, 2_000);
-  }).toPass({ timeout: 60_000 });
-}
-
 /** The stream holds each of seq 0..count-1 exactly once, with the value that reading had. */
 function expectExactReadings(records: readonly StreamRecord[], count: number): void {
   const seqs = records.map((r) => r.seq).sort((a, b) => a - b);
@@ -184,7 +172,6 @@ test('reload with readings pending: they arrive after the reload, in the same se
   // Prepare
   const { stack, proxy } = uplinkStack;
   const keysBefore = await keysInStream(stack);
-  await page.clock.install();
   await openAndConnect(page, stack, sensor);
   await sendReadings(sensor, 0, 3);
   await expectAllSent(page);
@@ -201,7 +188,7 @@ test('reload with readings pending: they arrive after the reload, in the same se
   await sendReadings(sensor, 7, 3);
   await expect(page.getByTestId('uplink-waiting')).toHaveAttribute('data-count', '7');
   proxy.unreachable = false;
-  await expectAllSentPastBackoffs(page);
+  await expectAllSent(page, 60_000);
 
   // Assess
   const records = await recordsOfNewSession(stack, keysBefore);
@@ -240,20 +227,19 @@ test('partial failures, throttling and 500s: every reading arrives, and only fai
   // Prepare
   const { stack, proxy } = uplinkStack;
   const keysBefore = await keysInStream(stack);
-  await page.clock.install();
   await openAndConnect(page, stack, sensor);
   proxy.plan = scriptedFaults();
 
   // Act: live readings (how many share a request depends on the machine's speed), then a backlog of 16 built
   // up offline, so that requests hold many entries.
   await sendReadings(sensor, 0, 8);
-  await expectAllSentPastBackoffs(page);
+  await expectAllSent(page, 60_000);
   await context.setOffline(true);
   await expect(page.getByTestId('uplink-status')).toHaveAttribute('data-phase', 'offline');
   await sendReadings(sensor, 8, 16);
   await expect(page.getByTestId('uplink-waiting')).toHaveAttribute('data-count', '16');
   await context.setOffline(false);
-  await expectAllSentPastBackoffs(page);
+  await expectAllSent(page, 60_000);
 
   // Assess: the stream holds every reading exactly once.
   const records = await recordsOfNewSession(stack, keysBefore);
