@@ -47,6 +47,9 @@ export const DEVICE_INFORMATION = { manufacturerName: 'Emulated Labs', modelNumb
 /** HCI "Connection Timeout": a realistic reason for a failed connect. */
 export const HCI_CONNECTION_TIMEOUT = 0x08;
 
+/** How long a step may take before it fails the test: an upper bound for a busy shared machine, never a wait. */
+const STEP_BOUND_MS = 20_000;
+
 type CharacteristicOperation = 'read' | 'write' | 'subscribe-to-notifications' | 'unsubscribe-from-notifications';
 type CharacteristicKey = 'heart-rate' | 'battery' | 'manufacturer-name' | 'model-number';
 
@@ -219,14 +222,14 @@ export class EmulatedHeartRateSensor {
    * notifies a subscribed app: it first waits (up to timeoutMs) for startNotifications().
    */
   notify(bytes: Uint8Array | readonly number[], opts: { timeoutMs?: number } = {}): Promise<void> {
-    return this.push('heart-rate', Uint8Array.from(bytes), opts.timeoutMs ?? 5_000);
+    return this.push('heart-rate', Uint8Array.from(bytes), opts.timeoutMs ?? STEP_BOUND_MS);
   }
 
   /** Sets the battery level and delivers it like notify() does (no subscription required). */
   notifyBattery(level: number, opts: { timeoutMs?: number } = {}): Promise<void> {
     if (this.battery === null) throw new Error('this sensor was attached with battery: null');
     this.battery = level;
-    return this.push('battery', Uint8Array.of(level), opts.timeoutMs ?? 5_000);
+    return this.push('battery', Uint8Array.of(level), opts.timeoutMs ?? STEP_BOUND_MS);
   }
 
   /**
@@ -269,22 +272,22 @@ export class EmulatedHeartRateSensor {
   }
 
   /** Resolves once `connectionCount >= n`. */
-  waitForConnections(n: number, timeoutMs = 5_000): Promise<void> {
+  waitForConnections(n: number, timeoutMs = STEP_BOUND_MS): Promise<void> {
     return this.waitUntil(() => this.connectionCount >= n, timeoutMs, `${n} connection(s)`);
   }
 
   /** Resolves once `failedConnectionCount >= n`. */
-  waitForFailedConnections(n: number, timeoutMs = 5_000): Promise<void> {
+  waitForFailedConnections(n: number, timeoutMs = STEP_BOUND_MS): Promise<void> {
     return this.waitUntil(() => this.failedConnectionCount >= n, timeoutMs, `${n} failed connection(s)`);
   }
 
   /** Resolves once the app subscribed to heart-rate notifications on the current connection. */
-  waitForSubscription(timeoutMs = 5_000): Promise<void> {
+  waitForSubscription(timeoutMs = STEP_BOUND_MS): Promise<void> {
     return this.waitUntil(() => this.heartRateSubscribed, timeoutMs, 'a heart-rate subscription');
   }
 
   /** Resolves once `promptCount >= n`. */
-  waitForPrompts(n: number, timeoutMs = 5_000): Promise<void> {
+  waitForPrompts(n: number, timeoutMs = STEP_BOUND_MS): Promise<void> {
     return this.waitUntil(() => this.promptCount >= n, timeoutMs, `${n} chooser prompt(s)`);
   }
 
