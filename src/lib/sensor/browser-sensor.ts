@@ -1,13 +1,15 @@
 // Wires the sensor controller to the browser: navigator.bluetooth, localStorage for device names, timers and
 // user activation.
 import { SensorController, type BluetoothLike, type DeviceNameStore } from './sensor-controller.ts';
+import { safeLocalStorage } from '../safe-local-storage.ts';
+import { sleep } from '../with-timeout.ts';
 
 export function createBrowserSensorController(): SensorController {
   return new SensorController({
     bluetooth: webBluetooth(),
     deviceNames: createDeviceNameStore(safeLocalStorage()),
     now: Date.now,
-    delay: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+    delay: (ms) => sleep(ms),
     every: (ms, tick) => {
       const timer = setInterval(tick, ms);
       return () => clearInterval(timer);
@@ -24,14 +26,6 @@ function webBluetooth(): BluetoothLike | null {
     requestDevice: (options) => bluetooth.requestDevice(options),
     getDevices: typeof bluetooth.getDevices === 'function' ? () => bluetooth.getDevices() : undefined,
   };
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
 }
 
 const DEVICE_NAMES_KEY = 'liveheartrate.deviceNames';

@@ -4,6 +4,7 @@ import { DEFAULT_MAX_HR, addZoneTime, isPlausibleMaxHr, timeInZones } from '../.
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import type { Contact } from '../../core/hr-packet.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
+import { safeLocalStorage } from '../safe-local-storage.ts';
 
 // 48 h at one reading a second; older points leave the chart (statistics keep counting).
 const CHART_CAPACITY = 172_800;
@@ -80,13 +81,5 @@ export class SessionState {
   onData(listener: () => void): () => void {
     this.dataListeners.add(listener);
     return () => this.dataListeners.delete(listener);
-  }
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
   }
 }

@@ -6,6 +6,7 @@ import { fetchRuntimeConfig } from './runtime-config-loader.ts';
 import { createSenderLoader } from './stream-connection.ts';
 import { Uplink } from './uplink.ts';
 import { sleep } from '../with-timeout.ts';
+import { safeLocalStorage } from '../safe-local-storage.ts';
 
 export function createBrowserUplink(configUrl: string): Uplink {
   const uplink = new Uplink({
@@ -21,14 +22,6 @@ export function createBrowserUplink(configUrl: string): Uplink {
   window.addEventListener('online', () => uplink.wentOnline());
   window.addEventListener('offline', () => uplink.wentOffline());
   return uplink;
-}
-
-function safeLocalStorage(): Storage | null {
-  try {
-    return typeof localStorage === 'undefined' ? null : localStorage;
-  } catch {
-    return null;
-  }
 }
 
 const BROADCAST_KEY = 'liveheartrate.broadcasting';
