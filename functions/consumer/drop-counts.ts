@@ -1,7 +1,7 @@
 import { DROP_REASONS } from '../../src/core/record.ts';
 
 /** Why the consumer dropped a record: the core's validation reasons, plus a store refusing it for good. */
-const CONSUMER_DROP_REASONS = [...DROP_REASONS, 'store-rejected'] as const;
+export const CONSUMER_DROP_REASONS = [...DROP_REASONS, 'store-rejected'] as const;
 
 export type ConsumerDropReason = (typeof CONSUMER_DROP_REASONS)[number];
 
