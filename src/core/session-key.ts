@@ -10,6 +10,10 @@ export const KEY_BYTES = 16;
 // Version-tagged so a future scheme can derive different ids from the same keys.
 export const VIEW_ID_DOMAIN = 'liveheartrate/view/v1:';
 
+// A second domain, so the partition key is a hash of the write key that is unrelated to the view id: a share
+// link (which carries the view id) gives no way to compute it, and so no way to aim records at one session's shard.
+export const PARTITION_KEY_DOMAIN = 'liveheartrate/partition/v1:';
+
 // 16 bytes encode to 22 base64url characters; the last one holds 2 data bits and 4 zero bits, so only
 // A, Q, g or w can end a canonical encoding. Rejecting the others keeps one spelling per key.
 const KEY_PATTERN = /^[A-Za-z0-9_-]{21}[AQgw]$/;
@@ -25,8 +29,15 @@ export function createWriteKey(randomBytes: (n: number) => Uint8Array = secureRa
 
 /** Callers validate the key first (isWriteKey); any string hashes, so this never throws. */
 export function deriveViewId(writeKey: string): string {
-  const digest = sha256(utf8.encode(VIEW_ID_DOMAIN + writeKey));
-  return encodeBase64Url(digest.subarray(0, KEY_BYTES));
+  return hashUnderDomain(VIEW_ID_DOMAIN, writeKey);
+}
+
+/**
+ * The Kinesis partition key for a session's records: deterministic per write key, so a session stays on one
+ * shard (in order), but not derivable from the view id. Same length and alphabet as a view id.
+ */
+export function derivePartitionKey(writeKey: string): string {
+  return hashUnderDomain(PARTITION_KEY_DOMAIN, writeKey);
 }
 
 export function isWriteKey(s: unknown): s is string {
@@ -65,6 +76,11 @@ export function createViewIdCache(
     }
     return viewId;
   };
+}
+
+function hashUnderDomain(domain: string, writeKey: string): string {
+  const digest = sha256(utf8.encode(domain + writeKey));
+  return encodeBase64Url(digest.subarray(0, KEY_BYTES));
 }
 
 function secureRandomBytes(n: number): Uint8Array {

@@ -5,14 +5,25 @@ import { encodeBase64Url } from '../../../src/core/base64url.ts';
 import {
   createViewIdCache,
   createWriteKey,
+  derivePartitionKey,
   deriveViewId,
   isViewId,
   isWriteKey,
 } from '../../../src/core/session-key.ts';
 
-function referenceViewId(writeKey: string): string {
-  return createHash('sha256').update(`liveheartrate/view/v1:${writeKey}`).digest().subarray(0, 16).toString('base64url');
+function referenceHash(domain: string, input: string): string {
+  return createHash('sha256').update(`${domain}${input}`).digest().subarray(0, 16).toString('base64url');
 }
+
+function referenceViewId(writeKey: string): string {
+  return referenceHash('liveheartrate/view/v1:', writeKey);
+}
+
+function referencePartitionKey(writeKey: string): string {
+  return referenceHash('liveheartrate/partition/v1:', writeKey);
+}
+
+const randomWriteKeys = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => createWriteKey(() => bytes));
 
 describe('encodeBase64Url', () => {
   it('agrees with Buffer base64url on any bytes up to 40 long', () => {
@@ -80,10 +91,8 @@ describe('deriveViewId', () => {
   });
 
   it('matches node:crypto for 500 random write keys and is itself a valid id', () => {
-    const writeKeys = fc.uint8Array({ minLength: 16, maxLength: 16 }).map((bytes) => createWriteKey(() => bytes));
-
     fc.assert(
-      fc.property(writeKeys, (key) => {
+      fc.property(randomWriteKeys, (key) => {
         const viewId = deriveViewId(key);
 
         expect(viewId).toBe(referenceViewId(key));
@@ -118,6 +127,60 @@ describe('deriveViewId', () => {
 
   it('hashes non-ASCII input as UTF-8 without throwing', () => {
     expect(deriveViewId('ключ')).toBe(referenceViewId('ключ'));
+  });
+});
+
+describe('derivePartitionKey', () => {
+  it('matches fixed vectors', () => {
+    // Act
+    const keys = [derivePartitionKey('AAAAAAAAAAAAAAAAAAAAAA'), derivePartitionKey('AAECAwQFBgcICQoLDA0ODw')];
+
+    // Assess
+    expect(keys).toEqual(['ZfpbczG7o33_uq4qOlWRjw', 'tgST9ksA3tyYBWpgiSXHmg']);
+  });
+
+  it('is deterministic per write key, so a session stays on one shard', () => {
+    // Prepare
+    const key = createWriteKey();
+
+    // Act
+    const first = derivePartitionKey(key);
+    const second = derivePartitionKey(key);
+
+    // Assess
+    expect(second).toBe(first);
+    expect(derivePartitionKey(createWriteKey())).not.toBe(first);
+  });
+
+  it('differs from the write key and from the view id', () => {
+    // Prepare
+    const key = 'AAECAwQFBgcICQoLDA0ODw';
+
+    // Act
+    const partitionKey = derivePartitionKey(key);
+
+    // Assess
+    expect(partitionKey).not.toBe(key);
+    expect(partitionKey).not.toBe(deriveViewId(key));
+  });
+
+  it('for random write keys matches node:crypto and cannot be computed from the view id alone', () => {
+    fc.assert(
+      fc.property(randomWriteKeys, (key) => {
+        // Act
+        const partitionKey = derivePartitionKey(key);
+        const viewId = deriveViewId(key);
+
+        // Assess: what a link holder could compute from the view id is neither the id itself, nor the id
+        // hashed under the partition domain, nor the id hashed again under the view domain.
+        expect(partitionKey).toBe(referencePartitionKey(key));
+        expect(partitionKey).not.toBe(viewId);
+        expect(partitionKey).not.toBe(derivePartitionKey(viewId));
+        expect(partitionKey).not.toBe(deriveViewId(viewId));
+        expect(partitionKey).not.toBe(key);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
 
