@@ -5,7 +5,7 @@
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { PUT_RECORDS_LIMITS, countBatch, type PutRecordsLimits } from '../../core/batching.ts';
 import { encodeRecord, type ControlRecord, type WireRecord } from '../../core/record.ts';
-import { createWriteKey, deriveViewId } from '../../core/session-key.ts';
+import { createWriteKey, derivePartitionKey, deriveViewId } from '../../core/session-key.ts';
 import { readingToUplinkRecord } from '../../core/uplink-rules.ts';
 import { utf8ByteLength } from '../../core/utf8-length.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
@@ -28,6 +28,7 @@ export interface OutboxEntry {
   /** Reading time (the record's t), for "last reading acknowledged". */
   t: number;
   data: string;
+  /** derivePartitionKey(key), never the view id: a link holder must not be able to aim records at this shard. */
   partitionKey: string;
   /** data + partition key in UTF-8 bytes: what PutRecords' size limits count. */
   bytes: number;
@@ -68,9 +69,14 @@ interface UplinkDb extends DBSchema {
   meta: { key: string; value: StoredSession };
 }
 
-export function toOutboxEntry(record: WireRecord, viewId: string): NewOutboxEntry {
+/**
+ * Entries written by an older version keep the view id they were stored with as partition key; they are
+ * sent as stored (byte-identical resends) and drain away.
+ */
+export function toOutboxEntry(record: WireRecord): NewOutboxEntry {
   const data = encodeRecord(record);
-  return { key: record.key, seq: record.seq, t: record.t, data, partitionKey: viewId, bytes: utf8ByteLength(data) + utf8ByteLength(viewId) };
+  const partitionKey = derivePartitionKey(record.key);
+  return { key: record.key, seq: record.seq, t: record.t, data, partitionKey, bytes: utf8ByteLength(data) + utf8ByteLength(partitionKey) };
 }
 
 export class Outbox {
@@ -101,16 +107,16 @@ export class Outbox {
           session ??= this.createSession(receivedAt);
           const record = readingToUplinkRecord(reading, session.key, session.nextSeq, receivedAt);
           session = { ...session, nextSeq: session.nextSeq + 1 };
-          requests.push(entries.add(toOutboxEntry(record, session.viewId)));
+          requests.push(entries.add(toOutboxEntry(record)));
         } else if (item.kind === 'start') {
           session ??= this.createSession(item.at);
         } else if (item.kind === 'expiry' && session) {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, exp: item.exp };
-          requests.push(entries.add(toOutboxEntry(record, session.viewId)));
+          requests.push(entries.add(toOutboxEntry(record)));
           session = { ...session, nextSeq: session.nextSeq + 1, exp: item.exp };
         } else if (item.kind === 'end' && session) {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, end: true };
-          requests.push(entries.add(toOutboxEntry(record, session.viewId)));
+          requests.push(entries.add(toOutboxEntry(record)));
           session = null;
         }
       }

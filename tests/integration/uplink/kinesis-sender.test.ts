@@ -2,9 +2,10 @@
 import { GetRecordsCommand, GetShardIteratorCommand } from '@aws-sdk/client-kinesis';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deriveViewId } from '../../../src/core/session-key.ts';
+import { derivePartitionKey, deriveViewId } from '../../../src/core/session-key.ts';
 import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
-import type { OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
+import { readingToUplinkRecord } from '../../../src/core/uplink-rules.ts';
+import { toOutboxEntry, type OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
 import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';
 import { connectStream } from '../../../src/lib/uplink/stream-connection.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
@@ -27,13 +28,26 @@ function embeddedConfig(streamName = STREAM): RuntimeConfig {
   return { mode: 'embedded', region: 'us-east-1', kinesis: { streamName, endpoint: emulator.endpoint }, apiUrl: '/api' };
 }
 
+async function readStream(): Promise<Array<{ data: string; partitionKey: string | undefined }>> {
+  const reader = createNodeKinesisClient(emulator.endpoint, 'us-east-1');
+  try {
+    const { ShardIterator } = await reader.send(
+      new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
+    );
+    const { Records = [] } = await reader.send(new GetRecordsCommand({ ShardIterator }));
+    return Records.map((r) => ({ data: new TextDecoder().decode(r.Data), partitionKey: r.PartitionKey }));
+  } finally {
+    reader.destroy();
+  }
+}
+
 function entry(seq: number): OutboxEntry {
   const data = `{"v":1,"key":"${KEY}","seq":${seq},"t":${Date.now()},"bpm":${60 + seq}}\n`;
-  return { id: seq + 1, key: KEY, seq, t: Date.now(), data, partitionKey: deriveViewId(KEY), bytes: data.length + 22 };
+  return { id: seq + 1, key: KEY, seq, t: Date.now(), data, partitionKey: derivePartitionKey(KEY), bytes: data.length + 22 };
 }
 
 describe('Kinesis sender (embedded mode)', () => {
-  it('puts entries as their exact lines under the view id and reports them acknowledged', async () => {
+  it('puts entries as their exact lines under their partition key and reports them acknowledged', async () => {
     // Prepare
     const sender = await connectStream(embeddedConfig(), { storage: null, requestHandler: handler });
     const entries = [entry(0), entry(1), entry(2)];
@@ -43,14 +57,32 @@ describe('Kinesis sender (embedded mode)', () => {
 
     // Assess
     expect(outcome).toEqual({ acked: entries, failed: [] });
-    const reader = createNodeKinesisClient(emulator.endpoint, 'us-east-1');
-    const { ShardIterator } = await reader.send(
-      new GetShardIteratorCommand({ StreamName: STREAM, ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }),
-    );
-    const { Records = [] } = await reader.send(new GetRecordsCommand({ ShardIterator }));
-    reader.destroy();
-    expect(Records.map((r) => new TextDecoder().decode(r.Data))).toEqual(entries.map((e) => e.data));
-    expect(new Set(Records.map((r) => r.PartitionKey))).toEqual(new Set([deriveViewId(KEY)]));
+    const onStream = (await readStream()).slice(0, entries.length);
+    expect(onStream.map((r) => r.data)).toEqual(entries.map((e) => e.data));
+    expect(new Set(onStream.map((r) => r.partitionKey))).toEqual(new Set([derivePartitionKey(KEY)]));
+  });
+
+  it('sends the records the app stores under the write key\'s partition key, never the view id', async () => {
+    // Prepare: entries built exactly as the outbox builds them.
+    const key = 'AAECAwQFBgcICQoLDA0ODw';
+    const t = Date.now();
+    const entries = [0, 1].map((seq) => ({
+      ...toOutboxEntry(readingToUplinkRecord({ bpm: 70 + seq, contact: 'detected', rrMs: [850] }, key, seq, t + seq * 1000)),
+      id: 100 + seq,
+    }));
+    const sender = await connectStream(embeddedConfig(), { storage: null, requestHandler: handler });
+
+    // Act
+    const outcome = await sender.put(entries);
+
+    // Assess
+    expect(outcome.failed).toEqual([]);
+    const sent = (await readStream()).filter((r) => r.data.includes(`"key":"${key}"`));
+    expect(sent).toHaveLength(2);
+    for (const record of sent) {
+      expect(record.partitionKey).toBe(derivePartitionKey(key));
+      expect(record.partitionKey).not.toBe(deriveViewId(key));
+    }
   });
 
   it('fails a request to a stream that does not exist as "rejected", keeping every entry', async () => {

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { decodeRecord } from '../../../src/core/record.ts';
-import { deriveViewId, isWriteKey } from '../../../src/core/session-key.ts';
+import { derivePartitionKey, deriveViewId, isWriteKey } from '../../../src/core/session-key.ts';
 import { utf8ByteLength } from '../../../src/core/utf8-length.ts';
 import { Outbox } from '../../../src/lib/uplink/outbox.ts';
 import { T0, fillOutbox, readings, seqsIn, timedReading, uniqueDbName } from './support.ts';
@@ -41,7 +41,7 @@ describe('Outbox.append', () => {
     expect(second.waiting).toBe(3);
   });
 
-  it('stores each record as the exact wire line, partitioned by view id, with its size', async () => {
+  it('stores each record as the exact wire line, partitioned by the write key partition key (not the view id), with its size', async () => {
     // Prepare
     const outbox = openOutbox(uniqueDbName());
     const reading = { reading: { bpm: 71, contact: 'detected' as const, rrMs: [845, 830], energyKj: 5 }, receivedAt: T0 };
@@ -55,7 +55,8 @@ describe('Outbox.append', () => {
     const decoded = decodeRecord(entry!.data, T0);
     expect(decoded).toEqual({ ok: true, record: { v: 1, key: entry!.key, seq: 0, t: T0, bpm: 71, rr: [845, 830], contact: true, kj: 5 } });
     expect(entry!.data.endsWith('\n')).toBe(true);
-    expect(entry!.partitionKey).toBe(deriveViewId(entry!.key));
+    expect(entry!.partitionKey).toBe(derivePartitionKey(entry!.key));
+    expect(entry!.partitionKey).not.toBe(deriveViewId(entry!.key));
     expect(entry!.bytes).toBe(utf8ByteLength(entry!.data) + utf8ByteLength(entry!.partitionKey));
     expect(entry!.t).toBe(T0);
   });
