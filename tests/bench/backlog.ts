@@ -146,7 +146,7 @@ function createBacklog(readings: number): { entries: NewOutboxEntry[]; session: 
     const bpm = 70 + Math.round(40 * Math.sin(seq / 300));
     const rr = Math.round(60_000 / bpm);
     const reading = { bpm, contact: 'detected' as const, rrMs: [rr - 7, rr + 5] };
-    entries.push(toOutboxEntry(readingToUplinkRecord(reading, key, seq, start + seq * 1000), viewId));
+    entries.push(toOutboxEntry(readingToUplinkRecord(reading, key, seq, start + seq * 1000)));
   }
   return { entries, session: { key, viewId, nextSeq: readings, startedAt: start } };
 }

@@ -8,6 +8,7 @@ import { pathToFileURL } from 'node:url';
 import { GetRecordsCommand, GetShardIteratorCommand, PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startKinesisEmulator } from '../../infra/local/kinesis-emulator.ts';
+import { derivePartitionKey } from '../../src/core/session-key.ts';
 
 export type EmulatorStore = 'memory' | 'leveldb';
 
@@ -63,7 +64,7 @@ function percentiles(samples: readonly number[]): Percentiles {
  * A wire record (docs/architecture.md, v1) at the large end of real ones: a full 20-byte 0x2A37 packet holds energy and
  * eight RR intervals, which puts the JSON line at about 150 bytes.
  */
-function makeRecord(seq: number, key: string, viewId: string): { Data: Uint8Array; PartitionKey: string } {
+function makeRecord(seq: number, key: string): { Data: Uint8Array; PartitionKey: string } {
   const reading = {
     v: 1,
     key,
@@ -74,19 +75,18 @@ function makeRecord(seq: number, key: string, viewId: string): { Data: Uint8Arra
     contact: true,
     kj: 100 + (seq % 5000),
   };
-  return { Data: Buffer.from(`${JSON.stringify(reading)}\n`), PartitionKey: viewId };
+  return { Data: Buffer.from(`${JSON.stringify(reading)}\n`), PartitionKey: derivePartitionKey(key) };
 }
 
 async function measureThroughput(client: KinesisClient, records: number, batchSize: number) {
-  // Shaped like src/core/session-key.ts: 22 base64url characters each.
+  // Shaped like src/core/session-key.ts: 22 base64url characters.
   const key = 'o3HxG0v2Qm9MZkq8TnW5bA';
-  const viewId = 'Vw8kP1s-Zr4qYt7_LmN2cQ';
   const batchMs: number[] = [];
   const batchEnds: number[] = [];
   let bytes = 0;
   const start = performance.now();
   for (let sent = 0; sent < records; sent += batchSize) {
-    const batch = Array.from({ length: Math.min(batchSize, records - sent) }, (_, i) => makeRecord(sent + i, key, viewId));
+    const batch = Array.from({ length: Math.min(batchSize, records - sent) }, (_, i) => makeRecord(sent + i, key));
     bytes += batch.reduce((sum, record) => sum + record.Data.byteLength, 0);
     const before = performance.now();
     const result = await client.send(new PutRecordsCommand({ StreamName: STREAM, Records: batch }));
@@ -120,7 +120,7 @@ async function measureLatency(client: KinesisClient, samples: number) {
   const putToGetMs: number[] = [];
   for (let i = 0; i < samples; i++) {
     const start = performance.now();
-    await client.send(new PutRecordsCommand({ StreamName: STREAM, Records: [makeRecord(i, 'o3HxG0v2Qm9MZkq8TnW5bA', 'Vw8kP1s-Zr4qYt7_LmN2cQ')] }));
+    await client.send(new PutRecordsCommand({ StreamName: STREAM, Records: [makeRecord(i, 'o3HxG0v2Qm9MZkq8TnW5bA')] }));
     putMs.push(performance.now() - start);
     for (;;) {
       const result = await client.send(new GetRecordsCommand({ ShardIterator: iterator }));

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { encodeRecord } from '../../src/core/record.ts';
-import { createWriteKey, deriveViewId } from '../../src/core/session-key.ts';
+import { createWriteKey, derivePartitionKey, deriveViewId } from '../../src/core/session-key.ts';
 import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startLocalStack } from '../../infra/local/local-stack.ts';
 
@@ -67,10 +67,10 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
   const client = createNodeKinesisClient(stack.kinesisEndpoint, 'us-east-1');
   const sessions = Array.from({ length: sessionCount }, (_, i) => {
     const key = createWriteKey((n) => Uint8Array.from({ length: n }, (_, j) => (i * 13 + j * 5 + 3) & 0xff));
-    return { key, viewId: deriveViewId(key), next: 0 };
+    return { key, viewId: deriveViewId(key), partitionKey: derivePartitionKey(key), next: 0 };
   });
   const probeKey = createWriteKey((n) => new Uint8Array(n).fill(0xab));
-  const probe = { key: probeKey, viewId: deriveViewId(probeKey), next: 0 };
+  const probe = { key: probeKey, viewId: deriveViewId(probeKey), partitionKey: derivePartitionKey(probeKey), next: 0 };
 
   try {
     let sent = 0;
@@ -91,7 +91,7 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
           const count = Math.min(500, due - sent);
           await putBatch(client, Array.from({ length: count }, () => {
             const s = sessions[turn++ % sessions.length] as (typeof sessions)[number];
-            return { key: s.key, viewId: s.viewId, seq: s.next++ };
+            return { key: s.key, partitionKey: s.partitionKey, seq: s.next++ };
           }));
           sent += count;
         }
@@ -104,7 +104,7 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
         await sleep(500);
         const cursor = String(probe.next);
         const before = performance.now();
-        await putBatch(client, [{ key: probe.key, viewId: probe.viewId, seq: probe.next++ }]);
+        await putBatch(client, [{ key: probe.key, partitionKey: probe.partitionKey, seq: probe.next++ }]);
         if (await stack.liveStore.waitForReadings(probe.viewId, cursor, 10_000)) probeMs.push(performance.now() - before);
       }
     })();
@@ -161,10 +161,10 @@ export async function benchPipeline(options: PipelineBenchOptions = {}): Promise
   }
 }
 
-async function putBatch(client: KinesisClient, readings: Array<{ key: string; viewId: string; seq: number }>): Promise<void> {
-  let pending = readings.map(({ key, viewId, seq }) => ({
+async function putBatch(client: KinesisClient, readings: Array<{ key: string; partitionKey: string; seq: number }>): Promise<void> {
+  let pending = readings.map(({ key, partitionKey, seq }) => ({
     Data: Buffer.from(encodeRecord({ v: 1, key, seq, t: Date.now(), bpm: 60 + (seq % 100), rr: [850 + (seq % 30), 845], contact: true })),
-    PartitionKey: viewId,
+    PartitionKey: partitionKey,
   }));
   // As the app's uplink does: resend only the entries that failed.
   for (let attempt = 0; pending.length > 0; attempt++) {

@@ -2,7 +2,7 @@
 import { PutRecordsCommand } from '@aws-sdk/client-kinesis';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { encodeRecord, type WireRecord } from '../../../src/core/record.ts';
-import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
+import { createWriteKey, derivePartitionKey, deriveViewId } from '../../../src/core/session-key.ts';
 
 export interface TestBroadcast {
   key: string;
@@ -20,6 +20,7 @@ export function createTestBroadcast(kinesisEndpoint: string, streamName = 'liveh
   const client = createNodeKinesisClient(kinesisEndpoint, 'us-east-1');
   const key = createWriteKey();
   const viewId = deriveViewId(key);
+  const partitionKey = derivePartitionKey(key);
   const broadcast: TestBroadcast = {
     key,
     viewId,
@@ -28,7 +29,7 @@ export function createTestBroadcast(kinesisEndpoint: string, streamName = 'liveh
       const out = await client.send(
         new PutRecordsCommand({
           StreamName: streamName,
-          Records: records.map((r) => ({ Data: new TextEncoder().encode(encodeRecord(r)), PartitionKey: viewId })),
+          Records: records.map((r) => ({ Data: new TextEncoder().encode(encodeRecord(r)), PartitionKey: partitionKey })),
         }),
       );
       if ((out.FailedRecordCount ?? 0) > 0) throw new Error('the emulator refused records');

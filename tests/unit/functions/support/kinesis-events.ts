@@ -1,7 +1,7 @@
 // Builders for Kinesis-shaped Lambda events around v1 wire records, as the event source mapping delivers them.
 import type { KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
 import { encodeRecord, type ControlRecord, type ReadingRecord } from '../../../../src/core/record.ts';
-import { createWriteKey, deriveViewId } from '../../../../src/core/session-key.ts';
+import { createWriteKey, derivePartitionKey, deriveViewId } from '../../../../src/core/session-key.ts';
 
 export const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
 
@@ -45,7 +45,8 @@ export function kinesisRecord(raw: RawRecord, sequenceNumber: string): KinesisSt
   return {
     kinesis: {
       kinesisSchemaVersion: '1.0',
-      partitionKey: 'pk',
+      // As the uplink sends it; raw bytes or strings carry no key, so they get a stand-in.
+      partitionKey: typeof raw.data === 'string' || raw.data instanceof Uint8Array ? 'pk' : derivePartitionKey(raw.data.key),
       sequenceNumber,
       data: bytes.toString('base64'),
       approximateArrivalTimestamp: (raw.arrivalMs ?? NOW - 200) / 1000,
