@@ -284,6 +284,14 @@ describe('batch layer', () => {
     expect(JSON.stringify(propsOf('AWS::S3::Bucket', bucketId('AccessLogs')))).toContain('"ExpirationInDays":90');
   });
 
+  it('deletes the Glue database and table on rollback or destroy, so a failed first deploy leaves no name taken', () => {
+    const [databaseId] = only('AWS::Glue::Database');
+    const [tableId] = only('AWS::Glue::Table');
+    expect(resourcesOf('AWS::Glue::Database')[databaseId]?.['DeletionPolicy']).toBe('Delete');
+    // A table without a policy is deleted (CloudFormation's default); one with Retain would block the next deploy too.
+    expect(resourcesOf('AWS::Glue::Table')[tableId]?.['DeletionPolicy'] ?? 'Delete').toBe('Delete');
+  });
+
   it('delivers the stream to S3 as gzipped newline JSON by arrival day, with an error prefix', () => {
     const [streamId] = only('AWS::Kinesis::Stream');
     template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {

@@ -86,7 +86,10 @@ export class BatchLayer extends Construct {
         'the source stream is KMS-encrypted and the destination bucket encrypts every object (SSE-S3).',
     });
 
-    const database = new glue.Database(this, 'Database', { description: 'liveheartrate batch layer' });
+    // Glue databases are retained by default, under a name fixed at synth time: one left behind by a rolled-back
+    // first deploy would make every later deploy fail because it exists. It holds only the table definition (the
+    // records are in the retained raw bucket), so it goes with the stack.
+    const database = new glue.Database(this, 'Database', { description: 'liveheartrate batch layer', removalPolicy: RemovalPolicy.DESTROY });
     this.databaseName = database.databaseName;
     const bucketName = this.rawBucket.bucketName;
     const table = new glue.S3Table(this, 'Readings', {

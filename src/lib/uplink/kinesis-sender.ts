@@ -44,6 +44,9 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
       credentials: options.credentials,
       // The flusher owns retries: it resends only failed entries, with backoff, and shows why it waits.
       maxAttempts: 1,
+      // Credentials that name their account would otherwise send PutRecords to <account>.data-kinesis.<region>,
+      // a host the site's CSP (connect-src) does not list: the regional endpoint only.
+      accountIdEndpointMode: 'disabled',
       requestHandler: options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS },
     });
   let client = createClient();

@@ -6,6 +6,7 @@ import { derivePartitionKey, deriveViewId } from '../../../src/core/session-key.
 import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { readingToUplinkRecord } from '../../../src/core/uplink-rules.ts';
 import { toOutboxEntry, type OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
+import { createKinesisSender } from '../../../src/lib/uplink/kinesis-sender.ts';
 import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';
 import { connectStream } from '../../../src/lib/uplink/stream-connection.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
@@ -108,5 +109,32 @@ describe('Kinesis sender (embedded mode)', () => {
 
     // Assess
     expect((failure as SendFailure).reason).toBe('network');
+  });
+});
+
+describe('Kinesis sender (AWS, regional endpoint)', () => {
+  it('sends to the regional endpoint the CSP allows, even when the credentials name their account', async () => {
+    // Prepare: credentials that carry an accountId would steer the SDK's default ("preferred") endpoint rules to
+    // <account>.data-kinesis.<region>.amazonaws.com. The SDK's own transport seam records where the request goes.
+    const hosts: string[] = [];
+    const recordingHandler = {
+      handle: async (request: { hostname: string }) => {
+        hosts.push(request.hostname);
+        throw new Error('recorded, not sent');
+      },
+    };
+    const credentialsWithAccount = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret', accountId: '123456789012' };
+    const sender = await createKinesisSender({
+      region: 'eu-west-1',
+      streamName: STREAM,
+      credentials: async () => credentialsWithAccount,
+      requestHandler: recordingHandler as never,
+    });
+
+    // Act
+    await sender.put([entry(0)]).catch(() => undefined);
+
+    // Assess
+    expect(hosts).toEqual(['kinesis.eu-west-1.amazonaws.com']);
   });
 });
