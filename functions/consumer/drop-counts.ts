@@ -1,7 +1,10 @@
 import { DROP_REASONS } from '../../src/core/record.ts';
 
-/** Why the consumer dropped a record: the core's validation reasons, plus a store refusing it for good. */
-export const CONSUMER_DROP_REASONS = [...DROP_REASONS, 'store-rejected'] as const;
+/**
+ * Why the consumer dropped a record: the core's validation reasons, a valid reading dated outside the live
+ * horizon of its arrival (src/core/live-horizon.ts; it still reaches the archive), and a store refusing it for good.
+ */
+export const CONSUMER_DROP_REASONS = [...DROP_REASONS, 'outside-horizon', 'store-rejected'] as const;
 
 export type ConsumerDropReason = (typeof CONSUMER_DROP_REASONS)[number];
 

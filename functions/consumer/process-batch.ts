@@ -1,6 +1,7 @@
 // The stream consumer's whole logic, shared by the Lambda handler and the local stream runner: Kinesis
 // records in, readings and session state written under their identity, a ReportBatchItemFailures answer out.
 import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecord } from 'aws-lambda';
+import { isWithinLiveHorizon } from '../../src/core/live-horizon.ts';
 import { MAX_RECORD_BYTES, decodeRecord, isControlRecord } from '../../src/core/record.ts';
 import { createViewIdCache } from '../../src/core/session-key.ts';
 import type { LiveStore, LiveWrite, WriteResult } from '../store/live-store.ts';
@@ -122,6 +123,9 @@ function decodeKinesisRecord(
   }
   // Lambda gives the arrival time in seconds with a fraction.
   const arrivalMs = Number.isFinite(payload.approximateArrivalTimestamp) ? payload.approximateArrivalTimestamp * 1000 : undefined;
+  // Judged against arrival, not this clock, so a replayed or backlogged record gets the same answer every time.
+  // Control records are not filtered: they carry no reading and change only their session's own document.
+  if (!isWithinLiveHorizon(r.t, arrivalMs ?? now)) return 'outside-horizon';
   const reading: LiveWrite = { kind: 'reading', viewId, seq: r.seq, t: r.t, bpm: r.bpm, receivedAt: receiveTimeOf(arrivalMs, now), streamSeq };
   if (r.rr !== undefined) reading.rr = r.rr;
   if (r.contact !== undefined) reading.contact = r.contact;

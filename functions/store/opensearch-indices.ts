@@ -1,15 +1,24 @@
 // Index names and templates of the OpenSearch live store, as plain data the CDK deployment can apply too.
+import { clampToLiveHorizon } from '../../src/core/live-horizon.ts';
 
 const READINGS_INDEX_PREFIX = 'hr-readings-';
 export const READINGS_INDEX_PATTERN = `${READINGS_INDEX_PREFIX}*`;
 export const SESSIONS_INDEX = 'hr-sessions';
 
+// receivedAt is the stream arrival time or up to STALE_AFTER_MS later (functions/consumer/receive-time.ts), on a
+// clock that may disagree with the stream's by seconds; a minute of slack covers both, so a reading the consumer
+// let through (inside the horizon of its arrival) is never moved to another day, and a replay finds its index.
+const HORIZON_SLACK_MS = 60_000;
+
 /**
  * Daily indices by reading time (UTC), not arrival time: a replay after midnight lands in the same index as
  * the first write, so its deterministic _id collapses it. Old days are dropped whole by an ISM delete policy.
+ * The day is taken from the reading time clamped to the live horizon around its receipt, so no writer can
+ * make the store create an index for an arbitrary day: whatever `t` says, writes received on day D land in
+ * D-1, D or D+1 (D+1 only in the minutes before midnight; D-2 only in the slack minute after it).
  */
-export function readingsIndexFor(t: number): string {
-  const d = new Date(t);
+export function readingsIndexFor(t: number, receivedAt: number): string {
+  const d = new Date(clampToLiveHorizon(t, receivedAt, HORIZON_SLACK_MS));
   const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
   const dd = String(d.getUTCDate()).padStart(2, '0');
   return `${READINGS_INDEX_PREFIX}${d.getUTCFullYear()}.${mm}.${dd}`;

@@ -122,7 +122,7 @@ async function readCurrentState(client: Client, items: readonly LiveWrite[]): Pr
       docs: [
         ...viewIds.map((viewId) => ({ _index: SESSIONS_INDEX, _id: viewId })),
         ...readingItems.map(({ item }) => ({
-          _index: readingsIndexFor(item.t),
+          _index: readingsIndexFor(item.t, item.receivedAt),
           _id: readingDocId(item.viewId, item.seq),
           routing: item.viewId,
           _source: ['pos'],
@@ -168,7 +168,7 @@ async function createReadings(client: Client, items: readonly LiveWrite[], { pos
   const body: unknown[] = [];
   for (const i of toCreate) {
     const item = items[i] as ReadingWrite;
-    body.push({ create: { _index: readingsIndexFor(item.t), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } });
+    body.push({ create: { _index: readingsIndexFor(item.t, item.receivedAt), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } });
     body.push(toReadingDoc(item, position.get(i) as string));
   }
   const bulk = await client.bulk({ body: body as never, refresh: 'wait_for' });

@@ -88,6 +88,9 @@ export const DEFAULTS = {
     writeThrottlesPerFiveMinutes: 1,
     // AWS's recommended OpenSearch alarm: a quarter of the default 10 GiB volume left.
     openSearchFreeStorageMiB: 2560,
+    // Shards of the domain's own indices (Dashboards, ISM state and its daily history kept a week, job
+    // scheduler locks), on top of what the live store's indices explain.
+    openSearchSystemShards: 20,
   },
 } as const;
 

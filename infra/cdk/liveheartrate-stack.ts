@@ -103,6 +103,8 @@ export class LiveHeartRateStack extends Stack {
       failureQueue: consumer.failureQueue,
       stream,
       domain: store.domain,
+      speedRetentionDays: options.speedRetentionDays,
+      dataNodes: DEFAULTS.speedLayer.instanceCount,
       ...(options.alarmEmail !== undefined ? { email: options.alarmEmail } : {}),
     });
 

@@ -200,6 +200,19 @@ describe('OpenSearch domain', () => {
     });
   });
 
+  it('alarms when the domain holds more shards than a week of daily indices on one node explains', () => {
+    // 7 days kept + 4 more the store may write or ISM has yet to delete + sessions, no replicas on one node,
+    // and 20 for the domain's own indices: the 33rd shard alarms.
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ES',
+      MetricName: 'Shards.active',
+      Statistic: 'Maximum',
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      Threshold: 33,
+      Dimensions: Match.arrayWith([Match.objectLike({ Name: 'ClientId' }), Match.objectLike({ Name: 'DomainName' })]),
+    });
+  });
+
   it('publishes slow and application logs through a policy scoped to this domain', () => {
     const [, policy] = only('AWS::Logs::ResourcePolicy');
     const document = JSON.parse(flattenJoin(policy['PolicyDocument'])) as { Statement: Json[] };
@@ -484,6 +497,7 @@ describe('alarms', () => {
     expect(alarms.map((alarm) => `${String(alarm['Namespace'])}/${String(alarm['MetricName'])}`).sort()).toEqual([
       'AWS/ES/ClusterStatus.red',
       'AWS/ES/FreeStorageSpace',
+      'AWS/ES/Shards.active',
       'AWS/Kinesis/WriteProvisionedThroughputExceeded',
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',

@@ -1,5 +1,6 @@
 // The signals that the live pipeline is not live: the consumer falls behind, the consumer fails, batches
-// were given up on, producers are throttled, the live store is down or full. All notify one SNS topic.
+// were given up on, producers are throttled, the live store is down, full or growing indices it should not
+// have. All notify one SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -11,14 +12,31 @@ import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
+import { replicasFor } from '../opensearch-setup/build-config.ts';
 
 export interface PipelineAlarmsProps {
   consumer: lambda.IFunction;
   failureQueue: sqs.IQueue;
   stream: kinesis.IStream;
   domain: opensearch.IDomain;
+  /** Days the ISM policy keeps reading indices, and the domain's data nodes: together they bound its shards. */
+  speedRetentionDays: number;
+  dataNodes: number;
   /** Subscribed to the alarm topic when given (the address must confirm the subscription). */
   email?: string;
+}
+
+/**
+ * The most active shards the domain should hold: one per daily readings index kept (the retention, plus the
+ * day before, today and tomorrow the store may write into, plus one awaiting its ISM delete), one for the
+ * sessions index, each with its replicas, and the domain's own indices. More means indices are being made
+ * that the live horizon should have prevented, and a small domain degrades long before its shard limit.
+ */
+export function shardCeilingOf(speedRetentionDays: number, dataNodes: number): number {
+  const readingsIndices = speedRetentionDays + 4;
+  const sessionsIndices = 1;
+  const liveStoreShards = (readingsIndices + sessionsIndices) * (1 + replicasFor(dataNodes));
+  return liveStoreShards + DEFAULTS.alarms.openSearchSystemShards;
 }
 
 export class PipelineAlarms extends Construct {
@@ -93,6 +111,13 @@ export class PipelineAlarms extends Construct {
         thresholds.openSearchFreeStorageMiB,
         1,
         cloudwatch.ComparisonOperator.LESS_THAN_OR_EQUAL_TO_THRESHOLD,
+      ),
+      alarm(
+        'LiveStoreShards',
+        'The OpenSearch domain holds more shards than the live store explains: look for unexpected hr-readings-* ' +
+          'indices (a writer getting past the live horizon) and delete them before the domain slows down.',
+        props.domain.metric('Shards.active', { statistic: 'Maximum', period: Duration.minutes(5) }),
+        shardCeilingOf(props.speedRetentionDays, props.dataNodes) + 1,
       ),
     ];
   }

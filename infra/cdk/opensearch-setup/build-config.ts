@@ -13,9 +13,13 @@ export interface BuildSetupConfigOptions {
   dashboardsNdjsonPath: string;
 }
 
+/** Replicas per shard: with one node a replica can never be assigned and the cluster would report yellow forever. */
+export function replicasFor(dataNodes: number): number {
+  return Math.min(1, dataNodes - 1);
+}
+
 export function buildSetupConfig(options: BuildSetupConfigOptions): OpenSearchSetupConfig {
-  // With one node a replica can never be assigned and the cluster would report yellow forever.
-  const replicas = Math.min(1, options.dataNodes - 1);
+  const replicas = replicasFor(options.dataNodes);
   const indexTemplates = Object.fromEntries(
     Object.entries(INDEX_TEMPLATES).map(([name, template]) => [
       name,

@@ -3,7 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { LIVE_HORIZON } from '../../../src/core/live-horizon.ts';
 import { MAX_RECORD_BYTES, type ReadingRecord } from '../../../src/core/record.ts';
+import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { createDropCounts, type ConsumerDropReason } from '../../../functions/consumer/drop-counts.ts';
 import type { Logger } from '../../../functions/lib/logger.ts';
@@ -274,9 +277,67 @@ describe('stream consumer (processKinesisBatch) into the SQLite store', () => {
     await run(kinesisEvent([{ data: reading(key, 0), arrivalMs: NOW - 900 }]));
     const fresh = (await sqlite.getSession(viewId))?.lastReceivedAt;
     const { key: oldKey, viewId: oldView } = sessionKeys(3);
-    await run(kinesisEvent([{ data: reading(oldKey, 0), arrivalMs: NOW - 600_000 }]));
+    await run(kinesisEvent([{ data: reading(oldKey, 0, { t: NOW - 601_000 }), arrivalMs: NOW - 600_000 }]));
 
     expect(fresh).toBe(NOW);
     expect((await sqlite.getSession(oldView))?.lastReceivedAt).toBe(NOW - 600_000);
+  });
+
+  describe('the live horizon', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+
+    it('keeps a flood of back-dated readings under random keys out of the live store, counted, beside a real session', async () => {
+      // Prepare: 2,000 fresh keys, each with one valid reading dated on one of 500 past days (all after 2020),
+      // and a real session's readings mixed in.
+      const flood = Array.from({ length: 2000 }, (_, i) => {
+        const floodKey = createWriteKey((length) => new Uint8Array(randomBytes(length)));
+        return reading(floodKey, 0, { t: NOW - (2 + (i % 500)) * DAY });
+      });
+      const real = [reading(key, 0), reading(key, 1), reading(key, 2)];
+      const event = kinesisEvent([real[0] as ReadingRecord, ...flood.slice(0, 1000), real[1] as ReadingRecord, ...flood.slice(1000), real[2] as ReadingRecord]);
+
+      // Act
+      const result = await run(event);
+
+      // Assess
+      expect(result.batchItemFailures).toEqual([]);
+      expect(result.dropped).toEqual(dropsOf({ 'outside-horizon': 2000 }));
+      expect(result.stored).toBe(3);
+      expect(sqlite.countAllReadings()).toBe(3);
+      for (const r of flood) expect(await sqlite.getSession(deriveViewId(r.key))).toBeNull();
+      expect(await readAll(sqlite)).toEqual(real.map(expectedReading));
+      expect(await sqlite.getSession(viewId)).toMatchObject({ count: 3 });
+      expect(logs).toEqual([expect.objectContaining({ level: 'info', fields: expect.objectContaining({ dropped: { 'outside-horizon': 2000 } }) })]);
+    });
+
+    it('judges by stream arrival, not the consumer clock: a backlog keeps its readings, and the edges are inclusive', async () => {
+      // Prepare: the consumer runs two days after the records reached the stream.
+      const arrivalMs = NOW - 2 * DAY;
+      const edges = [
+        reading(key, 0, { t: arrivalMs - LIVE_HORIZON.maxAgeMs }),
+        reading(key, 1, { t: arrivalMs + LIVE_HORIZON.maxAheadMs }),
+        reading(key, 2, { t: arrivalMs - LIVE_HORIZON.maxAgeMs - 1 }),
+        reading(key, 3, { t: arrivalMs + LIVE_HORIZON.maxAheadMs + 1 }),
+      ];
+
+      // Act
+      const result = await run(kinesisEvent(edges.map((data) => ({ data, arrivalMs }))));
+
+      // Assess
+      expect(result.dropped).toEqual(dropsOf({ 'outside-horizon': 2 }));
+      expect(await readAll(sqlite)).toEqual(edges.slice(0, 2).map(expectedReading));
+    });
+
+    it('still applies control records dated outside the horizon', async () => {
+      // Prepare
+      const expiry = NOW + 3_600_000;
+
+      // Act
+      const result = await run(kinesisEvent([reading(key, 0), control(key, 1, { exp: expiry }, NOW - 30 * DAY)]));
+
+      // Assess
+      expect(result.dropped).toEqual(dropsOf({}));
+      expect(await sqlite.getSession(viewId)).toMatchObject({ count: 1, exp: expiry });
+    });
   });
 });

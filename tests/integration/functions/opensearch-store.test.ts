@@ -5,7 +5,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
-import type { LiveStore, StoredReading } from '../../../functions/store/live-store.ts';
+import type { LiveStore, LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
 import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
@@ -158,8 +158,8 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
         docs: [
           { _index: 'hr-sessions', _id: viewId },
           { _index: 'hr-sessions', _id: other.viewId },
-          { _index: readingsIndexFor(reading(key, 0).t), _id: `${viewId}:0`, routing: viewId, _source: ['pos'] },
-          { _index: readingsIndexFor(reading(other.key, 0).t), _id: `${other.viewId}:0`, routing: other.viewId, _source: ['pos'] },
+          { _index: readingsIndexFor(reading(key, 0).t, NOW), _id: `${viewId}:0`, routing: viewId, _source: ['pos'] },
+          { _index: readingsIndexFor(reading(other.key, 0).t, NOW), _id: `${other.viewId}:0`, routing: other.viewId, _source: ['pos'] },
         ],
       });
     });
@@ -189,6 +189,44 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
     it('answers null and an empty page for a session it never saw', async () => {
       expect(await store.getSession(viewId)).toBeNull();
       expect(await store.getReadings(viewId, '0', 10)).toEqual({ readings: [], cursor: '0', more: false });
+    });
+  });
+
+  describe('daily indices under back-dated writes', () => {
+    const DAY = 24 * 60 * 60 * 1000;
+
+    it('creates no index for the days a flood of back-dated readings claims, through the consumer', async () => {
+      // Prepare: 500 readings dated on 500 distinct past days, and a real one
+      const flood = Array.from({ length: 500 }, (_, i) => reading(other.key, i, { t: NOW - (2 + i) * DAY }));
+
+      // Act
+      const result = await consume(kinesisEvent([...flood, reading(key, 0)]));
+
+      // Assess
+      expect(result.dropped['outside-horizon']).toBe(500);
+      expect([...standIn.indices.keys()].sort()).toEqual([readingsIndexFor(NOW, NOW), 'hr-sessions']);
+    });
+
+    it('files a reading written straight to the store with any date under a day around its receipt, and still serves it', async () => {
+      // Prepare: the store's own guard, for a writer that skips the consumer's horizon
+      const dates = [Date.UTC(2020, 0, 1), NOW - 400 * DAY, NOW - DAY - 120_000, NOW - 1000, NOW + 30 * DAY];
+      const writes: LiveWrite[] = dates.map((t, seq) => ({ kind: 'reading', viewId, seq, t, bpm: 70, receivedAt: NOW, streamSeq: streamSeq(seq + 1) }));
+
+      // Act
+      const results = await store.writeBatch(writes);
+
+      // Assess: NOW is 2026-11-28 12:00 UTC, so the clamped days are the 27th and the 28th only
+      expect(results).toEqual(writes.map(() => ({ status: 'stored' })));
+      expect([...standIn.indices.keys()].sort()).toEqual(['hr-readings-2026.11.27', 'hr-readings-2026.11.28', 'hr-sessions']);
+      expect((await readAll()).readings.map((r) => r.t)).toEqual(dates);
+    });
+
+    it('keeps a reading inside the horizon in the index of its own day, so a replay finds it', () => {
+      // Act
+      const names = [readingsIndexFor(NOW - DAY + 1000, NOW), readingsIndexFor(NOW - DAY + 1000, NOW + 3000)];
+
+      // Assess
+      expect(names).toEqual(['hr-readings-2026.11.27', 'hr-readings-2026.11.27']);
     });
   });
 
