@@ -177,6 +177,7 @@ describe('OpenSearch domain', () => {
     expect(principals).toEqual([
       getAttArn(roleId('ConsumerRole')),
       getAttArn(roleId('LiveApiRole')),
+      getAttArn(roleId('LiveApiRole')),
       getAttArn(roleId('OpenSearchSetupApplyRole')),
       ADMIN_ARN,
     ]);
@@ -184,9 +185,8 @@ describe('OpenSearch domain', () => {
       expect(statement['Effect']).toBe('Allow');
       expect(statement['Condition']).toBeUndefined();
     }
-    // The runtime roles cannot delete or reconfigure anything.
+    // The runtime roles cannot delete or reconfigure anything (the live API: see "least privilege").
     expect(statements[0]?.['Action']).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
-    expect(statements[1]?.['Action']).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
     expect(JSON.stringify(statements)).not.toMatch(/"(AWS|Principal)":"\*"/);
     expect(domain['AdvancedSecurityOptions']).toBeUndefined();
   });
@@ -499,6 +499,83 @@ describe('outputs', () => {
     );
     const [distributionId] = only('AWS::CloudFront::Distribution');
     template.hasOutput('AppUrl', { Value: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distributionId, 'DomainName'] }]] } });
+  });
+});
+
+describe('least privilege', () => {
+  const roleId = (prefix: string) => logicalIdStartingWith(template, 'AWS::IAM::Role', prefix);
+  const asList = (value: unknown): unknown[] => (Array.isArray(value) ? value : [value]);
+  const domainArn = 'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate';
+  const WRITE_VERBS = /^es:(\*|ESHttp\*|ESHttp(Post|Put|Delete|Patch))$/;
+
+  /** The live API's statements in the domain's access policy, as actions and request paths under the domain. */
+  function liveApiAccess(): Array<{ actions: string[]; paths: string[] }> {
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement;
+    const liveApi = JSON.stringify(getAttArn(roleId('LiveApiRole')));
+    return statements
+      .filter((statement) => JSON.stringify((statement['Principal'] as Json)['AWS']) === liveApi)
+      .map((statement) => ({
+        actions: asList(statement['Action']).map(String),
+        paths: asList(statement['Resource']).map((resource) => flattenJoin(resource).replace(domainArn, '')),
+      }));
+  }
+
+  it('lets the live API read session documents and search reading indices, and nothing that writes or deletes', () => {
+    // Prepare
+    const readingsSearch = `/${READINGS_INDEX_PATTERN}/_search`;
+
+    // Act
+    const access = liveApiAccess();
+
+    // Assess
+    expect(access.length).toBeGreaterThan(0);
+    for (const { actions, paths } of access) {
+      for (const action of actions) expect(action).toMatch(/^es:ESHttp(Get|Head|Post)$/);
+      // POST on the whole domain (domain/*) also allows _bulk, _update and _delete_by_query.
+      if (actions.some((action) => WRITE_VERBS.test(action))) expect(paths).toEqual([readingsSearch]);
+      expect(paths).not.toContain('/*');
+    }
+    expect(access).toEqual([
+      { actions: ['es:ESHttpGet'], paths: ['/hr-sessions/_doc/*'] },
+      { actions: ['es:ESHttpGet', 'es:ESHttpPost'], paths: [readingsSearch] },
+    ]);
+  });
+
+  it('gives the live API role no OpenSearch permission of its own', () => {
+    // Prepare
+    const liveApi = `"${roleId('LiveApiRole')}"`;
+
+    // Act
+    const attached = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(liveApi));
+
+    // Assess
+    expect(JSON.stringify(attached)).not.toMatch(/"es:/);
+  });
+
+  it('lets Firehose write the raw bucket but never delete from it', () => {
+    // Prepare
+    const [, delivery] = only('AWS::KinesisFirehose::DeliveryStream');
+    const destinationRole = ((delivery['ExtendedS3DestinationConfiguration'] as Json)['RoleARN'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+
+    // Act
+    const actions = Object.values(resourcesOf('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${destinationRole}"`))
+      .flatMap((policy) => ((policy['Properties'] as Json)['PolicyDocument'] as { Statement: Json[] }).Statement)
+      .flatMap((statement) => asList(statement['Action']).map(String));
+
+    // Assess
+    const s3Actions = actions.filter((action) => action.startsWith('s3:'));
+    expect(s3Actions.filter((action) => /^s3:(\*|Delete)/.test(action))).toEqual([]);
+    expect(s3Actions.filter((action) => action.includes('*'))).toEqual([]);
+    expect([...new Set(s3Actions)].sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:GetBucketLocation',
+      's3:GetObject',
+      's3:ListBucket',
+      's3:ListBucketMultipartUploads',
+      's3:PutObject',
+    ]);
   });
 });
 
