@@ -2,7 +2,10 @@
 // are contained, what is encrypted and retained, and what the edge serves. Synthesized once, in beforeAll.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
 import { Match, type Template } from 'aws-cdk-lib/assertions';
+import { NagPack } from 'cdk-nag';
+import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
 import { SPA_ROUTING_FUNCTION } from '../../infra/cdk/web/spa-routing.ts';
@@ -11,9 +14,16 @@ import { ADMIN_ARN, logicalIdStartingWith, synthesize, type Synthesized } from '
 
 let synth: Synthesized;
 let template: Template;
+/** `<construct path>|<finding id>` of every acknowledgment cdk-nag consulted and found, during this synthesis. */
+const usedAcknowledgments = new Set<string>();
 
 beforeAll(() => {
-  synth = synthesize();
+  const stopRecording = recordUsedAcknowledgments(usedAcknowledgments);
+  try {
+    synth = synthesize();
+  } finally {
+    stopRecording();
+  }
   template = synth.template;
 });
 afterAll(() => synth?.cleanUp());
@@ -597,7 +607,51 @@ describe('checks', () => {
     // A sentence, not a placeholder.
     for (const reason of acknowledged) expect(String(reason).split(/\s+/).length).toBeGreaterThanOrEqual(8);
   });
+
+  it('acknowledges only findings the template has: a stale acknowledgment would hide a future finding', () => {
+    // Prepare
+    const acknowledged = synth.stack.node.findAll().flatMap((construct) =>
+      construct.node.metadata
+        .filter((entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY)
+        .flatMap((entry) => Object.keys(entry.data as Record<string, unknown>).map((id) => `${construct.node.path}|${findingId(id)}`)),
+    );
+
+    // Act
+    const unused = acknowledged.filter((acknowledgment) => !usedAcknowledgments.has(acknowledgment));
+
+    // Assess
+    expect(usedAcknowledgments.size).toBeGreaterThan(10);
+    expect(unused).toEqual([]);
+  });
 });
+
+/** Acknowledgment keys as cdk-nag compares them (older aws-cdk-lib wrote an `annotation::` prefix). */
+function findingId(key: string): string {
+  return key.replace(/^annotation::/i, '');
+}
+
+/**
+ * Records which acknowledgment answered each of cdk-nag's questions "is this finding acknowledged here?".
+ * cdk-nag reports only unacknowledged findings, so this is the one place that tells which acknowledgments
+ * matched a finding; it wraps the real check and changes no answer. Returns the undo.
+ */
+function recordUsedAcknowledgments(used: Set<string>): () => void {
+  const pack = NagPack.prototype as unknown as { isAcknowledged: (resource: IConstruct, ruleId: string) => boolean };
+  const check = pack.isAcknowledged;
+  pack.isAcknowledged = function (this: unknown, resource: IConstruct, ruleId: string): boolean {
+    const acknowledged = check.call(this, resource, ruleId);
+    for (let holder: IConstruct | undefined = resource; acknowledged && holder !== undefined; holder = holder.node.scope) {
+      const holds = holder.node.metadata.some(
+        (entry) => entry.type === Validations.ACKNOWLEDGED_RULES_METADATA_KEY && Object.keys(entry.data as Record<string, unknown>).map(findingId).includes(ruleId),
+      );
+      if (holds) used.add(`${holder.node.path}|${ruleId}`);
+    }
+    return acknowledged;
+  };
+  return () => {
+    pack.isAcknowledged = check;
+  };
+}
 
 // What CloudFormation would fill in for the test environment (commercial partition).
 const PSEUDO: Record<string, string> = { 'AWS::URLSuffix': 'amazonaws.com', 'AWS::Partition': 'aws' };
