@@ -6,7 +6,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type { Construct } from 'constructs';
 
 /** What AWS documents for a Firehose S3 destination ("Grant Firehose access to an Amazon S3 destination"). */
-export const FIREHOSE_S3_ACTIONS = [
+const FIREHOSE_S3_ACTIONS = [
   's3:AbortMultipartUpload',
   's3:GetBucketLocation',
   's3:GetObject',
