@@ -17,10 +17,15 @@ export interface LiveStoreDomainProps {
   adminPrincipalArn: string;
 }
 
-/** Who may call the domain, and with which HTTP verbs (es:ESHttp<Verb>). */
+/** Who may call the domain, with which HTTP verbs (es:ESHttp<Verb>), on which request paths. */
 export interface DomainAccess {
   principal: iam.IRole;
   verbs: readonly ('Get' | 'Head' | 'Post' | 'Put' | 'Delete' | 'Patch')[];
+  /**
+   * Request paths under the domain, IAM wildcards allowed (e.g. `hr-sessions/_doc/*`): OpenSearch matches
+   * the policy's resource `domain/<name>/<path>` against the path of each request. Every path when absent.
+   */
+  paths?: readonly string[];
 }
 
 export class LiveStoreDomain extends Construct {
@@ -110,7 +115,7 @@ export class LiveStoreDomain extends Construct {
         new iam.PolicyStatement({
           principals: [new iam.ArnPrincipal(grant.principal.roleArn)],
           actions: grant.verbs.map((verb) => `es:ESHttp${verb}`),
-          resources,
+          resources: grant.paths === undefined ? resources : grant.paths.map((path) => `${this.domainArnForPolicy}/${path}`),
         }),
     );
     statements.push(new iam.PolicyStatement({ principals: [new iam.ArnPrincipal(this.adminPrincipalArn)], actions: ['es:ESHttp*'], resources }));
@@ -133,7 +138,8 @@ export class LiveStoreDomain extends Construct {
     );
     ack(
       'AwsSolutions-OS3',
-      'Access is granted to named IAM principals (consumer, live API, setup and the admin), not to IP ranges: Lambda has no fixed addresses.',
+      'Access is granted to named IAM principals (consumer, live API, setup and the admin), not to IP ranges: Lambda has no fixed addresses. ' +
+        'The live API may only read the session documents and search the reading indices.',
     );
     ack(
       'AwsSolutions-OS4',
