@@ -255,6 +255,10 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
     await recordUnhandledRejections(page);
     await page.goto(stack.appUrl);
     await pair(page, sensor);
+    // The app reads the battery after it goes live; let that finish, so the link loss below is the only
+    // thing in flight. A link lost during that read once left the status at Live (seen once in a CI run, not
+    // yet reproduced or explained): the app may miss a disconnect that races the battery read.
+    await expect(page.getByTestId('battery')).toHaveText('Battery 87%');
     sensor.failNextConnections(1_000);
     await sensor.disconnect();
     await expect(status(page)).toHaveText('Reconnecting…');
