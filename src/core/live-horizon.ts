@@ -2,12 +2,14 @@
 // shows recent readings, and the store files readings by day: without a horizon, one writer back-dating
 // readings could make it create a partition (an OpenSearch index) for every day since 2020.
 
+import { BOUNDS } from './record.ts';
+
 export const LIVE_HORIZON = {
   // A phone that lost its connection uploads its backlog when it reconnects; a day covers an evening's
   // outage and the history still reaches the archive, which keeps every reading the stream accepted.
   maxAgeMs: 24 * 60 * 60 * 1000,
   // Phone clocks are set by hand: the same skew the record bounds tolerate.
-  maxAheadMs: 5 * 60 * 1000,
+  maxAheadMs: BOUNDS.maxClockSkewMs,
 } as const;
 
 /** Whether a reading dated `t` belongs in the live store, judged against the server's arrival time, never the device's. */
