@@ -12,6 +12,8 @@ export interface UplinkStatus {
   retry: { reason: RetryReason; attempt: number; failed: number } | null;
   /** Readings (and control records) not yet acknowledged by the stream: in the outbox or held in memory. */
   waiting: number;
+  /** Of those, the ones already in the outbox on this device (the rest are being written, or held in memory). */
+  stored: number;
   /** Of those, held only in memory because storing them failed: lost if the tab closes. */
   unsaved: number;
   /** When the stream last acknowledged readings, and the time of the newest reading it acknowledged then. */
@@ -37,6 +39,7 @@ export function initialUplinkStatus(broadcasting: boolean): UplinkStatus {
     phase: 'starting',
     retry: null,
     waiting: 0,
+    stored: 0,
     unsaved: 0,
     lastAck: null,
     session: null,

@@ -61,7 +61,7 @@ export class Uplink {
       report: (event) => {
         const effect = flushEventEffect(this.snapshot, event, this.writes.length, this.deps.now());
         if (effect.inOutbox !== undefined) this.inOutbox = effect.inOutbox;
-        this.status.update(effect.change);
+        this.update(effect.change);
         // Space was freed: readings held in memory may fit now.
         if (event.type === 'acked' && this.writes.length > 0) void this.writes.write();
       },
@@ -168,6 +168,6 @@ export class Uplink {
 
   /** Every change also recounts what waits: the outbox's entries plus the items still queued for writing. */
   private update(change: Partial<UplinkStatus>): void {
-    this.status.update({ waiting: this.inOutbox + this.writes.length, ...change });
+    this.status.update({ waiting: this.inOutbox + this.writes.length, stored: this.inOutbox, ...change });
   }
 }

@@ -141,10 +141,27 @@ describe('Uplink', () => {
     expect(afterFirst.storage.writeError).toMatch(/out of storage/);
     expect(afterFirst.unsaved).toBe(1);
     expect(afterFirst.waiting).toBe(1);
+    expect(afterFirst.stored).toBe(0);
     expect(sender.sent).toEqual([0, 1, 2]);
     expect(uplink.snapshot.storage.writeError).toBeNull();
     expect(uplink.snapshot.unsaved).toBe(0);
     await outbox.close();
+  });
+
+  it('counts a reading as stored only once the outbox holds it', async () => {
+    // Prepare: offline, so nothing leaves the outbox.
+    const { uplink, statuses } = createUplink({ online: false });
+    await uplink.start();
+
+    // Act
+    uplink.record(timedReading(61, 0));
+    const received = uplink.snapshot;
+    await uplink.settled();
+
+    // Assess: waiting at once, stored once written; no status claims more stored than waiting.
+    expect({ waiting: received.waiting, stored: received.stored }).toEqual({ waiting: 1, stored: 0 });
+    expect({ waiting: uplink.snapshot.waiting, stored: uplink.snapshot.stored }).toEqual({ waiting: 1, stored: 1 });
+    expect(statuses.every((s) => s.stored <= s.waiting)).toBe(true);
   });
 
   it('keeps readings in their order through a failed write', async () => {
