@@ -19,6 +19,13 @@ export interface AppOptions {
   /** Used only when streamMode is 'provisioned'. */
   streamShards: number;
   enhancedFanOut: boolean;
+  /**
+   * Reserve concurrency for the consumer (its shards × parallelization factor) and the live API
+   * (DEFAULTS.liveApi.reservedConcurrency). Off by default: the account must keep 100 unreserved.
+   */
+  reserveConcurrency: boolean;
+  /** A CloudFront web ACL with a per-address rate limit on /api/*; the stack must be in us-east-1. */
+  waf: boolean;
   speedRetentionDays: number;
   rawRetentionDays: number;
   openSearchDomainName: string;
@@ -102,6 +109,8 @@ export function readAppOptions(context: ContextReader, repoRoot: string): AppOpt
     streamMode,
     streamShards: integerIn(context, 'streamShards', DEFAULTS.stream.provisionedShards, 1, 100),
     enhancedFanOut: booleanOf(context, 'enhancedFanOut', DEFAULTS.consumer.enhancedFanOut),
+    reserveConcurrency: booleanOf(context, 'reserveConcurrency', false),
+    waf: booleanOf(context, 'waf', false),
     speedRetentionDays: integerIn(context, 'speedRetentionDays', DEFAULTS.speedLayer.retentionDays, 1, 365),
     rawRetentionDays: integerIn(context, 'rawRetentionDays', DEFAULTS.batchLayer.rawRetentionDays, 1, 36500),
     openSearchDomainName,
@@ -110,6 +119,22 @@ export function readAppOptions(context: ContextReader, repoRoot: string): AppOpt
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
     ...(domainName !== undefined && certificateArn !== undefined ? { customDomain: { domainName, certificateArn } } : {}),
   };
+}
+
+/** Region of a CLOUDFRONT-scope web ACL: CloudFront takes its ACLs from us-east-1 only. */
+export const WAF_REGION = 'us-east-1';
+
+/**
+ * Checks the options that depend on where the stack goes, once that is known (app.ts's environment). An
+ * environment-agnostic template (no region) is checked at deploy time instead, by a template rule.
+ */
+export function checkOptionsForRegion(options: AppOptions, region: string | undefined): void {
+  if (options.waf && region !== undefined && region !== WAF_REGION) {
+    throw new AppOptionsError(
+      `waf=true needs the stack in ${WAF_REGION}: CloudFront takes web ACLs from ${WAF_REGION} only, and this stack goes to ${region}. ` +
+        `Deploy with AWS_REGION=${WAF_REGION}, or without -c waf=true (docs/deploy-aws.md, "Limits").`,
+    );
+  }
 }
 
 function optionalString(context: ContextReader, key: string): string | undefined {

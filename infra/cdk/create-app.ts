@@ -2,7 +2,7 @@
 // and for the tests, which synthesize the same thing with their own options.
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import type { AppOptions } from './app-options.ts';
+import { checkOptionsForRegion, type AppOptions } from './app-options.ts';
 import { LiveHeartRateStack } from './liveheartrate-stack.ts';
 
 export interface CreatedApp {
@@ -20,6 +20,7 @@ export interface CreateAppOptions {
 }
 
 export function createApp({ options, app = undefined, appProps, env }: CreateAppOptions): CreatedApp {
+  checkOptionsForRegion(options, env?.region);
   app ??= new App(appProps);
   const stack = new LiveHeartRateStack(app, options.stackName, {
     options,

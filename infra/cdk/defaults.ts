@@ -10,6 +10,9 @@ export const DEFAULTS = {
     // person (docs/deploy-aws.md, "Cost").
     mode: 'on-demand' as 'on-demand' | 'provisioned',
     provisionedShards: 1,
+    // An on-demand stream starts with 4 MB/s of write capacity, i.e. 4 shards (aws-facts: on-demand), and
+    // only adds shards past that: the consumer's concurrency bound below counts these.
+    onDemandInitialShards: 4,
     // The free minimum. It is also the replay window for batches the consumer gave up on (failure queue).
     retentionHours: 24,
   },
@@ -39,8 +42,19 @@ export const DEFAULTS = {
     // The OpenSearch store has no long-poll, so the API answers at once; each store call gives up after 5 s
     // (functions/live-api/handler.ts). A short limit also bounds what a flood of odd requests can cost.
     timeoutSeconds: 10,
-    // Unset: reserving concurrency fails in new accounts whose whole quota is below 100 + the reservation.
-    reservedConcurrency: undefined as number | undefined,
+    // Used only with -c reserveConcurrency=true: reserving fails in new accounts whose whole quota is below
+    // 100 + the reservations (new accounts often have 10). A page request takes tens of milliseconds, so 10
+    // concurrent requests serve some hundreds of viewers polling once a second; more would only hand a flood
+    // to the one small OpenSearch node. Beyond it the function URL answers 429 until one is free.
+    reservedConcurrency: 10,
+  },
+
+  // The optional web ACL (-c waf=true) in front of /api/*. A viewer asks about once a second, 60 a minute:
+  // 600 a minute lets ten viewers share one address (a household, an office, a carrier's NAT) and stops one
+  // client asking ten times a second. WAF's shortest window is 60 s.
+  apiRateLimit: {
+    requestsPerWindow: 600,
+    windowSeconds: 60,
   },
 
   speedLayer: {
@@ -88,6 +102,14 @@ export const DEFAULTS = {
     writeThrottlesPerFiveMinutes: 1,
     // AWS's recommended OpenSearch alarm: a quarter of the default 10 GiB volume left.
     openSearchFreeStorageMiB: 2560,
+    // The app stays below the consumer's per-session rate limit (docs/speed-layer.md): a record it drops comes
+    // from a writer that is not the app, or from an offline backlog longer than the burst. Worth a look each time.
+    rateLimitedRecordsPerFiveMinutes: 1,
+    // Monthly Kinesis spend (AWS Budgets, filter "Amazon Kinesis", the whole account) above which the alarm
+    // topic hears about it, actual or forecast. On-demand idles at about USD 29 a stream plus up to USD 0.40 per
+    // broadcaster sending all month; a provisioned shard is about USD 11, an enhanced fan-out consumer about USD 11 a
+    // shard (docs/deploy-aws.md, "Cost"). Each is rounded up so ordinary use stays under it.
+    streamBudgetUsd: { onDemand: 40, perProvisionedShard: 15, perFanOutShard: 15 },
     // Shards of the domain's own indices (Dashboards, ISM state and its daily history kept a week, job
     // scheduler locks), on top of what the live store's indices explain.
     openSearchSystemShards: 20,

@@ -6,6 +6,7 @@ import type { Construct } from 'constructs';
 import { READINGS_INDEX_PATTERN, SESSIONS_INDEX } from '../../functions/store/opensearch-indices.ts';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import type { AppOptions } from './app-options.ts';
+import { ApiWebAcl } from './constructs/api-web-acl.ts';
 import { BatchLayer } from './constructs/batch-layer.ts';
 import { GuestAccess } from './constructs/guest-access.ts';
 import { IngestStream } from './constructs/ingest-stream.ts';
@@ -14,8 +15,9 @@ import { NodeFunction } from './constructs/node-function.ts';
 import { OpenSearchSetup } from './constructs/opensearch-setup.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { secureBucket } from './constructs/secure-bucket.ts';
-import { StreamConsumer } from './constructs/stream-consumer.ts';
-import { WebFront } from './constructs/web-front.ts';
+import { StreamCostBudget } from './constructs/stream-cost-budget.ts';
+import { concurrencyBoundOf, StreamConsumer } from './constructs/stream-consumer.ts';
+import { API_PATH_PREFIX, WebFront } from './constructs/web-front.ts';
 import { DEFAULTS } from './defaults.ts';
 import { buildSetupConfig } from './opensearch-setup/build-config.ts';
 import { DASHBOARDS_NDJSON, ENTRIES } from './paths.ts';
@@ -52,6 +54,9 @@ export class LiveHeartRateStack extends Stack {
       stream,
       openSearchEndpointUrl: store.endpointUrl,
       enhancedFanOut: options.enhancedFanOut,
+      // Exactly the batches the stream can run at once: the consumer is never starved by other functions in
+      // the account, and never holds more than it can use.
+      ...(options.reserveConcurrency ? { reservedConcurrency: concurrencyBoundOf(options.streamMode, options.streamShards) } : {}),
     });
     const liveApi = new NodeFunction(this, 'LiveApi', {
       entry: ENTRIES.liveApi,
@@ -59,7 +64,8 @@ export class LiveHeartRateStack extends Stack {
       memoryMiB: DEFAULTS.liveApi.memoryMiB,
       timeout: Duration.seconds(DEFAULTS.liveApi.timeoutSeconds),
       environment: { OPENSEARCH_ENDPOINT: store.endpointUrl },
-      ...(DEFAULTS.liveApi.reservedConcurrency !== undefined ? { reservedConcurrency: DEFAULTS.liveApi.reservedConcurrency } : {}),
+      // The only cap a function URL behind CloudFront has: past it, requests get 429 instead of reaching OpenSearch.
+      ...(options.reserveConcurrency ? { reservedConcurrency: DEFAULTS.liveApi.reservedConcurrency } : {}),
     }).fn;
     const setup = new OpenSearchSetup(this, 'OpenSearchSetup', {
       entry: ENTRIES.openSearchSetup,
@@ -74,7 +80,10 @@ export class LiveHeartRateStack extends Stack {
     // function itself waits: its role must exist before the domain, whose access policy names it.
     consumer.fn.node.defaultChild?.node.addDependency(setup.resource);
 
-    store.allow({ principal: roleOf(consumer.fn), verbs: ['Get', 'Head', 'Post'] });
+    // The consumer makes two calls (functions/store/opensearch-store.ts): a real-time _mget of session documents
+    // and stored readings, and _bulk creates and versioned index writes. Both are POSTs to domain-level paths;
+    // OpenSearch does not check the indices named inside their bodies against this policy.
+    store.allow({ principal: roleOf(consumer.fn), verbs: ['Post'], paths: ['_mget', '_bulk'] });
     // The live API only reads: a session document by id (GET) and a search of the reading indices, which
     // the client sends as POST because it has a body. POST on the whole domain would also allow writes and
     // _delete_by_query, so POST is limited to the _search path of the reading indices.
@@ -91,12 +100,14 @@ export class LiveHeartRateStack extends Stack {
       cognito: { identityPoolId: guests.identityPool.identityPoolId, guestRoleArn: guests.guestRole.roleArn },
       apiUrl: '/api',
     };
+    const webAcl = options.waf ? new ApiWebAcl(this, 'ApiWebAcl', { apiPathPrefix: API_PATH_PREFIX }).webAcl : undefined;
     const web = new WebFront(this, 'Web', {
       siteDir: options.siteDir,
       liveApi,
       accessLogsBucket: accessLogs,
       runtimeConfig,
       ...(options.customDomain !== undefined ? { customDomain: options.customDomain } : {}),
+      ...(webAcl !== undefined ? { webAclArn: webAcl.attrArn } : {}),
     });
     this.appUrl = web.appUrl;
 
@@ -108,6 +119,12 @@ export class LiveHeartRateStack extends Stack {
       speedRetentionDays: options.speedRetentionDays,
       dataNodes: DEFAULTS.speedLayer.instanceCount,
       ...(options.alarmEmail !== undefined ? { email: options.alarmEmail } : {}),
+    });
+    new StreamCostBudget(this, 'StreamCost', {
+      topic: alarms.topic,
+      mode: options.streamMode,
+      shards: options.streamShards,
+      enhancedFanOut: options.enhancedFanOut,
     });
 
     const outputs: Record<string, [string, string]> = {

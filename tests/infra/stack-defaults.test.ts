@@ -195,8 +195,8 @@ describe('OpenSearch domain', () => {
       expect(statement['Effect']).toBe('Allow');
       expect(statement['Condition']).toBeUndefined();
     }
-    // The runtime roles cannot delete or reconfigure anything (the live API: see "least privilege").
-    expect(statements[0]?.['Action']).toEqual(['es:ESHttpGet', 'es:ESHttpHead', 'es:ESHttpPost']);
+    // The runtime roles cannot delete or reconfigure anything (the consumer and the live API: see "least privilege").
+    expect(statements[0]?.['Action']).toBe('es:ESHttpPost');
     expect(JSON.stringify(statements)).not.toMatch(/"(AWS|Principal)":"\*"/);
     expect(domain['AdvancedSecurityOptions']).toBeUndefined();
   });
@@ -512,6 +512,7 @@ describe('alarms', () => {
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'liveheartrate/RateLimitedRecords',
     ]);
     for (const alarm of alarms) {
       expect(alarm['AlarmActions']).toEqual([{ Ref: topicId }]);
@@ -519,6 +520,95 @@ describe('alarms', () => {
     }
     template.hasResourceProperties('AWS::SNS::TopicPolicy', {
       PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+});
+
+describe('limits and cost', () => {
+  it('alarms on any record the per-session rate limit drops, from the metric the consumer writes as EMF', () => {
+    // Prepare
+    const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
+
+    // Act
+    const limited = alarms.filter((alarm) => alarm['Namespace'] === 'liveheartrate');
+
+    // Assess: the contract is namespace liveheartrate, no dimensions, a count per batch.
+    expect(limited).toEqual([
+      expect.objectContaining({
+        MetricName: 'RateLimitedRecords',
+        Statistic: 'Sum',
+        Period: 300,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        Threshold: 1,
+        EvaluationPeriods: 1,
+      }),
+    ]);
+    expect(limited[0]?.['Dimensions']).toBeUndefined();
+    // DroppedRecords counts contact gaps too, which ordinary use produces: no alarm on it.
+    expect(alarms.map((alarm) => alarm['MetricName'])).not.toContain('DroppedRecords');
+  });
+
+  it('needs no CloudWatch permission for those metrics: the consumer only logs them', () => {
+    // Prepare
+    const consumerRole = `"${logicalIdStartingWith(template, 'AWS::IAM::Role', 'ConsumerRole')}"`;
+
+    // Act
+    const attached = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(consumerRole));
+
+    // Assess
+    expect(attached.length).toBeGreaterThan(0);
+    expect(JSON.stringify(attached)).not.toMatch(/"cloudwatch:/);
+  });
+
+  it('reserves no concurrency by default, so the stack deploys into a new account with a quota of 10', () => {
+    // Act
+    const reserved = Object.values(resourcesOf('AWS::Lambda::Function')).filter((fn) => (fn['Properties'] as Json)['ReservedConcurrentExecutions'] !== undefined);
+
+    // Assess
+    expect(reserved).toEqual([]);
+  });
+
+  it('adds no web ACL by default', () => {
+    template.resourceCountIs('AWS::WAFv2::WebACL', 0);
+    expect((only('AWS::CloudFront::Distribution')[1]['DistributionConfig'] as Json)['WebACLId']).toBeUndefined();
+  });
+
+  it("states the stream's capacity mode and budgets its Kinesis spend, notifying the alarm topic", () => {
+    // Prepare
+    const [topicId] = only('AWS::SNS::Topic');
+    const [, budget] = only('AWS::Budgets::Budget');
+
+    // Assess: on-demand by default, USD 40 a month (about 29 idle), forecast and actual both notify.
+    template.hasResourceProperties('AWS::Kinesis::Stream', { StreamModeDetails: { StreamMode: 'ON_DEMAND' } });
+    expect(budget['Budget']).toEqual({
+      BudgetType: 'COST',
+      TimeUnit: 'MONTHLY',
+      BudgetLimit: { Amount: 40, Unit: 'USD' },
+      CostFilters: { Service: ['Amazon Kinesis'] },
+    });
+    const notifications = budget['NotificationsWithSubscribers'] as Json[];
+    expect(notifications.map((n) => (n['Notification'] as Json)['NotificationType']).sort()).toEqual(['ACTUAL', 'FORECASTED']);
+    for (const notification of notifications) {
+      expect(notification['Notification']).toEqual(expect.objectContaining({ ComparisonOperator: 'GREATER_THAN', Threshold: 100, ThresholdType: 'PERCENTAGE' }));
+      expect(notification['Subscribers']).toEqual([{ SubscriptionType: 'SNS', Address: { Ref: topicId } }]);
+    }
+  });
+
+  it('lets Budgets publish to the alarm topic for this account only', () => {
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Allow',
+            Action: 'sns:Publish',
+            Principal: { Service: 'budgets.amazonaws.com' },
+            Condition: {
+              StringEquals: { 'aws:SourceAccount': '123456789012' },
+              ArnLike: { 'aws:SourceArn': 'arn:aws:budgets::123456789012:*' },
+            },
+          }),
+        ]),
+      },
     });
   });
 });
@@ -572,6 +662,23 @@ describe('least privilege', () => {
       { actions: ['es:ESHttpGet'], paths: ['/hr-sessions/_doc/*'] },
       { actions: ['es:ESHttpGet', 'es:ESHttpPost'], paths: [readingsSearch] },
     ]);
+  });
+
+  it('lets the consumer POST only _mget and _bulk, the two calls its store makes', () => {
+    // Prepare
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    const consumer = JSON.stringify(getAttArn(roleId('ConsumerRole')));
+
+    // Act
+    const access = (domain['AccessPolicies'] as { Statement: Json[] }).Statement.filter(
+      (statement) => JSON.stringify((statement['Principal'] as Json)['AWS']) === consumer,
+    ).map((statement) => ({
+      actions: asList(statement['Action']).map(String),
+      paths: asList(statement['Resource']).map((resource) => flattenJoin(resource).replace(domainArn, '')),
+    }));
+
+    // Assess: no GET, PUT or DELETE, and no path under an index (_delete_by_query, _update, settings).
+    expect(access).toEqual([{ actions: ['es:ESHttpPost'], paths: ['/_mget', '/_bulk'] }]);
   });
 
   it('gives the live API role no OpenSearch permission of its own', () => {

@@ -13,6 +13,7 @@ beforeAll(() => {
     streamMode: 'provisioned',
     streamShards: '3',
     enhancedFanOut: 'true',
+    reserveConcurrency: 'true',
     speedRetentionDays: '30',
     rawRetentionDays: '90',
     alarmEmail: 'ops@example.com',
@@ -48,6 +49,23 @@ describe('deploy-time options', () => {
     template.hasResourceProperties('AWS::IAM::Policy', {
       PolicyDocument: { Statement: [{ Effect: 'Allow', Action: ['kinesis:PutRecord', 'kinesis:PutRecords'], Resource: { 'Fn::GetAtt': [streamId, 'Arn'] } }] },
     });
+  });
+
+  it('reserves the consumer its shards × parallelization factor and caps the live API', () => {
+    // Prepare
+    const reservedOf = (prefix: string) =>
+      (template.findResources('AWS::Lambda::Function')[logicalIdStartingWith(template, 'AWS::Lambda::Function', prefix)]?.['Properties'] as Record<string, unknown>)[
+        'ReservedConcurrentExecutions'
+      ];
+
+    // Assess: 3 shards × 2 concurrent batches per shard; the live API at DEFAULTS.liveApi.reservedConcurrency.
+    expect(reservedOf('ConsumerFunction')).toBe(6);
+    expect(reservedOf('LiveApiFunction')).toBe(10);
+  });
+
+  it('budgets the Kinesis spend of three provisioned shards with a fan-out consumer', () => {
+    // 3 shards × USD 15, plus 3 fan-out consumer shards × USD 15.
+    template.hasResourceProperties('AWS::Budgets::Budget', { Budget: Match.objectLike({ BudgetLimit: { Amount: 90, Unit: 'USD' } }) });
   });
 
   it('serves the custom domain with its certificate over TLS 1.2 at least', () => {

@@ -32,14 +32,15 @@ export interface Synthesized extends CreatedApp {
   cleanUp(): void;
 }
 
-export function synthesize(context: Record<string, unknown> = {}): Synthesized {
+/** Synthesizes the app with extra context, in TEST_ENV unless another environment is given. */
+export function synthesize(context: Record<string, unknown> = {}, env: { account: string; region: string } = TEST_ENV): Synthesized {
   const outdir = scratchOutdir();
   const cleanUp = () => rmSync(outdir, { recursive: true, force: true });
   try {
     const flags = (JSON.parse(readFileSync(join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> }).context;
     const merged: Record<string, unknown> = { adminPrincipalArn: ADMIN_ARN, siteDir: FIXTURE_SITE, ...context };
     const options = readAppOptions((key) => merged[key], REPO_ROOT);
-    const created = createApp({ options, appProps: { outdir, context: flags }, env: TEST_ENV });
+    const created = createApp({ options, appProps: { outdir, context: flags }, env });
     // Throws when a plugin reports an error; warnings are read from the report below.
     const assembly = created.app.synth();
     const violations = readViolations(assembly.directory);

@@ -139,7 +139,7 @@ export class LiveStoreDomain extends Construct {
     ack(
       'AwsSolutions-OS3',
       'Access is granted to named IAM principals (consumer, live API, setup and the admin), not to IP ranges: Lambda has no fixed addresses. ' +
-        'The live API may only read the session documents and search the reading indices.',
+        'The consumer may only POST _mget and _bulk; the live API may only read the session documents and search the reading indices.',
     );
     ack(
       'AwsSolutions-OS4',

@@ -1,6 +1,6 @@
 // The signals that the live pipeline is not live: the consumer falls behind, the consumer fails, batches
-// were given up on, producers are throttled, the live store is down, full or growing indices it should not
-// have. All notify one SNS topic.
+// were given up on, producers are throttled, a writer is cut by the per-session rate limit, the live store
+// is down, full or growing indices it should not have. All notify one SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -13,6 +13,16 @@ import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
 import { replicasFor } from '../opensearch-setup/build-config.ts';
+
+/**
+ * What the consumer writes as CloudWatch Embedded Metric Format, once per batch that dropped anything: this
+ * namespace, no dimensions, counts of the batch. A log line, so its role needs no cloudwatch:PutMetricData.
+ */
+export const CONSUMER_METRICS = {
+  namespace: 'liveheartrate',
+  rateLimited: 'RateLimitedRecords',
+  dropped: 'DroppedRecords',
+} as const;
 
 export interface PipelineAlarmsProps {
   consumer: lambda.IFunction;
@@ -98,6 +108,20 @@ export class PipelineAlarms extends Construct {
         props.stream.metricWriteProvisionedThroughputExceeded({ statistic: 'Sum', period: Duration.minutes(5) }),
         thresholds.writeThrottlesPerFiveMinutes,
       ),
+      alarm(
+        'RateLimitedRecords',
+        'The consumer dropped records over a session\'s rate limit: a writer that is not the app, or a device sending ' +
+          'a backlog longer than the burst. The live store stays bounded either way; the consumer log counts the drops per batch.',
+        new cloudwatch.Metric({
+          namespace: CONSUMER_METRICS.namespace,
+          metricName: CONSUMER_METRICS.rateLimited,
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        thresholds.rateLimitedRecordsPerFiveMinutes,
+      ),
+      // No alarm on DroppedRecords: it counts every reason, contact gaps included (a strap off the skin sends
+      // them once a second), so it rises in ordinary use. The rate limit above is the drop that means abuse.
       alarm(
         'LiveStoreRed',
         'The OpenSearch domain is red: at least one primary shard is unassigned and live views fail.',

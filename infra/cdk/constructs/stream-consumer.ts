@@ -6,7 +6,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { DEFAULTS } from '../defaults.ts';
+import { DEFAULTS, type StreamMode } from '../defaults.ts';
 import { NodeFunction } from './node-function.ts';
 
 export interface StreamConsumerProps {
@@ -14,6 +14,18 @@ export interface StreamConsumerProps {
   stream: kinesis.Stream;
   openSearchEndpointUrl: string;
   enhancedFanOut: boolean;
+  /** Reserved for the consumer alone: at least concurrencyBoundOf the stream, or shards wait their turn. */
+  reservedConcurrency?: number;
+}
+
+/**
+ * The most batches Lambda runs at once on this stream: one per shard and parallelization slot, with or without
+ * fan-out. An on-demand stream is counted at its starting shards; past them (over 4 MB/s or 4,000 records/s
+ * written) it splits, and a reservation of this size would hold the new shards back: the iterator-age alarm says so.
+ */
+export function concurrencyBoundOf(mode: StreamMode, provisionedShards: number): number {
+  const shards = mode === 'on-demand' ? DEFAULTS.stream.onDemandInitialShards : provisionedShards;
+  return shards * DEFAULTS.consumer.parallelizationFactor;
 }
 
 export class StreamConsumer extends Construct {
@@ -31,6 +43,7 @@ export class StreamConsumer extends Construct {
       memoryMiB: settings.memoryMiB,
       timeout: Duration.seconds(settings.timeoutSeconds),
       environment: { OPENSEARCH_ENDPOINT: props.openSearchEndpointUrl },
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrency: props.reservedConcurrency } : {}),
     }).fn;
 
     this.failureQueue = new sqs.Queue(this, 'FailedBatches', {

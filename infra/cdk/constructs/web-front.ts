@@ -25,9 +25,13 @@ export interface WebFrontProps {
   /** config.json for the app (docs/architecture.md "Two ways to run"); may hold tokens. */
   runtimeConfig: RuntimeConfig;
   customDomain?: { domainName: string; certificateArn: string };
+  /** A CLOUDFRONT-scope web ACL (us-east-1) for the distribution: -c waf=true. */
+  webAclArn?: string;
 }
 
-const API_PATH_PATTERN = '/api/*';
+/** Where the live API is at the edge; the optional web ACL counts requests under this prefix. */
+export const API_PATH_PREFIX = '/api/';
+const API_PATH_PATTERN = `${API_PATH_PREFIX}*`;
 
 export class WebFront extends Construct {
   readonly siteBucket: s3.Bucket;
@@ -101,6 +105,7 @@ export class WebFront extends Construct {
       enableLogging: true,
       logBucket: props.accessLogsBucket,
       logFilePrefix: 'cloudfront/',
+      ...(props.webAclArn !== undefined ? { webAclId: props.webAclArn } : {}),
       // The policy can only be chosen with a certificate of our own (see the CFR4 acknowledgment).
       ...(props.customDomain && certificate
         ? { domainNames: [props.customDomain.domainName], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
@@ -127,7 +132,7 @@ export class WebFront extends Construct {
       },
     });
     this.appUrl = `https://${props.customDomain?.domainName ?? this.distribution.distributionDomainName}`;
-    this.acknowledgeFindings(props.customDomain !== undefined);
+    this.acknowledgeFindings(props.customDomain !== undefined, props.webAclArn !== undefined);
 
     // Cache-Control per file is infra/asset-caching.ts's rule, shared with the embedded server. Hashed files
     // are never pruned, so a page loaded before a deployment can still fetch the chunks it names.
@@ -176,17 +181,19 @@ export class WebFront extends Construct {
     for (const [finding, reason] of grants) ack(`AwsSolutions-IAM5[${finding}]`, reason);
   }
 
-  private acknowledgeFindings(customDomain: boolean): void {
+  private acknowledgeFindings(customDomain: boolean, webAcl: boolean): void {
     const ack = (id: string, reason: string): void => Validations.of(this.distribution).acknowledge({ id, reason });
     ack(
       'AwsSolutions-CFR1',
       'No geo restriction: a share link is meant to work wherever the people it is shared with are.',
     );
-    ack(
-      'AwsSolutions-CFR2',
-      'No WAF by default (a web ACL starts at about USD 5/month plus requests for a one-person deployment). ' +
-        'The API is read-only, answers from a 1 s edge cache, and validates every parameter; add a web ACL with rate limits for public events.',
-    );
+    if (!webAcl) {
+      ack(
+        'AwsSolutions-CFR2',
+        'No web ACL by default: it costs about USD 6 a month plus USD 0.60 per million requests (docs/deploy-aws.md, "Cost"). ' +
+          'The API is read-only, its concurrency can be capped (reserveConcurrency), and -c waf=true adds a per-address rate limit on /api/*.',
+      );
+    }
     if (!customDomain) {
       ack(
         'AwsSolutions-CFR4',
