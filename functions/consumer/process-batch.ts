@@ -115,14 +115,15 @@ function decodeKinesisRecord(
   const r = decoded.record;
   const viewId = viewIdOf(r.key);
   const streamSeq = payload.sequenceNumber;
+  // Lambda gives the arrival time in seconds with a fraction.
+  const arrivalMs = Number.isFinite(payload.approximateArrivalTimestamp) ? payload.approximateArrivalTimestamp * 1000 : undefined;
   if (isControlRecord(r)) {
-    const control: LiveWrite = { kind: 'control', viewId, seq: r.seq, t: r.t, streamSeq };
+    // Takes effect by its server receive time, not its device time (see applyControl).
+    const control: LiveWrite = { kind: 'control', viewId, seq: r.seq, t: r.t, receivedAt: receiveTimeOf(arrivalMs, now), streamSeq };
     if (r.end === true) control.end = true;
     if (r.exp !== undefined) control.exp = r.exp;
     return control;
   }
-  // Lambda gives the arrival time in seconds with a fraction.
-  const arrivalMs = Number.isFinite(payload.approximateArrivalTimestamp) ? payload.approximateArrivalTimestamp * 1000 : undefined;
   // Judged against arrival, not this clock, so a replayed or backlogged record gets the same answer every time.
   // Control records are not filtered: they carry no reading and change only their session's own document.
   if (!isWithinLiveHorizon(r.t, arrivalMs ?? now)) return 'outside-horizon';

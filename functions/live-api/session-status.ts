@@ -1,6 +1,7 @@
 import { livenessOf } from '../../src/core/liveness.ts';
 import type { SessionStatus } from '../../src/core/live-api-types.ts';
 import type { SessionSnapshot } from '../store/live-store.ts';
+import { isRevoked } from '../store/session-state.ts';
 
 /**
  * What a viewer is told. The link's validity comes first: a revoked or expired link shows nothing else, not
@@ -9,7 +10,7 @@ import type { SessionSnapshot } from '../store/live-store.ts';
  */
 export function sessionStatusOf(session: SessionSnapshot | null, nowMs: number): SessionStatus {
   if (session === null) return 'unknown';
-  if (session.exp !== null && session.expSetAt !== null && session.exp <= session.expSetAt) return 'revoked';
+  if (isRevoked(session)) return 'revoked';
   if (session.exp !== null && session.exp <= nowMs) return 'expired';
   if (session.endedSeq !== null && (session.lastSeq === null || session.endedSeq > session.lastSeq)) return 'ended';
   // A session known only from a control record has never been live.

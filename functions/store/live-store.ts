@@ -22,7 +22,10 @@ export interface ReadingWrite {
   streamSeq: string;
 }
 
-/** Broadcaster stopped (`end`) and/or share-link expiry (`exp`, epoch ms; exp <= t means revoked). */
+/**
+ * Broadcaster stopped (`end`) and/or share-link expiry (`exp`; exp <= t means revoked). `t` and `exp` are device
+ * times, read only as the pair `exp - t`: the control takes effect at `receivedAt` (see applyControl).
+ */
 export interface ControlWrite {
   kind: 'control';
   viewId: string;
@@ -30,6 +33,8 @@ export interface ControlWrite {
   t: number;
   end?: true;
   exp?: number;
+  /** Server time the control counts as received (see receiveTimeOf), epoch ms. */
+  receivedAt: number;
   streamSeq: string;
 }
 
@@ -64,10 +69,13 @@ export interface SessionSnapshot {
   lastBpm: number | null;
   /** Server time of the latest newly stored reading (liveness). */
   lastReceivedAt: number | null;
-  /** Highest seq of an `end` control record, and its device time. */
+  /** Highest seq of an `end` control record, and when it was received (server time). */
   endedSeq: number | null;
   endedAt: number | null;
-  /** From the control record with the highest seq that carried `exp`: the expiry and that record's t. */
+  /**
+   * The link's expiry and when it was set, both server time: exp <= expSetAt means revoked. From the expiry
+   * control with the highest seq, unless a revoke came first: a revoked link stays revoked.
+   */
   exp: number | null;
   expSetAt: number | null;
   /** Where a reader that has seen everything stands: getReadings(viewId, cursor) returns only newer readings. */

@@ -46,23 +46,35 @@ export function addReading(s: SessionState, r: Pick<ReadingWrite, 'seq' | 't' | 
 }
 
 /**
- * Merges a control record; true when the state changed. Both fields resolve by the highest seq, so the
- * outcome does not depend on the order in which retries deliver control records.
+ * Merges a control record; true when the state changed. It takes effect when it was received, never at its
+ * device time (phone clocks are set by hand): an expiry is kept as `receivedAt + (exp - t)`, so the device's
+ * skew cancels, and `exp <= t` revokes at `receivedAt`. A revoke is final: a later expiry cannot revive the
+ * link, whatever its seq, so the outcome does not depend on the order in which retries deliver controls.
+ * Otherwise end and expiry resolve by the highest seq. (Records from before this rule kept device times;
+ * their revokes still read as exp <= expSetAt.)
  */
-export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' | 'end' | 'exp'>): boolean {
+export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' | 'end' | 'exp' | 'receivedAt'>): boolean {
   let changed = false;
   if (c.end === true && (s.endedSeq === null || c.seq > s.endedSeq)) {
     s.endedSeq = c.seq;
-    s.endedAt = c.t;
+    s.endedAt = c.receivedAt;
     changed = true;
   }
-  if (c.exp !== undefined && (s.expSeq === null || c.seq > s.expSeq)) {
-    s.exp = c.exp;
-    s.expSeq = c.seq;
-    s.expSetAt = c.t;
-    changed = true;
+  if (c.exp !== undefined && !isRevoked(s)) {
+    const revokes = c.exp <= c.t;
+    if (revokes || s.expSeq === null || c.seq > s.expSeq) {
+      s.exp = revokes ? c.receivedAt : c.receivedAt + (c.exp - c.t);
+      s.expSeq = c.seq;
+      s.expSetAt = c.receivedAt;
+      changed = true;
+    }
   }
   return changed;
+}
+
+/** The link was turned off: its expiry is not after the moment it was set. */
+export function isRevoked(s: Pick<SessionState, 'exp' | 'expSetAt'>): boolean {
+  return s.exp !== null && s.expSetAt !== null && s.exp <= s.expSetAt;
 }
 
 export function toSnapshot(s: SessionState, cursor: string): SessionSnapshot {

@@ -47,8 +47,10 @@ export interface ReadingRecord {
   kj?: number;
 }
 
-// A control record carries no bpm; it marks the end of a broadcast and/or sets the share link's expiry
-// (exp <= t means revoked now).
+// A control record carries no bpm; it marks the end of a broadcast and/or sets the share link's expiry.
+// Both take effect when the record reaches the stream, never at its device time: `t` and `exp` are read only
+// as a pair, `exp - t` being how long the link has left (exp <= t means revoked now), so a device clock
+// that is off shifts both and cancels out.
 export interface ControlRecord {
   v: 1;
   key: string;
@@ -135,11 +137,14 @@ export function validateRecord(value: unknown, nowMs: number): DecodeResult {
   if (o.v !== RECORD_VERSION) return drop('unknown-version');
   if (!isWriteKey(o.key)) return drop('bad-key');
   if (!isSequenceNumber(o.seq)) return drop('bad-seq');
-  if (!isPlausibleTime(o.t, nowMs)) return drop('bad-time');
-
-  const header = { v: RECORD_VERSION, key: o.key, seq: o.seq, t: o.t } as const;
   // The presence of end or exp makes a control record; a record without them and without bpm is a broken reading.
-  if (o.end !== undefined || o.exp !== undefined) return validateControl(o, header);
+  const isControl = o.end !== undefined || o.exp !== undefined;
+  // A control record's device time is informative only (it takes effect on arrival), so a clock set wrong
+  // must not cost the person their 'Turn off link': any whole non-negative time passes.
+  if (isControl ? !isSequenceNumber(o.t) : !isPlausibleTime(o.t, nowMs)) return drop('bad-time');
+
+  const header = { v: RECORD_VERSION, key: o.key, seq: o.seq, t: o.t as number } as const;
+  if (isControl) return validateControl(o, header);
   return validateReading(o, header);
 }
 

@@ -2,22 +2,29 @@
 // runtime config.json. Nothing here loads the AWS SDK; the first flush (or the warm-up after start) does.
 import { createInTabLockRunner, createWebLockRunner } from './flush-lock.ts';
 import { Outbox } from './outbox.ts';
+import type { ServerClock } from './server-clock.ts';
 import { fetchRuntimeConfig } from './runtime-config-loader.ts';
 import { createSenderLoader } from './stream-connection.ts';
 import { Uplink } from './uplink.ts';
 import { sleep } from '../with-timeout.ts';
 import { safeLocalStorage } from '../safe-local-storage.ts';
 
-export function createBrowserUplink(configUrl: string): Uplink {
+export function createBrowserUplink(configUrl: string, serverClock: ServerClock): Uplink {
   const uplink = new Uplink({
     outbox: new Outbox(),
-    getSender: createSenderLoader({ loadConfig: () => fetchRuntimeConfig(configUrl), storage: safeLocalStorage() }),
+    // config.json is fetched at start, before a sensor is paired: its Date header is the first clock sample.
+    getSender: createSenderLoader({
+      loadConfig: () => fetchRuntimeConfig(configUrl, serverClock.sampling(fetch.bind(globalThis))),
+      storage: safeLocalStorage(),
+      serverClock,
+    }),
     withLock: 'locks' in navigator ? createWebLockRunner(navigator.locks) : createInTabLockRunner(),
     isOnline: () => navigator.onLine,
     delay: (ms) => sleep(ms),
     now: Date.now,
     storage: 'storage' in navigator ? navigator.storage : null,
     broadcastSetting: createBroadcastSetting(safeLocalStorage()),
+    serverClock,
   });
   window.addEventListener('online', () => uplink.wentOnline());
   window.addEventListener('offline', () => uplink.wentOffline());

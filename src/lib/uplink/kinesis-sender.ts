@@ -20,6 +20,12 @@ export interface KinesisSenderOptions {
   /** Node tests inject a NodeHttpHandler; the browser uses the SDK's fetch handler. */
   requestHandler?: KinesisClientConfig['requestHandler'];
   loadSdk?: () => Promise<KinesisSdk>;
+  /**
+   * Told the device time a request left, the device time its answer came, and the answer's `Date` header: the
+   * server-clock samples (src/lib/uplink/server-clock.ts). Kinesis and the emulator expose `Date` to CORS.
+   */
+  onServerDate?: (sentAt: number, receivedAt: number, date: string | undefined) => void;
+  now?: () => number;
 }
 
 // A request that hangs would hold the flush lock forever; after this long it fails and is sent again.
@@ -49,7 +55,25 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
       accountIdEndpointMode: 'disabled',
       requestHandler: options.requestHandler ?? { requestTimeout: REQUEST_TIMEOUT_MS },
     });
-  let client = createClient();
+  const now = options.now ?? Date.now;
+  const withDateSampling = (c: InstanceType<KinesisSdk['KinesisClient']>): InstanceType<KinesisSdk['KinesisClient']> => {
+    const onServerDate = options.onServerDate;
+    if (onServerDate === undefined) return c;
+    // $metadata does not carry response headers; the raw HTTP answer does, on its way through the stack. Added
+    // to the finalize step, after signing, so sentAt is as close to the wire as the stack lets it be.
+    c.middlewareStack.add(
+      (next) => async (args) => {
+        const sentAt = now();
+        const result = await next(args);
+        const headers = (result.response as { headers?: Record<string, string | undefined> } | undefined)?.headers;
+        onServerDate(sentAt, now(), headers?.date);
+        return result;
+      },
+      { step: 'finalizeRequest', priority: 'low', name: 'lhrServerDate' },
+    );
+    return c;
+  };
+  let client = withDateSampling(createClient());
   const utf8 = new TextEncoder();
 
   return {
@@ -68,7 +92,7 @@ export async function createKinesisSender(options: KinesisSenderOptions): Promis
           // the next attempt ask the provider, which then fetches fresh ones.
           options.onCredentialsRejected?.();
           client.destroy();
-          client = createClient();
+          client = withDateSampling(createClient());
         }
         throw failure;
       }

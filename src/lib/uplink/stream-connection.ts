@@ -5,6 +5,7 @@ import type { RuntimeConfig } from '../../core/runtime-config.ts';
 import { createCognitoBasicCredentials, type CognitoBasicOptions } from './cognito-basic-credentials.ts';
 import { createKinesisSender, type CredentialsProvider, type KinesisSdk } from './kinesis-sender.ts';
 import type { RecordSender } from './record-sender.ts';
+import type { ServerClock } from './server-clock.ts';
 import { withTimeout } from '../with-timeout.ts';
 
 export interface StreamConnectionDeps {
@@ -12,6 +13,8 @@ export interface StreamConnectionDeps {
   storage: CognitoBasicOptions['storage'];
   requestHandler?: KinesisClientConfig['requestHandler'];
   loadSdk?: () => Promise<KinesisSdk>;
+  /** Learns the server clock from the stream's answers. */
+  serverClock?: ServerClock;
 }
 
 const EMBEDDED_CREDENTIALS = { accessKeyId: 'embedded', secretAccessKey: 'embedded' };
@@ -42,6 +45,7 @@ export async function connectStream(config: RuntimeConfig, deps: Omit<StreamConn
     onCredentialsRejected,
     requestHandler: deps.requestHandler,
     loadSdk: deps.loadSdk,
+    onServerDate: deps.serverClock && ((sentAt, receivedAt, date) => deps.serverClock?.observeDateHeader(sentAt, receivedAt, date)),
   });
 }
 

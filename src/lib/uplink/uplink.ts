@@ -21,6 +21,11 @@ export interface UplinkDeps {
   now: () => number;
   random?: () => number;
   storage?: StorageManagerLike | null;
+  /**
+   * Turns a reading's device time into server time, so a phone clock set wrong does not get readings dropped as
+   * dated in the future (src/lib/uplink/server-clock.ts). Absent: device time as is.
+   */
+  serverClock?: { toServerTime(deviceMs: number): number };
   /** Remembers across reloads whether the person stopped broadcasting (on by default). */
   broadcastSetting?: { read(): boolean; write(on: boolean): void };
 }
@@ -96,7 +101,10 @@ export class Uplink {
   record(reading: TimedReading): void {
     // Not broadcasting is the person's choice: the reading is shown on this device and not sent anywhere.
     if (this.stopped || !this.snapshot.broadcasting) return;
-    this.writes.add({ kind: 'reading', reading });
+    // Corrected when stored, once: a reading already in the outbox keeps its t, so a resend stays byte-identical
+    // and its identity never carries two times. Control items keep device time: only `exp - t` counts there.
+    const t = this.deps.serverClock?.toServerTime(reading.receivedAt) ?? reading.receivedAt;
+    this.writes.add({ kind: 'reading', reading: t === reading.receivedAt ? reading : { ...reading, receivedAt: t } });
     this.update({});
   }
 

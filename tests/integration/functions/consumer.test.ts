@@ -265,12 +265,32 @@ describe('stream consumer (processKinesisBatch) into the SQLite store', () => {
     expect(await sqlite.getSession(key)).toBeNull();
   });
 
-  it('applies end and expiry control records to the session', async () => {
-    const expiry = NOW + 3_600_000;
+  it('applies end and expiry control records to the session, by their receive time', async () => {
+    // Prepare: the phone sent an expiry an hour ahead of its clock, a second before the consumer read it.
+    const phoneNow = NOW - 1000;
 
-    await run(kinesisEvent([reading(key, 0), control(key, 1, { exp: expiry }), control(key, 2, { end: true })]));
+    // Act
+    await run(kinesisEvent([reading(key, 0), control(key, 1, { exp: phoneNow + 3_600_000 }, phoneNow), control(key, 2, { end: true }, phoneNow)]));
 
-    expect(await sqlite.getSession(viewId)).toMatchObject({ count: 1, exp: expiry, endedSeq: 2 });
+    // Assess
+    expect(await sqlite.getSession(viewId)).toMatchObject({ count: 1, exp: NOW + 3_600_000, expSetAt: NOW, endedSeq: 2, endedAt: NOW });
+  });
+
+  it.each([
+    ['10 minutes fast', 600_000],
+    ['10 minutes slow', -600_000],
+  ])('revokes a link from a phone %s, where its readings would be dropped as bad-time or kept', async (_, skewMs) => {
+    // Prepare
+    const phoneNow = NOW + skewMs;
+    const event = kinesisEvent([reading(key, 0, { t: phoneNow }), control(key, 1, { exp: phoneNow }, phoneNow), control(key, 2, { end: true }, phoneNow)]);
+
+    // Act
+    const result = await run(event);
+
+    // Assess: only the reading is judged by its device time.
+    expect(result.dropped).toEqual(dropsOf(skewMs > 0 ? { 'bad-time': 1 } : {}));
+    expect(result.stored).toBe(skewMs > 0 ? 2 : 3);
+    expect(await sqlite.getSession(viewId)).toMatchObject({ exp: NOW, expSetAt: NOW, endedAt: NOW });
   });
 
   it('times liveness by the consumer clock, but a backlog keeps its arrival time', async () => {
@@ -328,16 +348,16 @@ describe('stream consumer (processKinesisBatch) into the SQLite store', () => {
       expect(await readAll(sqlite)).toEqual(edges.slice(0, 2).map(expectedReading));
     });
 
-    it('still applies control records dated outside the horizon', async () => {
-      // Prepare
-      const expiry = NOW + 3_600_000;
+    it('still applies control records dated outside the horizon, an expiry counted from their arrival', async () => {
+      // Prepare: a phone whose clock is 30 days behind sets the link to expire in an hour.
+      const phoneNow = NOW - 30 * DAY;
 
       // Act
-      const result = await run(kinesisEvent([reading(key, 0), control(key, 1, { exp: expiry }, NOW - 30 * DAY)]));
+      const result = await run(kinesisEvent([reading(key, 0), control(key, 1, { exp: phoneNow + 3_600_000 }, phoneNow)]));
 
       // Assess
       expect(result.dropped).toEqual(dropsOf({}));
-      expect(await sqlite.getSession(viewId)).toMatchObject({ count: 1, exp: expiry });
+      expect(await sqlite.getSession(viewId)).toMatchObject({ count: 1, exp: NOW + 3_600_000, expSetAt: NOW });
     });
   });
 });

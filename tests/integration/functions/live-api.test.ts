@@ -60,7 +60,8 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
     await consume([0, 1, 2, 3, 4].map((seq) => reading(live.key, seq, { bpm: 70 + seq, rr: [850], kj: 12 })));
     await consume([reading(ended.key, 0), control(ended.key, 1, { end: true })]);
     await consume([reading(revoked.key, 0), control(revoked.key, 1, { exp: NOW - 5000 }, NOW - 5000)]);
-    await consume([reading(expired.key, 0), control(expired.key, 1, { exp: NOW - 1 }, NOW - 600_000)]);
+    // Set ten minutes ago to expire a millisecond ago: a control takes effect from when it was received.
+    await consume([reading(expired.key, 0), control(expired.key, 1, { exp: NOW - 1 }, NOW - 600_000)], NOW - 600_000);
     await consume([reading(expiring.key, 0), control(expiring.key, 1, { exp: NOW + 3_600_000 })]);
     await consume([reading(stale.key, 0)], NOW - STALE_AFTER_MS - 1);
   });
@@ -122,9 +123,10 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
       expect(json.count).toBe(1);
     });
 
-    it('shows the end time and the link expiry', async () => {
-      expect((await get(`/api/sessions/${ended.viewId}`)).json.endedAt).toBe(NOW - 1000);
-      expect((await get(`/api/sessions/${expiring.viewId}`)).json.expiresAt).toBe(NOW + 3_600_000);
+    it('shows the end time and the link expiry, in server time from when the control was received', async () => {
+      // The controls were dated a second before the consumer, at NOW, received them.
+      expect((await get(`/api/sessions/${ended.viewId}`)).json.endedAt).toBe(NOW);
+      expect((await get(`/api/sessions/${expiring.viewId}`)).json.expiresAt).toBe(NOW + 3_600_000 + 1000);
     });
 
     it.each([

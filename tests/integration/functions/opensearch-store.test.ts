@@ -180,10 +180,19 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       expect((await readAll()).readings.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
     });
 
-    it('applies end and expiry control records', async () => {
-      await consume(kinesisEvent([reading(key, 0), control(key, 1, { exp: NOW + 60_000 }), control(key, 2, { end: true })]));
+    it('applies end and expiry control records by their receive time', async () => {
+      await consume(kinesisEvent([reading(key, 0), control(key, 1, { exp: NOW - 1000 + 60_000 }), control(key, 2, { end: true })]));
 
-      expect(await store.getSession(viewId)).toMatchObject({ count: 1, exp: NOW + 60_000, endedSeq: 2, cursor: streamSeq(1).replace(/^0+/, '') });
+      expect(await store.getSession(viewId)).toMatchObject({ count: 1, exp: NOW + 60_000, expSetAt: NOW, endedSeq: 2, endedAt: NOW, cursor: streamSeq(1).replace(/^0+/, '') });
+    });
+
+    it('revokes from a phone 10 minutes fast, and a later expiry does not revive the link', async () => {
+      const fast = NOW + 600_000;
+      await consume(kinesisEvent([reading(key, 0), control(key, 1, { exp: fast }, fast)]));
+
+      await consume(kinesisEvent([control(key, 2, { exp: fast + 3_600_000 }, fast)], 3));
+
+      expect(await store.getSession(viewId)).toMatchObject({ exp: NOW, expSetAt: NOW });
     });
 
     it('answers null and an empty page for a session it never saw', async () => {

@@ -13,8 +13,8 @@ function reading(seq: number, bpm = 60 + seq, viewId = VIEW): ReadingWrite {
   return { kind: 'reading', viewId, seq, t: T0 + seq * 1000, bpm, rr: [900 - seq], contact: true, receivedAt: T0 + seq * 1000 + 50, streamSeq: String(seq + 1) };
 }
 
-function controlWrite(seq: number, fields: Pick<ControlWrite, 'end' | 'exp'>, t = T0 + seq * 1000): ControlWrite {
-  return { kind: 'control', viewId: VIEW, seq, t, ...fields, streamSeq: String(seq + 1) };
+function controlWrite(seq: number, fields: Pick<ControlWrite, 'end' | 'exp'>, t = T0 + seq * 1000, receivedAt = t + 50): ControlWrite {
+  return { kind: 'control', viewId: VIEW, seq, t, ...fields, receivedAt, streamSeq: String(seq + 1) };
 }
 
 async function readAll(store: SqliteLiveStore, viewId = VIEW, limit = 1000): Promise<StoredReading[]> {
@@ -131,7 +131,19 @@ describe('SQLite live store', () => {
     const results = await store.writeBatch([reading(0), revoke, expiry, controlWrite(8, { end: true }), controlWrite(8, { end: true })]);
 
     expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'duplicate', 'stored', 'duplicate']);
-    expect(await store.getSession(VIEW)).toMatchObject({ endedSeq: 8, endedAt: T0 + 8000, exp: T0, expSetAt: T0 + 10_000, count: 1 });
+    expect(await store.getSession(VIEW)).toMatchObject({ endedSeq: 8, endedAt: T0 + 8050, exp: T0 + 10_050, expSetAt: T0 + 10_050, count: 1 });
+  });
+
+  it('takes controls by arrival from a phone 10 minutes fast, and a later expiry does not revive a revoked link', async () => {
+    const fast = T0 + 600_000;
+    const expiry = controlWrite(1, { exp: fast + 3_600_000 }, fast, T0);
+    const revoke = controlWrite(2, { exp: fast }, fast, T0 + 1000);
+    const revive = controlWrite(3, { exp: fast + 7_200_000 }, fast, T0 + 2000);
+
+    const results = [await store.writeBatch([reading(0), expiry]), await store.writeBatch([revoke]), await store.writeBatch([revive])];
+
+    expect(results.flat().map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'duplicate']);
+    expect(await store.getSession(VIEW)).toMatchObject({ exp: T0 + 1000, expSetAt: T0 + 1000 });
   });
 
   it('keeps everything across a reopen of the file', async () => {

@@ -8,6 +8,7 @@ import { readingToUplinkRecord } from '../../../src/core/uplink-rules.ts';
 import { toOutboxEntry, type OutboxEntry } from '../../../src/lib/uplink/outbox.ts';
 import { createKinesisSender } from '../../../src/lib/uplink/kinesis-sender.ts';
 import { SendFailure } from '../../../src/lib/uplink/record-sender.ts';
+import { ServerClock } from '../../../src/lib/uplink/server-clock.ts';
 import { connectStream } from '../../../src/lib/uplink/stream-connection.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { startKinesisEmulator, type KinesisEmulator } from '../../../infra/local/kinesis-emulator.ts';
@@ -136,5 +137,36 @@ describe('Kinesis sender (AWS, regional endpoint)', () => {
 
     // Assess
     expect(hosts).toEqual(['kinesis.eu-west-1.amazonaws.com']);
+  });
+});
+
+// Last: it writes to the stream the tests above read from the start.
+describe('Kinesis sender and the server clock', () => {
+  it('hands every PutRecords answer\'s Date header to the server clock, with the device times around the request', async () => {
+    // Prepare: a device clock ten minutes fast.
+    const skewMs = 600_000;
+    const samples: Array<{ sentAt: number; receivedAt: number; date: string | undefined }> = [];
+    const clock = new ServerClock(() => Date.now() + skewMs);
+    const sender = await createKinesisSender({
+      region: 'us-east-1',
+      streamName: STREAM,
+      endpoint: emulator.endpoint,
+      credentials: async () => ({ accessKeyId: 'embedded', secretAccessKey: 'embedded' }),
+      requestHandler: handler,
+      now: () => Date.now() + skewMs,
+      onServerDate: (sentAt, receivedAt, date) => {
+        samples.push({ sentAt, receivedAt, date });
+        clock.observeDateHeader(sentAt, receivedAt, date);
+      },
+    });
+
+    // Act
+    await sender.put([entry(100)]);
+    await sender.put([entry(101)]);
+
+    // Assess: the emulator's Date is the real clock's, to the second.
+    expect(samples).toHaveLength(2);
+    expect(samples.every((s) => s.date !== undefined && s.sentAt <= s.receivedAt)).toBe(true);
+    expect(Math.abs(clock.correctionMs + skewMs)).toBeLessThanOrEqual(1000 + Math.max(...samples.map((s) => s.receivedAt - s.sentAt)));
   });
 });

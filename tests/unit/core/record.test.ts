@@ -108,6 +108,10 @@ describe('decodeRecord: valid records', () => {
     { v: 1, key: KEY, seq: 5, t: NOW, end: true },
     { v: 1, key: KEY, seq: 5, t: NOW, exp: 0 },
     { v: 1, key: KEY, seq: 5, t: NOW, end: true, exp: NOW + 3_600_000 },
+    // A control's device time is informative only: a clock far off, or unset, does not drop it.
+    { v: 1, key: KEY, seq: 5, t: NOW + 600_000, exp: NOW + 600_000 },
+    { v: 1, key: KEY, seq: 5, t: NOW + 365 * 86_400_000, end: true },
+    { v: 1, key: KEY, seq: 5, t: 0, exp: 3_600_000 },
   ])('decodes control record %j', (record) => {
     const result = decodeRecord(encodeRecord(record), NOW);
 
@@ -202,6 +206,9 @@ describe('decodeRecord / validateRecord: every drop reason', () => {
     { name: 'negative kj', input: () => reading({ kj: -1 }), reason: 'bad-kj' },
     { name: 'kj above 65535', input: () => reading({ kj: 65536 }), reason: 'bad-kj' },
     { name: 'fractional kj', input: () => reading({ kj: 1.5 }), reason: 'bad-kj' },
+    { name: 'control time fractional', input: () => reading({ bpm: undefined, end: true, t: NOW - 0.5 }), reason: 'bad-time' },
+    { name: 'control time negative', input: () => reading({ bpm: undefined, exp: 0, t: -1 }), reason: 'bad-time' },
+    { name: 'control time as a string', input: () => reading({ bpm: undefined, end: true, t: String(NOW) }), reason: 'bad-time' },
     { name: 'end false', input: () => reading({ bpm: undefined, end: false }), reason: 'bad-control' },
     { name: 'end null', input: () => reading({ bpm: undefined, end: null }), reason: 'bad-control' },
     { name: 'negative exp', input: () => reading({ bpm: undefined, exp: -1 }), reason: 'bad-control' },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addReading, applyControl, createSessionState, toSnapshot } from '../../../functions/store/session-state.ts';
+import { addReading, applyControl, createSessionState, isRevoked, toSnapshot } from '../../../functions/store/session-state.ts';
 
 describe('session state', () => {
   it('keeps min, max, mean, earliest and latest whatever order readings come in', () => {
@@ -40,15 +40,71 @@ describe('session state', () => {
 
     // Act
     const changes = [
-      applyControl(s, { seq: 7, t: 700, exp: 5000 }),
-      applyControl(s, { seq: 3, t: 300, exp: 9000 }),
-      applyControl(s, { seq: 9, t: 900, end: true }),
-      applyControl(s, { seq: 9, t: 900, end: true }),
-      applyControl(s, { seq: 8, t: 800, end: true, exp: 100 }),
+      applyControl(s, { seq: 7, t: 700, exp: 5000, receivedAt: 1700 }),
+      applyControl(s, { seq: 3, t: 300, exp: 9000, receivedAt: 1800 }),
+      applyControl(s, { seq: 9, t: 900, end: true, receivedAt: 1900 }),
+      applyControl(s, { seq: 9, t: 900, end: true, receivedAt: 1950 }),
+      applyControl(s, { seq: 8, t: 800, exp: 6000, receivedAt: 2000 }),
     ];
 
     // Assess
     expect(changes).toEqual([true, false, true, false, true]);
-    expect(s).toMatchObject({ exp: 100, expSeq: 8, expSetAt: 800, endedSeq: 9, endedAt: 900 });
+    expect(s).toMatchObject({ exp: 2000 + 5200, expSeq: 8, expSetAt: 2000, endedSeq: 9, endedAt: 1900 });
+  });
+
+  it.each([
+    ['10 minutes fast', 10 * 60_000],
+    ['10 minutes slow', -10 * 60_000],
+    ['set to 2001', Date.UTC(2001, 0, 1) - Date.UTC(2026, 10, 28, 12)],
+  ])('takes a control effect by its arrival: a phone %s revokes now and sets an expiry an hour after arrival', (_, skewMs) => {
+    // Prepare
+    const arrival = Date.UTC(2026, 10, 28, 12);
+    const phoneNow = arrival + skewMs;
+    const expiring = createSessionState('v');
+    const revoked = createSessionState('v');
+
+    // Act
+    applyControl(expiring, { seq: 1, t: phoneNow, exp: phoneNow + 3_600_000, receivedAt: arrival });
+    applyControl(revoked, { seq: 1, t: phoneNow, exp: phoneNow, receivedAt: arrival });
+    applyControl(revoked, { seq: 2, t: phoneNow, end: true, receivedAt: arrival + 5 });
+
+    // Assess
+    expect(expiring).toMatchObject({ exp: arrival + 3_600_000, expSetAt: arrival });
+    expect(isRevoked(expiring)).toBe(false);
+    expect(revoked).toMatchObject({ exp: arrival, expSetAt: arrival, endedAt: arrival + 5 });
+    expect(isRevoked(revoked)).toBe(true);
+  });
+
+  it('keeps a revoked link revoked: a later expiry, even with a higher seq, changes nothing', () => {
+    // Prepare
+    const s = createSessionState('v');
+    applyControl(s, { seq: 4, t: 1000, exp: 1000, receivedAt: 5000 });
+
+    // Act
+    const changed = applyControl(s, { seq: 5, t: 2000, exp: 2000 + 3_600_000, receivedAt: 6000 });
+
+    // Assess
+    expect(changed).toBe(false);
+    expect(s).toMatchObject({ exp: 5000, expSeq: 4, expSetAt: 5000 });
+    expect(isRevoked(s)).toBe(true);
+  });
+
+  it('revokes even when a later-seq expiry was delivered first (a retry out of order)', () => {
+    // Prepare
+    const s = createSessionState('v');
+    applyControl(s, { seq: 6, t: 2000, exp: 2000 + 60_000, receivedAt: 6000 });
+
+    // Act
+    const changed = applyControl(s, { seq: 5, t: 1000, exp: 0, receivedAt: 6100 });
+
+    // Assess
+    expect(changed).toBe(true);
+    expect(isRevoked(s)).toBe(true);
+  });
+
+  it('still reads a revoke stored with device times before this rule', () => {
+    expect(isRevoked({ exp: 1000, expSetAt: 1000 })).toBe(true);
+    expect(isRevoked({ exp: 2000, expSetAt: 1000 })).toBe(false);
+    expect(isRevoked({ exp: null, expSetAt: null })).toBe(false);
   });
 });

@@ -21,7 +21,9 @@ interface UplinkRig {
   online: { value: boolean };
 }
 
-function createUplink(opts: { dbName?: string; answer?: Answer; outbox?: UplinkDeps['outbox']; storage?: StorageManagerLike; online?: boolean } = {}): UplinkRig {
+function createUplink(
+  opts: { dbName?: string; answer?: Answer; outbox?: UplinkDeps['outbox']; storage?: StorageManagerLike; online?: boolean; serverClock?: UplinkDeps['serverClock'] } = {},
+): UplinkRig {
   const outbox = new Outbox(opts.dbName ?? uniqueDbName());
   const sender = new FakeSender(opts.answer);
   const online = { value: opts.online ?? true };
@@ -35,6 +37,7 @@ function createUplink(opts: { dbName?: string; answer?: Answer; outbox?: UplinkD
     now: () => T0 + 60_000,
     random: () => 0.5,
     storage: opts.storage ?? null,
+    serverClock: opts.serverClock,
   });
   const statuses: UplinkStatus[] = [];
   uplink.subscribe((status) => statuses.push(status));
@@ -58,7 +61,7 @@ function flakyOutbox(outbox: Outbox, failures: number): UplinkDeps['outbox'] {
 }
 
 /** A rig whose stream accepts everything and keeps the JSON lines it was sent, in order. */
-function createRecordingUplink(opts: { outbox?: UplinkDeps['outbox'] } = {}): UplinkRig & { bodies: string[] } {
+function createRecordingUplink(opts: { outbox?: UplinkDeps['outbox']; serverClock?: UplinkDeps['serverClock'] } = {}): UplinkRig & { bodies: string[] } {
   const bodies: string[] = [];
   const rig = createUplink({
     ...opts,
@@ -71,6 +74,26 @@ function createRecordingUplink(opts: { outbox?: UplinkDeps['outbox'] } = {}): Up
 }
 
 describe('Uplink', () => {
+  it('dates new readings in server time, and leaves control records and readings already stored as they were', async () => {
+    // Prepare: the device clock is ten minutes fast; one reading was stored before the clock was known.
+    const correction = { ms: 0 };
+    const { uplink, bodies } = createRecordingUplink({ serverClock: { toServerTime: (t) => t + correction.ms } });
+    await uplink.start();
+    uplink.record(timedReading(70, 0));
+    await uplink.settled();
+
+    // Act
+    correction.ms = -600_000;
+    uplink.record(timedReading(71, 1));
+    await uplink.setLinkExpiry(T0 + 60_000);
+    await uplink.settled();
+
+    // Assess
+    const sent = bodies.map(decode);
+    expect(sent.map((r) => r.t)).toEqual([T0, T0 + 1000 - 600_000, T0 + 60_000]);
+    expect(sent[2]).toMatchObject({ exp: T0 + 60_000 });
+  });
+
   it('stores every reading in the outbox before it is sent', async () => {
     // Prepare: at each request, a second connection to the database looks for what is being sent.
     const dbName = uniqueDbName();
