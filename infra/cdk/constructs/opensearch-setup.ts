@@ -1,5 +1,6 @@
 // Applies the live store's index templates, the retention policy and the Dashboards saved objects at every
-// deployment that changes them (the config is a resource property, so a change triggers an update).
+// deployment that changes them (the config is a resource property, so a change triggers an update). The one
+// setup function answers the Provider both as onEvent and as isComplete (functions/opensearch-setup/handler.ts).
 import { CustomResource, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
@@ -7,6 +8,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { DEFAULTS } from '../defaults.ts';
 import type { OpenSearchSetupConfig } from '../../../functions/opensearch-setup/setup-config.ts';
+import { SETUP_TIMING_ENV } from '../../../functions/opensearch-setup/setup-timing.ts';
 import { arnRef, LAMBDA_BASIC_EXECUTION_FINDING } from './nag-findings.ts';
 import { NodeFunction, retentionDays } from './node-function.ts';
 
@@ -24,18 +26,27 @@ export class OpenSearchSetup extends Construct {
 
   constructor(scope: Construct, id: string, props: OpenSearchSetupProps) {
     super(scope, id);
+    const settings = DEFAULTS.openSearchSetup;
     const fn = new NodeFunction(this, 'Apply', {
       entry: props.entry,
       description: 'liveheartrate: apply index templates, ISM retention and Dashboards objects to OpenSearch',
       memoryMiB: 256,
-      // Room for the retries a freshly created domain needs (functions/opensearch-setup/handler.ts).
-      timeout: Duration.minutes(10),
+      // One pass of the setup, not the wait for the domain: that is the Provider's query loop below.
+      timeout: Duration.seconds(settings.checkTimeoutSeconds),
+      environment: {
+        [SETUP_TIMING_ENV.deadlineMs]: String(settings.deadlineMinutes * 60_000),
+        [SETUP_TIMING_ENV.dashboardsWaitMs]: String(settings.dashboardsWaitMinutes * 60_000),
+        [SETUP_TIMING_ENV.requestTimeoutMs]: String(settings.requestTimeoutSeconds * 1000),
+      },
     }).fn;
     if (fn.role === undefined) throw new Error('setup function has no role');
     this.role = fn.role;
 
     const provider = new cr.Provider(this, 'Provider', {
       onEventHandler: fn,
+      isCompleteHandler: fn,
+      queryInterval: Duration.seconds(settings.queryIntervalSeconds),
+      totalTimeout: Duration.minutes(settings.totalTimeoutMinutes),
       logGroup: new logs.LogGroup(this, 'ProviderLogs', {
         retention: retentionDays(DEFAULTS.logs.functionLogRetentionDays),
         removalPolicy: RemovalPolicy.DESTROY,
