@@ -93,6 +93,11 @@ export const DEFAULTS = {
 
   logs: {
     functionLogRetentionDays: 30,
+    // Lambda's START and REPORT lines are system logs at INFO: at 100 broadcasters about 10 GB a month of lines
+    // nobody reads (docs/deploy-aws.md, "Per-invocation cost"); failures still show in the Errors metric and its
+    // alarm. Our own JSON lines carry a level and keep INFO and above.
+    functionSystemLogLevel: 'WARN' as 'DEBUG' | 'INFO' | 'WARN',
+    functionApplicationLogLevel: 'INFO' as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL',
     accessLogRetentionDays: 90,
   },
 

@@ -105,6 +105,21 @@ describe('stream', () => {
 });
 
 describe('consumer', () => {
+  it("writes no START/REPORT line per invocation: every function of ours logs JSON, Lambda's own lines only from WARN", () => {
+    // Prepare
+    const ours = Object.entries(resourcesOf('AWS::Lambda::Function')).filter(([id]) =>
+      ['ConsumerFunction', 'LiveApiFunction', 'OpenSearchSetupApplyFunction'].some((prefix) => id.startsWith(prefix)),
+    );
+
+    // Assess
+    expect(ours).toHaveLength(3);
+    for (const [id, fn] of ours) {
+      expect((fn['Properties'] as Json)['LoggingConfig'], id).toEqual(
+        expect.objectContaining({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' }),
+      );
+    }
+  });
+
   it('reads the stream with bounded retries, bisect, partial failures and a failure destination', () => {
     const [queueId] = only('AWS::SQS::Queue');
     const [streamId] = only('AWS::Kinesis::Stream');
