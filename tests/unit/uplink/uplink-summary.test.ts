@@ -6,6 +6,7 @@ const base: UplinkStatus = {
   phase: 'idle',
   retry: null,
   waiting: 0,
+  stored: 0,
   unsaved: 0,
   lastAck: null,
   session: null,
