@@ -137,10 +137,12 @@ function withSyncLevelDown(create: () => Server): Server {
 }
 
 function syncEveryWrite(store: LevelDown): LevelDown {
-  const { _put: put, _del: del, _batch: batch } = store;
-  store._put = (key, value, options, callback) => put.call(store, key, value, { ...options, sync: true }, callback);
-  store._del = (key, options, callback) => del.call(store, key, { ...options, sync: true }, callback);
-  store._batch = (operations, options, callback) => batch.call(store, operations, { ...options, sync: true }, callback);
+  const put = store._put.bind(store);
+  const del = store._del.bind(store);
+  const batch = store._batch.bind(store);
+  store._put = (key, value, options, callback) => put(key, value, { ...options, sync: true }, callback);
+  store._del = (key, options, callback) => del(key, { ...options, sync: true }, callback);
+  store._batch = (operations, options, callback) => batch(operations, { ...options, sync: true }, callback);
   return store;
 }
 

@@ -87,7 +87,7 @@ function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCusto
 async function deploy(requestType: 'Create' | 'Update') {
   const request = event(requestType);
   const onEvent = await handler(request);
-  const isComplete = await handler({ ...request, ...onEvent } as Parameters<SetupModule['handler']>[0]);
+  const isComplete = await handler({ ...request, ...onEvent });
   return { onEvent, isComplete };
 }
 
@@ -101,7 +101,7 @@ describe('setup handler', () => {
     const request = event('Create');
     const onEvent = await handler(request);
     const requestsDuringOnEvent = seen.length;
-    const response = await handler({ ...request, ...onEvent } as Parameters<SetupModule['handler']>[0]);
+    const response = await handler({ ...request, ...onEvent });
 
     // Assess
     expect(onEvent).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup', SetupStartedAt: expect.any(Number) });

@@ -18,9 +18,10 @@ import { PortInUseError } from '../../../infra/local/server-lifecycle.ts';
 
 const STREAM = 'test-stream';
 
+// Function-typed properties, not methods: they are taken off the prototype and called with its `this`.
 interface LevelDownPrototype {
-  _put(this: unknown, key: unknown, value: unknown, options: Record<string, unknown>, callback: unknown): void;
-  _batch(this: unknown, operations: unknown, options: Record<string, unknown>, callback: unknown): void;
+  _put: (this: unknown, key: unknown, value: unknown, options: Record<string, unknown>, callback: unknown) => void;
+  _batch: (this: unknown, operations: unknown, options: Record<string, unknown>, callback: unknown) => void;
 }
 
 /**
