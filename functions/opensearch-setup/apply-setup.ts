@@ -21,9 +21,19 @@ export class SetupError extends Error {
   override name = 'SetupError';
 }
 
+/** The domain is not ready yet (a 403 while its access policy spreads, 429, 5xx, no answer): ask again later. */
+export class NotReadyError extends Error {
+  override name = 'NotReadyError';
+}
+
 export interface ApplyOptions {
   /** Boundary for the multipart import body; fixed in tests. */
   boundary?: string;
+  /**
+   * A Dashboards that is not ready yet fails the pass with NotReadyError (so the caller asks again) instead of
+   * being reported as not imported. Default false.
+   */
+  dashboardsMayWait?: boolean;
 }
 
 export interface SetupOutcome {
@@ -52,6 +62,7 @@ export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig
     const count = await importSavedObjects(http, config.dashboardsNdjson, options.boundary ?? `liveheartrate-${Date.now().toString(36)}`);
     return { dashboards: `imported ${count} saved objects` };
   } catch (error) {
+    if (error instanceof NotReadyError && options.dashboardsMayWait === true) throw error;
     return { dashboards: `NOT imported: ${(error instanceof Error ? error.message : String(error)).slice(0, 200)}` };
   }
 }

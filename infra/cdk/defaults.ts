@@ -89,8 +89,29 @@ export const DEFAULTS = {
     priceClass: 'PriceClass_100',
   },
 
+  openSearchSetup: {
+    // The deploy-time setup waits for the domain by asking again (the Provider's completion check), not
+    // inside one invocation: a new access policy answers 403 for a few minutes, Dashboards starts last.
+    queryIntervalSeconds: 30,
+    // One pass makes at most ~8 requests (templates, ISM, Dashboards), one after another.
+    requestTimeoutSeconds: 20,
+    checkTimeoutSeconds: 180,
+    // After this a Dashboards still not ready is reported in the stack output, not waited for.
+    dashboardsWaitMinutes: 15,
+    // The one overall deadline: the resource fails with what the domain last answered.
+    deadlineMinutes: 25,
+    // The Provider's own backstop, after the deadline's last check; it fails with only "Operation timed
+    // out". At most 60 (the Provider's limit), and CloudFormation waits up to an hour for a custom resource.
+    totalTimeoutMinutes: 30,
+  },
+
   logs: {
     functionLogRetentionDays: 30,
+    // Lambda's START and REPORT lines are system logs at INFO: at 100 broadcasters about 10 GB a month of lines
+    // nobody reads (docs/deploy-aws.md, "Per-invocation cost"); failures still show in the Errors metric and its
+    // alarm. Our own JSON lines carry a level and keep INFO and above.
+    functionSystemLogLevel: 'WARN' as 'DEBUG' | 'INFO' | 'WARN',
+    functionApplicationLogLevel: 'INFO' as 'TRACE' | 'DEBUG' | 'INFO' | 'WARN' | 'ERROR' | 'FATAL',
     accessLogRetentionDays: 90,
   },
 

@@ -20,6 +20,12 @@ export interface KinesisEmulatorOptions {
    * prebuild) and one process per directory.
    */
   storePath?: string;
+  /**
+   * With a storePath: answer a put only once its LevelDB write is on the disk (fsync), so an acknowledged
+   * record survives a power cut, not only a crash of this process. Default true; false trades that for speed
+   * (figures in BENCHMARKS.md, "Kinesis emulator: synchronous writes"). Ignored in memory.
+   */
+  syncWrites?: boolean;
 }
 
 export interface KinesisEmulator {
@@ -34,14 +40,25 @@ interface KinesaliteOptions {
   shardLimit?: number;
 }
 
+type Callback = (error?: Error) => void;
+type WriteOptions = Record<string, unknown>;
+
 interface LevelDown {
-  open(callback: (error?: Error) => void): void;
-  close(callback: (error?: Error) => void): void;
+  open(callback: Callback): void;
+  close(callback: Callback): void;
+  // The abstract-leveldown hooks every put, delete and array batch of kinesalite ends in.
+  _put(key: unknown, value: unknown, options: WriteOptions, callback: Callback): void;
+  _del(key: unknown, options: WriteOptions, callback: Callback): void;
+  _batch(operations: unknown[], options: WriteOptions, callback: Callback): void;
 }
+
+type CreateLevelDown = (path: string) => LevelDown;
 
 // kinesalite is CommonJS without types; its factory returns a plain node:http server that is not listening yet.
 const requireFromHere = createRequire(import.meta.url);
 const createKinesalite = requireFromHere('kinesalite') as (options: KinesaliteOptions) => Server;
+// kinesalite's own leveldown (it requires it when it opens a store), not whichever another package might bring.
+const requireFromKinesalite = createRequire(requireFromHere.resolve('kinesalite'));
 
 const KINESALITE_SHARD_LIMIT = 10;
 const ACTIVE_TIMEOUT_MS = 10_000;
@@ -59,7 +76,10 @@ export async function startKinesisEmulator(options: KinesisEmulatorOptions): Pro
     await probeStore(options.storePath);
     kinesaliteOptions.path = options.storePath;
   }
-  const server = createKinesalite(kinesaliteOptions);
+  const server =
+    options.storePath !== undefined && (options.syncWrites ?? true)
+      ? withSyncLevelDown(() => createKinesalite(kinesaliteOptions))
+      : createKinesalite(kinesaliteOptions);
   guardAgainstClientAborts(server);
   const closeStore = takeStoreClose(server);
 
@@ -90,12 +110,40 @@ export async function startKinesisEmulator(options: KinesisEmulatorOptions): Pro
  * a rejection; the store is closed again before kinesalite opens it.
  */
 async function probeStore(path: string): Promise<void> {
-  const createLevelDown = createRequire(requireFromHere.resolve('kinesalite'))('leveldown') as (path: string) => LevelDown;
-  const store = createLevelDown(path);
+  const store = (requireFromKinesalite('leveldown') as CreateLevelDown)(path);
   await new Promise<void>((resolve, reject) => {
     store.open((error) => (error ? reject(new Error(`cannot open kinesis store ${path}: ${error.message}`)) : resolve()));
   });
   await new Promise<void>((resolve, reject) => store.close((error) => (error ? reject(error) : resolve())));
+}
+
+/**
+ * kinesalite answers a put once LevelDB has taken the write, which is before the operating system has put it on
+ * the disk: a crash of this process loses nothing, a power cut can lose the last acknowledged records. It has no
+ * option for LevelDB's `sync`, and it creates its leveldown inside its factory, so while `create` runs (it is
+ * synchronous) kinesalite's `require('leveldown')` returns a factory whose stores add `sync: true` to every
+ * write. The module is restored before anything else can require it.
+ */
+function withSyncLevelDown(create: () => Server): Server {
+  const original = requireFromKinesalite('leveldown') as CreateLevelDown;
+  const cached = requireFromKinesalite.cache[requireFromKinesalite.resolve('leveldown')];
+  if (cached === undefined) throw new Error('leveldown is not in the module cache');
+  cached.exports = (path: string) => syncEveryWrite(original(path));
+  try {
+    return create();
+  } finally {
+    cached.exports = original;
+  }
+}
+
+function syncEveryWrite(store: LevelDown): LevelDown {
+  const put = store._put.bind(store);
+  const del = store._del.bind(store);
+  const batch = store._batch.bind(store);
+  store._put = (key, value, options, callback) => put(key, value, { ...options, sync: true }, callback);
+  store._del = (key, options, callback) => del(key, { ...options, sync: true }, callback);
+  store._batch = (operations, options, callback) => batch(operations, { ...options, sync: true }, callback);
+  return store;
 }
 
 /**

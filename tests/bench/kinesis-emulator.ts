@@ -1,5 +1,6 @@
 // Measures the local Kinesis emulator the embedded stack runs (kinesalite, in-process): PutRecords throughput
-// with full batches and put→get latency. Run: npx tsx tests/bench/kinesis-emulator.ts
+// with full batches and with single records, and put→get latency, in memory and on LevelDB with and without
+// synchronous writes. Run: npx tsx tests/bench/kinesis-emulator.ts
 import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,12 +11,15 @@ import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startKinesisEmulator } from '../../infra/local/kinesis-emulator.ts';
 import { derivePartitionKey } from '../../src/core/session-key.ts';
 
-export type EmulatorStore = 'memory' | 'leveldb';
+/** `leveldb` is kinesalite's LevelDB store with `syncWrites: false`, `leveldb-sync` the embedded default. */
+export type EmulatorStore = 'memory' | 'leveldb' | 'leveldb-sync';
 
 export interface BenchOptions {
   stores?: readonly EmulatorStore[];
   records?: number;
   batchSize?: number;
+  /** Records sent one per PutRecords call for the single-record rate. */
+  singleRecords?: number;
   latencySamples?: number;
 }
 
@@ -36,6 +40,8 @@ export interface StoreFigures {
   firstTenthRecordsPerSecond: number;
   lastTenthRecordsPerSecond: number;
   batchMs: Percentiles;
+  /** Single-record PutRecords calls one after another, as a live reading is sent. */
+  singleRecordsPerSecond: number;
   /** One single-record PutRecords call. */
   putMs: Percentiles;
   /** From sending a single-record PutRecords to seeing it in GetRecords, polling without pause. */
@@ -132,16 +138,23 @@ async function measureLatency(client: KinesisClient, samples: number) {
   return { putMs: percentiles(putMs), putToGetMs: percentiles(putToGetMs) };
 }
 
-async function benchStore(store: EmulatorStore, records: number, batchSize: number, latencySamples: number): Promise<StoreFigures> {
-  const dir = store === 'leveldb' ? await mkdtemp(join(tmpdir(), 'lhr-bench-kinesis-')) : undefined;
-  const emulator = await startKinesisEmulator({ port: 0, streamName: STREAM, storePath: dir });
+async function benchStore(
+  store: EmulatorStore,
+  records: number,
+  batchSize: number,
+  singleRecords: number,
+  latencySamples: number,
+): Promise<StoreFigures> {
+  const dir = store === 'memory' ? undefined : await mkdtemp(join(tmpdir(), 'lhr-bench-kinesis-'));
+  const emulator = await startKinesisEmulator({ port: 0, streamName: STREAM, storePath: dir, syncWrites: store === 'leveldb-sync' });
   const client = createNodeKinesisClient(emulator.endpoint, 'us-east-1');
   try {
     // Warm up connections and JIT so the first batches do not stand for the emulator.
     await measureThroughput(client, batchSize * 4, batchSize);
     const throughput = await measureThroughput(client, records, batchSize);
+    const single = await measureThroughput(client, singleRecords, 1);
     const latency = await measureLatency(client, latencySamples);
-    return { store, records, ...throughput, ...latency };
+    return { store, records, ...throughput, singleRecordsPerSecond: single.recordsPerSecond, ...latency };
   } finally {
     client.destroy();
     await emulator.stop();
@@ -152,8 +165,8 @@ async function benchStore(store: EmulatorStore, records: number, batchSize: numb
 export async function benchKinesisEmulator(options: BenchOptions = {}): Promise<KinesisEmulatorBench> {
   const batchSize = options.batchSize ?? 500;
   const figures: StoreFigures[] = [];
-  for (const store of options.stores ?? ['memory', 'leveldb']) {
-    figures.push(await benchStore(store, options.records ?? 50_000, batchSize, options.latencySamples ?? 200));
+  for (const store of options.stores ?? ['memory', 'leveldb', 'leveldb-sync']) {
+    figures.push(await benchStore(store, options.records ?? 50_000, batchSize, options.singleRecords ?? 2_000, options.latencySamples ?? 200));
   }
   const cpuList = cpus();
   return {
@@ -191,10 +204,18 @@ export function formatKinesisEmulatorBench(bench: KinesisEmulatorBench): string 
       ]),
     ),
     '',
-    'Latency of one reading (ms; put→get polls GetRecords without pause, the emulator floor)',
+    'One reading per PutRecords (ms; put→get polls GetRecords without pause, the emulator floor)',
     ...table(
-      ['store', 'put p50', 'put p95', 'put→get p50', 'put→get p95', 'put→get max'],
-      bench.stores.map((s) => [s.store, ms(s.putMs.p50), ms(s.putMs.p95), ms(s.putToGetMs.p50), ms(s.putToGetMs.p95), ms(s.putToGetMs.max)]),
+      ['store', 'records/s', 'put p50', 'put p95', 'put→get p50', 'put→get p95', 'put→get max'],
+      bench.stores.map((s) => [
+        s.store,
+        round(s.singleRecordsPerSecond),
+        ms(s.putMs.p50),
+        ms(s.putMs.p95),
+        ms(s.putToGetMs.p50),
+        ms(s.putToGetMs.p95),
+        ms(s.putToGetMs.max),
+      ]),
     ),
     '',
     'For comparison, not measured by this script: kinesis-local 0.6.2 (not installed) reached about 1,000 records/s',

@@ -105,6 +105,21 @@ describe('stream', () => {
 });
 
 describe('consumer', () => {
+  it("writes no START/REPORT line per invocation: every function of ours logs JSON, Lambda's own lines only from WARN", () => {
+    // Prepare
+    const ours = Object.entries(resourcesOf('AWS::Lambda::Function')).filter(([id]) =>
+      ['ConsumerFunction', 'LiveApiFunction', 'OpenSearchSetupApplyFunction'].some((prefix) => id.startsWith(prefix)),
+    );
+
+    // Assess
+    expect(ours).toHaveLength(3);
+    for (const [id, fn] of ours) {
+      expect((fn['Properties'] as Json)['LoggingConfig'], id).toEqual(
+        expect.objectContaining({ LogFormat: 'JSON', SystemLogLevel: 'WARN', ApplicationLogLevel: 'INFO' }),
+      );
+    }
+  });
+
   it('reads the stream with bounded retries, bisect, partial failures and a failure destination', () => {
     const [queueId] = only('AWS::SQS::Queue');
     const [streamId] = only('AWS::Kinesis::Stream');
@@ -266,6 +281,39 @@ describe('deploy-time OpenSearch setup', () => {
     expect(setup?.policy.policy['ism_template']).toEqual([{ index_patterns: [READINGS_INDEX_PATTERN], priority: 100 }]);
     expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"min_index_age":"7d"');
     expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"delete":{}');
+  });
+
+  it('waits for a new domain through the Provider completion check, under one deadline that fits inside the total timeout', () => {
+    // Prepare
+    const [fnId, fn] = Object.entries(resourcesOf('AWS::Lambda::Function')).find(([id]) => id.startsWith('OpenSearchSetupApplyFunction')) ?? [];
+    const props = (fn?.['Properties'] ?? {}) as { Timeout: number; Environment: { Variables: Record<string, string> } };
+    const env = props.Environment.Variables;
+    const deadlineS = Number(env['SETUP_DEADLINE_MS']) / 1000;
+    const dashboardsWaitS = Number(env['SETUP_DASHBOARDS_WAIT_MS']) / 1000;
+    const requestTimeoutS = Number(env['SETUP_REQUEST_TIMEOUT_MS']) / 1000;
+    const [, machine] = only('AWS::StepFunctions::StateMachine');
+    const definition = JSON.stringify(machine['DefinitionString']);
+    const retry = /IntervalSeconds\\":(\d+),\\"MaxAttempts\\":(\d+),\\"BackoffRate\\":1\b/.exec(definition);
+    const intervalS = Number(retry?.[1]);
+    const totalTimeoutS = intervalS * Number(retry?.[2]);
+    const config = setupConfig() as { indexTemplates: Json; ismPolicies: Json };
+    // Templates, then per policy GET + PUT + add + change_policy, then the Dashboards import.
+    const requestsPerPass = Object.keys(config.indexTemplates).length + 4 * Object.keys(config.ismPolicies).length + 1;
+
+    // Assess: one function answers both roles.
+    const frameworkEnv = Object.values(resourcesOf('AWS::Lambda::Function'))
+      .map((f) => ((f['Properties'] as { Environment?: { Variables?: Json } }).Environment?.Variables ?? {}))
+      .find((vars) => 'USER_IS_COMPLETE_FUNCTION_ARN' in vars);
+    expect(frameworkEnv?.['USER_ON_EVENT_FUNCTION_ARN']).toEqual(getAttArn(fnId ?? ''));
+    expect(frameworkEnv?.['USER_IS_COMPLETE_FUNCTION_ARN']).toEqual(getAttArn(fnId ?? ''));
+    // A pass fits in one invocation even if every request takes its whole timeout.
+    expect(props.Timeout).toBeGreaterThanOrEqual(requestsPerPass * requestTimeoutS);
+    // A slow Dashboards is given up on (reported) before the deadline would fail the stack for it.
+    expect(dashboardsWaitS).toBeLessThan(deadlineS);
+    // The last check before the deadline, and the one after it that fails with the domain's answer, both run
+    // before the framework's own timeout ("Operation timed out"), which stays inside CloudFormation's hour.
+    expect(deadlineS + intervalS + props.Timeout).toBeLessThanOrEqual(totalTimeoutS);
+    expect(totalTimeoutS).toBeLessThanOrEqual(3600);
   });
 
   it('imports the Dashboards saved objects shipped in the repo and reports the outcome as an output', () => {

@@ -1,5 +1,5 @@
 // One way to build every Node Lambda in the stack: the newest runtime, Graviton, bundled offline by the
-// locally installed esbuild, JSON logs into a log group with a retention, and a role that starts with
+// locally installed esbuild, JSON logs filtered by level into a log group with a retention, and a role that starts with
 // nothing but writing to that log group (no AWS managed policy).
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -49,6 +49,8 @@ export class NodeFunction extends Construct {
       timeout: props.timeout,
       logGroup: this.logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
+      systemLogLevelV2: lambda.SystemLogLevel[DEFAULTS.logs.functionSystemLogLevel],
+      applicationLogLevelV2: lambda.ApplicationLogLevel[DEFAULTS.logs.functionApplicationLogLevel],
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       environment: { NODE_OPTIONS: '--enable-source-maps', ...props.environment },
       bundling: {

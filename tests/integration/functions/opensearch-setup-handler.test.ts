@@ -1,5 +1,6 @@
-// The setup Lambda as CloudFormation's Provider calls it, against a local HTTP stand-in for the domain: real
-// SigV4 signing (the live store's client), real request bodies, the Provider response.
+// The setup Lambda as CloudFormation's Provider calls it (onEvent, then isComplete with onEvent's answer merged
+// in, as the framework does), against a local HTTP stand-in for the domain: real SigV4 signing (the live
+// store's client), real request bodies, the Provider responses.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { CloudFormationCustomResourceEvent } from 'aws-lambda';
@@ -16,6 +17,8 @@ interface Seen {
 }
 
 const seen: Seen[] = [];
+/** How many more requests the stand-in refuses with 403, as a domain does while its access policy spreads. */
+let forbiddenAnswers = 0;
 let server: Server;
 let endpoint: string;
 let handler: SetupModule['handler'];
@@ -25,6 +28,9 @@ beforeAll(async () => {
   vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDSTANDIN');
   vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'secret');
   vi.stubEnv('AWS_SESSION_TOKEN', 'token');
+  vi.stubEnv('SETUP_DEADLINE_MS', String(25 * 60_000));
+  vi.stubEnv('SETUP_DASHBOARDS_WAIT_MS', String(15 * 60_000));
+  vi.stubEnv('SETUP_REQUEST_TIMEOUT_MS', '5000');
   // Imported once the environment is set, as Lambda loads it: the region is read at cold start.
   ({ handler } = await import('../../../functions/opensearch-setup/handler.ts'));
   server = createServer((req, res) => {
@@ -33,7 +39,11 @@ beforeAll(async () => {
     req.on('end', () => {
       seen.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
       res.setHeader('content-type', 'application/json');
-      if (req.method === 'GET') {
+      if (forbiddenAnswers > 0) {
+        forbiddenAnswers--;
+        res.statusCode = 403;
+        res.end('{"Message":"User: anonymous is not authorized to perform: es:ESHttpPut"}');
+      } else if (req.method === 'GET') {
         res.statusCode = 404;
         res.end('{"error":{"type":"resource_not_found_exception"}}');
       } else if (req.url?.startsWith('/_dashboards/')) {
@@ -73,16 +83,31 @@ function event(requestType: 'Create' | 'Update' | 'Delete'): CloudFormationCusto
   return { ...common, RequestType: 'Delete', PhysicalResourceId: 'liveheartrate-opensearch-setup' };
 }
 
+/** onEvent, then one isComplete call with onEvent's answer merged in (the framework's isComplete request). */
+async function deploy(requestType: 'Create' | 'Update') {
+  const request = event(requestType);
+  const onEvent = await handler(request);
+  const isComplete = await handler({ ...request, ...onEvent });
+  return { onEvent, isComplete };
+}
+
 describe('setup handler', () => {
-  it('signs every request with SigV4 for service es and applies the config', async () => {
+  it('answers onEvent at once, then signs every request with SigV4 for service es and applies the config on isComplete', async () => {
     // Prepare
     seen.length = 0;
+    const before = Date.now();
 
     // Act
-    const response = await handler(event('Create'));
+    const request = event('Create');
+    const onEvent = await handler(request);
+    const requestsDuringOnEvent = seen.length;
+    const response = await handler({ ...request, ...onEvent });
 
     // Assess
-    expect(response).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup', Data: { Dashboards: 'imported 3 saved objects' } });
+    expect(onEvent).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup', SetupStartedAt: expect.any(Number) });
+    expect((onEvent as { SetupStartedAt: number }).SetupStartedAt).toBeGreaterThanOrEqual(before);
+    expect(requestsDuringOnEvent).toBe(0);
+    expect(response).toEqual({ IsComplete: true, Data: { Dashboards: 'imported 3 saved objects' } });
     expect(seen.map((s) => `${s.method} ${s.url}`)).toEqual([
       'PUT /_index_template/hr-readings',
       'GET /_plugins/_ism/policies/liveheartrate-readings-retention',
@@ -109,10 +134,28 @@ describe('setup handler', () => {
     seen.length = 0;
 
     // Act
-    await handler(event('Update'));
+    const { isComplete } = await deploy('Update');
 
     // Assess
+    expect(isComplete).toMatchObject({ IsComplete: true });
     expect(seen).toHaveLength(6);
+  });
+
+  it('is not complete while the domain answers 403, and completes once it answers', async () => {
+    // Prepare
+    seen.length = 0;
+    forbiddenAnswers = 1;
+    const request = event('Create');
+    const merged = { ...request, ...(await handler(request)) } as Parameters<SetupModule['handler']>[0];
+
+    // Act
+    const first = await handler(merged);
+    const second = await handler(merged);
+
+    // Assess
+    expect(first).toEqual({ IsComplete: false });
+    expect(second).toEqual({ IsComplete: true, Data: { Dashboards: 'imported 3 saved objects' } });
+    expect(seen).toHaveLength(1 + 6);
   });
 
   it('leaves the domain alone on delete', async () => {
@@ -123,7 +166,7 @@ describe('setup handler', () => {
     const response = await handler(event('Delete'));
 
     // Assess
-    expect(response).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup' });
+    expect(response).toEqual({ PhysicalResourceId: 'liveheartrate-opensearch-setup', IsComplete: true });
     expect(seen).toEqual([]);
   });
 });

@@ -1,3 +1,4 @@
+import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,6 +17,35 @@ import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts'
 import { PortInUseError } from '../../../infra/local/server-lifecycle.ts';
 
 const STREAM = 'test-stream';
+
+// Function-typed properties, not methods: they are taken off the prototype and called with its `this`.
+interface LevelDownPrototype {
+  _put: (this: unknown, key: unknown, value: unknown, options: Record<string, unknown>, callback: unknown) => void;
+  _batch: (this: unknown, operations: unknown, options: Record<string, unknown>, callback: unknown) => void;
+}
+
+/**
+ * Records the options of every write that reaches kinesalite's real leveldown (the native binding's last
+ * JavaScript stop), then lets the write through.
+ */
+function recordLevelDownWrites(): { options: Array<{ call: string; sync: unknown }>; restore(): void } {
+  const requireFromKinesalite = createRequire(createRequire(import.meta.url).resolve('kinesalite'));
+  const prototype = (requireFromKinesalite('leveldown') as { prototype: LevelDownPrototype }).prototype;
+  const { _put: put, _batch: batch } = prototype;
+  const options: Array<{ call: string; sync: unknown }> = [];
+  prototype._put = function (key, value, writeOptions, callback) {
+    options.push({ call: '_put', sync: writeOptions['sync'] });
+    put.call(this, key, value, writeOptions, callback);
+  };
+  prototype._batch = function (operations, writeOptions, callback) {
+    options.push({ call: '_batch', sync: writeOptions['sync'] });
+    batch.call(this, operations, writeOptions, callback);
+  };
+  return {
+    options,
+    restore: () => Object.assign(prototype, { _put: put, _batch: batch }),
+  };
+}
 // Headers the browser build of the AWS SDK sends with PutRecords (with temporary credentials).
 const SDK_REQUEST_HEADERS =
   'amz-sdk-invocation-id,amz-sdk-request,authorization,content-type,x-amz-content-sha256,x-amz-date,x-amz-security-token,x-amz-target,x-amz-user-agent';
@@ -156,6 +186,48 @@ describe('kinesis emulator with a store directory', () => {
     } finally {
       secondClient.destroy();
       await second.stop();
+    }
+  });
+
+  it('writes with sync by default, so an acknowledged put is on the disk', async () => {
+    // Prepare
+    const writes = recordLevelDownWrites();
+    const emulator = await startKinesisEmulator({ port: 0, streamName: STREAM, storePath: dir });
+    const client = createNodeKinesisClient(emulator.endpoint, 'us-east-1');
+    try {
+      writes.options.length = 0;
+
+      // Act
+      await client.send(new PutRecordsCommand({ StreamName: STREAM, Records: [{ Data: Buffer.from('synced\n'), PartitionKey: 'p' }] }));
+
+      // Assess: the stream's sequence counter (a put) and the records (a batch) both reach leveldown with sync.
+      expect(writes.options.map((w) => w.call)).toEqual(expect.arrayContaining(['_put', '_batch']));
+      expect(writes.options.every((w) => w.sync === true)).toBe(true);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+      writes.restore();
+    }
+  });
+
+  it('writes without sync when syncWrites is false', async () => {
+    // Prepare
+    const writes = recordLevelDownWrites();
+    const emulator = await startKinesisEmulator({ port: 0, streamName: STREAM, storePath: dir, syncWrites: false });
+    const client = createNodeKinesisClient(emulator.endpoint, 'us-east-1');
+    try {
+      writes.options.length = 0;
+
+      // Act
+      await client.send(new PutRecordsCommand({ StreamName: STREAM, Records: [{ Data: Buffer.from('unsynced\n'), PartitionKey: 'p' }] }));
+
+      // Assess
+      expect(writes.options.map((w) => w.call)).toEqual(expect.arrayContaining(['_put', '_batch']));
+      expect(writes.options.some((w) => w.sync === true)).toBe(false);
+    } finally {
+      client.destroy();
+      await emulator.stop();
+      writes.restore();
     }
   });
 

@@ -1,8 +1,9 @@
 // The deploy-time setup against a recording stand-in for the domain: what it sends, in which order, and how
-// it treats the answers a real domain gives (existing policies, no indices yet, a domain still starting).
+// it treats the answers a real domain gives (existing policies, no indices yet, a domain still starting), and
+// when one pass of the Provider's completion check is complete, not yet complete, or failed.
 import { describe, expect, it } from 'vitest';
 import { applySetup, SetupError, type DomainRequest, type DomainResponse } from '../../../functions/opensearch-setup/apply-setup.ts';
-import { retrying } from '../../../functions/opensearch-setup/retrying.ts';
+import { checkSetup } from '../../../functions/opensearch-setup/check-setup.ts';
 import { retentionPolicy, type OpenSearchSetupConfig } from '../../../functions/opensearch-setup/setup-config.ts';
 
 type Responder = (request: DomainRequest) => DomainResponse | undefined;
@@ -89,36 +90,84 @@ describe('applySetup', () => {
   });
 });
 
-describe('retrying', () => {
-  const request: DomainRequest = { method: 'GET', path: '/' };
+describe('checkSetup', () => {
+  const MINUTE = 60_000;
+  const TIMING = { startedAtMs: 0, deadlineMs: 25 * MINUTE, dashboardsWaitMs: 15 * MINUTE };
+  const at = (ms: number) => () => ms;
+  const forbiddenWhile = (stillForbidden: () => boolean): Responder => () =>
+    stillForbidden() ? { status: 403, body: '{"Message":"User: anonymous is not authorized"}' } : undefined;
 
-  it('retries throttling, server errors, a not-yet-applied access policy and network errors, then answers', async () => {
-    const answers: Array<DomainResponse | Error> = [{ status: 503, body: '' }, { status: 429, body: '' }, { status: 403, body: '' }, new Error('ECONNRESET'), { status: 200, body: 'ok' }];
-    const slept: number[] = [];
-    const http = retrying(
-      async () => {
-        const next = answers.shift();
-        if (next instanceof Error) throw next;
-        return next as DomainResponse;
-      },
-      60_000,
-      async (ms) => void slept.push(ms),
+  it('is not complete while the access policy answers 403, then completes once it answers', async () => {
+    // Prepare: the first two passes meet a policy still spreading.
+    let passes = 0;
+    const domain = standIn(forbiddenWhile(() => passes < 2));
+
+    // Act
+    const results = [];
+    for (; passes < 3; passes++) results.push(await checkSetup(domain.http, CONFIG, TIMING, at(passes * MINUTE), { boundary: 'B' }));
+
+    // Assess
+    expect(results).toEqual([
+      { complete: false, waitingFor: 'PUT /_index_template/hr-readings answered 403: {"Message":"User: anonymous is not authorized"}' },
+      { complete: false, waitingFor: expect.stringMatching(/^PUT \/_index_template\/hr-readings answered 403/) },
+      { complete: true, dashboards: 'imported 3 saved objects' },
+    ]);
+    // Each pass stops at the first answer that is not ready: no request is retried inside a pass.
+    expect(domain.calls().filter((c) => c === 'PUT /_index_template/hr-readings')).toHaveLength(3);
+  });
+
+  it('treats throttling, server errors and no answer at all as not ready', async () => {
+    for (const answer of [{ status: 429, body: '' }, { status: 503, body: '' }, new Error('ECONNRESET')]) {
+      // Prepare
+      const domain = standIn((r) => {
+        if (r.path !== '/_plugins/_ism/policies/retention') return undefined;
+        if (answer instanceof Error) throw answer;
+        return answer;
+      });
+
+      // Act
+      const progress = await checkSetup(domain.http, CONFIG, TIMING, at(MINUTE));
+
+      // Assess
+      expect(progress.complete).toBe(false);
+    }
+  });
+
+  it('fails at once on a refusal that will not change, saying which call and why', async () => {
+    // Prepare
+    const domain = standIn((r) => (r.path === '/_index_template/hr-sessions' ? { status: 400, body: '{"error":"mapper_parsing_exception"}' } : undefined));
+
+    // Act
+    const check = checkSetup(domain.http, CONFIG, TIMING, at(MINUTE));
+
+    // Assess
+    await expect(check).rejects.toThrow(new SetupError('PUT /_index_template/hr-sessions answered 400: {"error":"mapper_parsing_exception"}'));
+  });
+
+  it('fails with what the domain last answered once the overall deadline has passed', async () => {
+    // Prepare
+    const domain = standIn(forbiddenWhile(() => true));
+    expect(await checkSetup(domain.http, CONFIG, TIMING, at(25 * MINUTE - 1))).toMatchObject({ complete: false });
+
+    // Act
+    const check = checkSetup(domain.http, CONFIG, TIMING, at(25 * MINUTE));
+
+    // Assess
+    await expect(check).rejects.toThrow(
+      new SetupError('domain not ready after 25 min (deadline 25 min): PUT /_index_template/hr-readings answered 403: {"Message":"User: anonymous is not authorized"}'),
     );
-    await expect(http(request)).resolves.toEqual({ status: 200, body: 'ok' });
-    expect(slept).toEqual([2_000, 4_000, 8_000, 16_000]);
   });
 
-  it('does not retry an answer that will not change (400)', async () => {
-    let calls = 0;
-    const http = retrying(async () => (calls++, { status: 400, body: 'bad' }), 60_000, async () => {});
-    await expect(http(request)).resolves.toEqual({ status: 400, body: 'bad' });
-    expect(calls).toBe(1);
-  });
+  it('waits for a Dashboards still starting, then reports it as not imported instead of failing', async () => {
+    // Prepare
+    const domain = standIn((r) => (r.path.startsWith('/_dashboards/') ? { status: 503, body: 'OpenSearch Dashboards server is not ready yet' } : undefined));
 
-  it('gives up at the deadline with the last answer', async () => {
-    let calls = 0;
-    const http = retrying(async () => (calls++, { status: 503, body: 'starting' }), 5_000, async () => {});
-    await expect(http(request)).resolves.toEqual({ status: 503, body: 'starting' });
-    expect(calls).toBeLessThanOrEqual(3);
+    // Act
+    const early = await checkSetup(domain.http, CONFIG, TIMING, at(15 * MINUTE - 1));
+    const late = await checkSetup(domain.http, CONFIG, TIMING, at(15 * MINUTE));
+
+    // Assess
+    expect(early).toEqual({ complete: false, waitingFor: 'POST /_dashboards/api/saved_objects/_import answered 503: OpenSearch Dashboards server is not ready yet' });
+    expect(late).toEqual({ complete: true, dashboards: 'NOT imported: POST /_dashboards/api/saved_objects/_import answered 503: OpenSearch Dashboards server is not ready yet' });
   });
 });
