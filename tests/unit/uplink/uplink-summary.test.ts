@@ -7,6 +7,7 @@ const base: UplinkStatus = {
   retry: null,
   waiting: 0,
   unsaved: 0,
+  stored: 0,
   lastAck: null,
   session: null,
   broadcasting: true,
