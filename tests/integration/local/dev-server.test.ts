@@ -2,21 +2,11 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
-import { createServer, type ViteDevServer } from 'vite';
+import { createLogger, createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRuntimeConfig } from '../../../src/core/runtime-config.ts';
 
 const VIEW_ID = 'AAAAAAAAAAAAAAAAAAAAAA';
-
-/** A port free right now, for the emulator: config.json no longer names it, and the test needs to find it. */
-async function freePort(): Promise<number> {
-  const probe = createNetServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address() as AddressInfo;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('dev server with the embedded stack', () => {
   let root: string;
@@ -27,26 +17,27 @@ describe('dev server with the embedded stack', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'lhr-dev-'));
     process.env['LHR_DATA_DIR'] = root;
-    const streamPort = await freePort();
-    process.env['KINESIS_PORT'] = String(streamPort);
-    streamEndpoint = `http://127.0.0.1:${streamPort}`;
+    // The component lines, silent otherwise: the stream line is the only place that names the emulator's port.
+    const lines: string[] = [];
+    const logger = createLogger('silent');
+    logger.info = (line) => void lines.push(line);
     server = await createServer({
       configFile: 'vite.config.ts',
       // Its own dependency cache, and no dependency pre-bundling: nothing here loads the app's modules, and
       // bundling the SDK would only make start-up slow on a busy machine.
       cacheDir: join(root, 'vite-cache'),
       optimizeDeps: { noDiscovery: true, include: [] },
-      logLevel: 'silent',
+      customLogger: logger,
       server: { port: 0, host: '127.0.0.1', hmr: false },
     });
     await server.listen();
     url = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+    streamEndpoint = /^stream +kinesalite on (http:\/\/127\.0\.0\.1:\d+) /.exec(lines.find((line) => line.startsWith('stream')) ?? '')?.[1] ?? '';
   }, 120_000); // Vite, the SDK, SQLite and kinesalite load slowly on a busy machine: a bound, not a wait
 
   afterAll(async () => {
     await server?.close();
     delete process.env['LHR_DATA_DIR'];
-    delete process.env['KINESIS_PORT'];
     await rm(root, { recursive: true, force: true });
   });
 
