@@ -1,6 +1,7 @@
 // `npm run dev`: Vite's dev server (hot reload) in front of the embedded stack's backend, in one process and
 // one command. The plugin starts the stream, store, consumer and live API when the dev server starts, answers
-// /config.json and /api/ itself (ahead of Vite's own middleware), and stops them when the dev server closes.
+// /config.json, /api/ and the stream proxy at /kinesis itself (ahead of Vite's own middleware), and stops them
+// when the dev server closes.
 // Only the web server differs from `npm start`: Vite serves the source instead of the built app.
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
@@ -41,6 +42,9 @@ export function embeddedStackForDev(options: EmbeddedDevOptions = {}): Plugin {
           res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(configBody);
         } else if (path?.startsWith(running.apiRoute.prefix)) {
           Promise.resolve(running.apiRoute.handle(req, res)).catch(next);
+        } else if (path?.startsWith(running.kinesisRoute.prefix)) {
+          // The browser's only way to the stream, as with `npm start` (infra/local/kinesis-proxy.ts).
+          Promise.resolve(running.kinesisRoute.handle(req, res)).catch(next);
         } else {
           next();
         }

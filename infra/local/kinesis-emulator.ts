@@ -81,6 +81,7 @@ export async function startKinesisEmulator(options: KinesisEmulatorOptions): Pro
       ? withSyncLevelDown(() => createKinesalite(kinesaliteOptions))
       : createKinesalite(kinesaliteOptions);
   guardAgainstClientAborts(server);
+  refuseBrowsers(server);
   const closeStore = takeStoreClose(server);
 
   let stopping: Promise<void> | undefined;
@@ -157,6 +158,30 @@ function guardAgainstClientAborts(server: Server): void {
     for (const handle of handlers) handle(req, res);
     req.removeAllListeners('error');
     req.on('error', () => res.destroy());
+  });
+}
+
+/**
+ * kinesalite answers every origin with `Access-Control-Allow-Origin: *` and passes every preflight, so any web
+ * page could read the stream (every write key) or delete it. Browsers reach the stream only through the app
+ * server's proxy (kinesis-proxy.ts), which does not pass Origin on; a request that carries one comes from a
+ * browser (they send it with every cross-origin request and every POST) and is refused here, before kinesalite
+ * sees it, with no CORS headers: the page can neither read the answer nor pass a preflight. Node clients (the
+ * stream runner, the proxy, tests) send no Origin and are served as before.
+ */
+function refuseBrowsers(server: Server): void {
+  const handlers = server.listeners('request') as Array<(req: IncomingMessage, res: ServerResponse) => void>;
+  server.removeAllListeners('request');
+  server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+    if (req.headers.origin === undefined) {
+      for (const handle of handlers) handle(req, res);
+      return;
+    }
+    req.on('error', () => res.destroy());
+    req.resume();
+    const body = JSON.stringify({ __type: 'AccessDeniedException', message: 'browsers write to the stream through the app server, not here' });
+    res.writeHead(403, { 'Content-Type': 'application/x-amz-json-1.1', 'Content-Length': Buffer.byteLength(body) });
+    res.end(body);
   });
 }
 

@@ -8,6 +8,7 @@ import { openSqliteStore, type SqliteLiveStore } from '../../functions/store/sql
 import { openCheckpointFile } from './checkpoints.ts';
 import { createNodeKinesisClient } from './kinesis-client.ts';
 import { startKinesisEmulator } from './kinesis-emulator.ts';
+import { createKinesisProxyRoute, KINESIS_PROXY_PATH } from './kinesis-proxy.ts';
 import { createFunctionUrlRoute } from './lambda-url-adapter.ts';
 import { localContentSecurityPolicy } from '../cdk/web/security-headers.ts';
 import { startAppServer, type AppRoute } from './static-server.ts';
@@ -24,10 +25,10 @@ export interface EmbeddedBackendOptions {
   /** Keep the stream on disk across restarts; in memory when absent (see KinesisEmulatorOptions.storePath). */
   kinesisStorePath?: string;
   /**
-   * The Kinesis endpoint written into config.json, when something sits between the app and the emulator
-   * (e.g. a test's fault-injecting proxy); the emulator's own endpoint when absent.
+   * Where the stream proxy on the app's origin sends the browser's writes, when something sits between it and
+   * the emulator (e.g. a test's fault-injecting proxy); the emulator's own endpoint when absent.
    */
-  publicKinesisEndpoint?: string;
+  kinesisProxyUpstream?: string;
   /** The stream runner's pause between polls of an idle shard, ms: the floor of live latency. Default 50. */
   pollIntervalMs?: number;
   /** Records per consumer call (Lambda's batch size). Default 500. */
@@ -48,6 +49,7 @@ export interface LocalStackOptions extends EmbeddedBackendOptions {
 }
 
 export interface EmbeddedBackend {
+  /** The emulator's own endpoint, for Node clients (the stream runner, tests); browsers use kinesisRoute. */
   kinesisEndpoint: string;
   config: RuntimeConfig;
   /** The embedded live store the consumer writes and the live API reads (waitForReadings for long-polls). */
@@ -56,11 +58,13 @@ export interface EmbeddedBackend {
   consumerStats(): StreamRunnerStats;
   /** The live API (the Lambda handler behind a function URL), to mount under /api/ on a web server. */
   apiRoute: AppRoute;
+  /** The browser's only way to the stream (PutRecord/PutRecords on this stream), to mount at /kinesis. */
+  kinesisRoute: AppRoute;
   /** Stops every component, last started first; rejects only after trying them all. */
   stop(): Promise<void>;
 }
 
-export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute'> {
+export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute' | 'kinesisRoute'> {
   appUrl: string;
   /** The live API's base URL, on the app server. */
   apiUrl: string;
@@ -85,14 +89,17 @@ export function formatComponentLine(component: LocalComponent, text: string): st
   return `${component.padEnd(LABEL_WIDTH)}${text}`;
 }
 
-/** The runtime config that points the PWA at this machine's emulator and API. */
-export function createEmbeddedConfig(region: string, streamName: string, kinesisEndpoint: string): RuntimeConfig {
-  return { mode: 'embedded', region, kinesis: { streamName, endpoint: kinesisEndpoint }, apiUrl: '/api' };
+/**
+ * The runtime config that points the PWA at this machine's stream and API, both on the app's own origin: the
+ * stream through the proxy at /kinesis (kinesis-proxy.ts), never the emulator's own port.
+ */
+export function createEmbeddedConfig(region: string, streamName: string): RuntimeConfig {
+  return { mode: 'embedded', region, kinesis: { streamName, endpoint: KINESIS_PROXY_PATH }, apiUrl: '/api' };
 }
 
 /**
  * Starts the embedded default (docs/architecture.md, "Two ways to run") on loopback: the backend (below) and the
- * app server, which serves the built PWA, its config.json and the live API at /api/.
+ * app server, which serves the built PWA, its config.json, the live API at /api/ and the stream proxy at /kinesis.
  */
 export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
   const log = options.log ?? (() => {});
@@ -105,9 +112,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.appPort,
       distDir: options.distDir,
       config,
-      routes: [backend.apiRoute, ...(options.routes ?? [])],
-      // The policy CloudFront sends in AWS, with this machine's stream endpoint: local runs meet the same rules.
-      contentSecurityPolicy: localContentSecurityPolicy([config.kinesis.endpoint ?? kinesisEndpoint]),
+      routes: [backend.apiRoute, backend.kinesisRoute, ...(options.routes ?? [])],
+      // The policy CloudFront sends in AWS, but the stream is on the app's own origin here: connect-src 'self'.
+      contentSecurityPolicy: localContentSecurityPolicy([]),
     }),
   );
   const apiUrl = `${app.url}/api`;
@@ -163,10 +170,11 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
 
   return {
     kinesisEndpoint: emulator.endpoint,
-    config: createEmbeddedConfig(options.region, options.streamName, options.publicKinesisEndpoint ?? emulator.endpoint),
+    config: createEmbeddedConfig(options.region, options.streamName),
     liveStore,
     consumerStats: () => consumer.runner.stats(),
     apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
+    kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint }),
     stop: () => components.stopAll(),
   };
 }

@@ -8,7 +8,10 @@ export interface RuntimeConfig {
   region: string;
   kinesis: {
     streamName: string;
-    /** Set for the embedded emulator; absent in AWS (the SDK's regional endpoint is used). */
+    /**
+     * Set in embedded mode: the stream proxy on the app's own origin, by path (`/kinesis`), resolved against
+     * config.json's URL; absent in AWS (the SDK's regional endpoint is used).
+     */
     endpoint?: string;
   };
   /** Cognito identity pool for guest credentials; absent in embedded mode. */

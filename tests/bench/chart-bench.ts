@@ -30,7 +30,7 @@ export async function benchChart(): Promise<ChartBench> {
     plugins: [svelte()],
     build: { outDir, emptyOutDir: true, target: 'es2022' },
   });
-  const server = await startAppServer({ port: 0, distDir: outDir, config: createEmbeddedConfig('us-east-1', 'none', 'http://127.0.0.1:1') });
+  const server = await startAppServer({ port: 0, distDir: outDir, config: createEmbeddedConfig('us-east-1', 'none') });
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
   try {
     const page = await browser.newPage({ viewport: { width: 900, height: 400 } });

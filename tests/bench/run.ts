@@ -6,6 +6,7 @@
 import { cpus, totalmem } from 'node:os';
 import { benchChart, formatChartBench } from './chart-bench.ts';
 import { benchKinesisEmulator, formatKinesisEmulatorBench } from './kinesis-emulator.ts';
+import { benchKinesisProxy, formatKinesisProxyBench } from './kinesis-proxy.ts';
 import { benchBacklog, formatBacklogBench } from './backlog.ts';
 import { benchConsumer, formatConsumerBench } from './consumer.ts';
 import { benchPipeline, formatPipelineBench } from './pipeline.ts';
@@ -20,6 +21,7 @@ interface Bench {
 const benches: Bench[] = [
   { name: 'chart', run: async () => formatChartBench(await benchChart()) },
   { name: 'kinesis-emulator', run: async () => formatKinesisEmulatorBench(await benchKinesisEmulator()) },
+  { name: 'kinesis-proxy', run: async () => formatKinesisProxyBench(await benchKinesisProxy()) },
   { name: 'backlog', run: async () => formatBacklogBench(await benchBacklog()) },
   { name: 'consumer', run: async () => formatConsumerBench(await benchConsumer()) },
   // Offered above the 5,000/s target, so the stored rate measures the pipeline rather than the producer's pacing.

@@ -1,7 +1,7 @@
 /**
  * The durable uplink end to end, in real Chromium on the built app: emulated sensor → IndexedDB outbox →
- * fault-injecting proxy → local Kinesis emulator, read back from the stream with a Node Kinesis client.
- * Every test asserts the exact set of (seq, value) the stream holds for the test's session: outcomes, never
+ * the app's stream proxy → fault-injecting proxy → local Kinesis emulator, read back from the stream with a
+ * Node Kinesis client. Every test asserts the exact set of (seq, value) the stream holds for the test's session: outcomes, never
  * how readings were grouped into requests, which depends on how busy the machine is. Backoffs run in real
  * time (at most UPLINK_BACKOFF.capMs): moving Playwright's clock past them would also fire the SDK's request
  * timeout on a request in flight, and turn a slow success into a resent duplicate.
@@ -36,7 +36,7 @@ const test = sensorTest.extend<object, { uplinkStack: UplinkStack }>({
         region: REGION,
         distDir: 'dist',
         dataDir,
-        publicKinesisEndpoint: proxy.url,
+        kinesisProxyUpstream: proxy.url,
       });
       proxy.target = stack.kinesisEndpoint;
       try {
@@ -179,7 +179,8 @@ test('reload with readings pending: they arrive after the reload, in the same se
   await sendReadings(sensor, 3, 4);
   // Stored in the outbox, not only received: a reload during the IndexedDB write would lose the newest one.
   await expect(page.getByTestId('uplink-waiting')).toHaveAttribute('data-stored', '4');
-  await expect(page.getByTestId('uplink-status')).toHaveText('Retrying: the stream cannot be reached');
+  // The page reaches the app's stream proxy, which answers 502 for the stream behind it.
+  await expect(page.getByTestId('uplink-status')).toHaveText('Retrying: the stream had an internal error');
 
   // Act
   await page.reload();

@@ -16,7 +16,8 @@ export function contentSecurityPolicy({ region, urlSuffix }: CspEndpoints): stri
 
 /**
  * The same policy for the embedded default, so every local and end-to-end run of the app meets the rules it
- * meets behind CloudFront: plain http on loopback, and the local stream endpoint instead of AWS's.
+ * meets behind CloudFront: plain http on loopback, and `connectSources` instead of AWS's endpoints (the local
+ * stack passes none: its stream proxy is on the app's own origin, infra/local/kinesis-proxy.ts).
  */
 export function localContentSecurityPolicy(connectSources: readonly string[]): string {
   return buildPolicy(connectSources, false);

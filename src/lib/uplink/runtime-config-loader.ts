@@ -21,5 +21,16 @@ export async function fetchRuntimeConfig(url: string, fetchFn: typeof fetch = fe
   }
   const parsed = parseRuntimeConfig(body);
   if (!parsed.ok) throw new SendFailure('config', parsed.problem);
-  return parsed.config;
+  // In a browser response.url is absolute: where config.json came from.
+  return withAbsoluteKinesisEndpoint(parsed.config, response.url || url);
+}
+
+/**
+ * The embedded stack names its stream proxy by path (`/kinesis`), so the page writes to whichever origin it was
+ * loaded from (127.0.0.1 or localhost, a forwarded port on a phone); the SDK needs an absolute URL.
+ */
+function withAbsoluteKinesisEndpoint(config: RuntimeConfig, configUrl: string): RuntimeConfig {
+  const endpoint = config.kinesis.endpoint;
+  if (endpoint === undefined || !endpoint.startsWith('/')) return config;
+  return { ...config, kinesis: { ...config.kinesis, endpoint: new URL(endpoint, configUrl).href } };
 }

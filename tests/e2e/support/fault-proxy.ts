@@ -1,7 +1,7 @@
 /**
  * A fault-injecting HTTP proxy in front of the Kinesis emulator, for end-to-end tests of the uplink. The app's
- * config.json points at it (startLocalStack's publicKinesisEndpoint). CORS preflights and every other call
- * pass through untouched; PutRecords calls are answered according to `plan`:
+ * stream proxy forwards to it (startLocalStack's kinesisProxyUpstream). Every call but PutRecords passes
+ * through untouched; PutRecords calls are answered according to `plan`:
  * - 'partial': the listed entries are marked failed (ProvisionedThroughputExceededException / InternalFailure)
  *   and are NOT forwarded; the rest are forwarded and the emulator's answer is merged back in request order,
  *   exactly as Kinesis reports a partial failure (HTTP 200, FailedRecordCount > 0);
@@ -52,10 +52,6 @@ interface KinesisResultEntry {
 }
 
 const JSON_TYPE = 'application/x-amz-json-1.1';
-const CORS_HEADERS = {
-  'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-amz-id-2,x-amzn-ErrorMessage,Date',
-};
 const MESSAGES: Record<FailureCode, string> = {
   ProvisionedThroughputExceededException: 'Rate exceeded for shard shardId-000000000000 in stream liveheartrate under account 000000000000.',
   InternalFailure: 'Internal service failure.',
@@ -229,6 +225,6 @@ function relay(res: ServerResponse, status: number, headers: IncomingHttpHeaders
 
 function sendJson(res: ServerResponse, status: number, value: unknown, extra: Record<string, string> = {}): void {
   const body = Buffer.from(JSON.stringify(value));
-  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': body.length, 'x-amzn-RequestId': randomUUID(), ...CORS_HEADERS, ...extra });
+  res.writeHead(status, { 'Content-Type': JSON_TYPE, 'Content-Length': body.length, 'x-amzn-RequestId': randomUUID(), ...extra });
   res.end(body);
 }

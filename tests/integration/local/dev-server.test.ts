@@ -2,7 +2,7 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type ViteDevServer } from 'vite';
+import { createLogger, createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parseRuntimeConfig } from '../../../src/core/runtime-config.ts';
 
@@ -12,21 +12,27 @@ describe('dev server with the embedded stack', () => {
   let root: string;
   let server: ViteDevServer;
   let url: string;
+  let streamEndpoint: string;
 
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'lhr-dev-'));
     process.env['LHR_DATA_DIR'] = root;
+    // The component lines, silent otherwise: the stream line is the only place that names the emulator's port.
+    const lines: string[] = [];
+    const logger = createLogger('silent');
+    logger.info = (line) => void lines.push(line);
     server = await createServer({
       configFile: 'vite.config.ts',
       // Its own dependency cache, and no dependency pre-bundling: nothing here loads the app's modules, and
       // bundling the SDK would only make start-up slow on a busy machine.
       cacheDir: join(root, 'vite-cache'),
       optimizeDeps: { noDiscovery: true, include: [] },
-      logLevel: 'silent',
+      customLogger: logger,
       server: { port: 0, host: '127.0.0.1', hmr: false },
     });
     await server.listen();
     url = (server.resolvedUrls?.local[0] ?? '').replace(/\/$/, '');
+    streamEndpoint = /^stream +kinesalite on (http:\/\/127\.0\.0\.1:\d+) /.exec(lines.find((line) => line.startsWith('stream')) ?? '')?.[1] ?? '';
   }, 120_000); // Vite, the SDK, SQLite and kinesalite load slowly on a busy machine: a bound, not a wait
 
   afterAll(async () => {
@@ -35,17 +41,37 @@ describe('dev server with the embedded stack', () => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('answers /config.json with a config the app accepts, pointing at a running stream', async () => {
+  it('answers /config.json with a config the app accepts, pointing at the stream proxy on its own origin', async () => {
     // Act
     const response = await fetch(`${url}/config.json`);
     const parsed = parseRuntimeConfig(await response.json());
 
     // Assess
     expect(response.headers.get('cache-control')).toBe('no-store');
-    expect(parsed).toMatchObject({ ok: true, config: { mode: 'embedded', apiUrl: '/api' } });
-    const endpoint = parsed.ok ? parsed.config.kinesis.endpoint : undefined;
-    // Any answer at all: kinesalite is listening where config.json says.
-    expect((await fetch(`${endpoint}/`, { method: 'POST' })).status).toBeGreaterThanOrEqual(400);
+    expect(parsed).toMatchObject({ ok: true, config: { mode: 'embedded', apiUrl: '/api', kinesis: { endpoint: '/kinesis' } } });
+  });
+
+  it('proxies PutRecords from its own origin to the running stream', async () => {
+    // Prepare
+    const origin = new URL(url).origin;
+
+    // Act
+    const response = await fetch(`${url}/kinesis/`, {
+      method: 'POST',
+      headers: {
+        origin,
+        'content-type': 'application/x-amz-json-1.1',
+        'x-amz-target': 'Kinesis_20131202.PutRecords',
+        'x-amz-date': '20260101T000000Z',
+        // kinesalite checks that a request looks signed, not the signature.
+        authorization: 'AWS4-HMAC-SHA256 Credential=local/20260101/us-east-1/kinesis/aws4_request, SignedHeaders=host, Signature=0',
+      },
+      body: JSON.stringify({ StreamName: 'liveheartrate', Records: [{ Data: Buffer.from('{}\n').toString('base64'), PartitionKey: 'p' }] }),
+    });
+
+    // Assess
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ FailedRecordCount: 0 });
   });
 
   it('answers /api from the live API handler', async () => {
@@ -66,13 +92,13 @@ describe('dev server with the embedded stack', () => {
   });
 
   it('stops the stack when the dev server closes', async () => {
-    // Prepare
-    const config = (await (await fetch(`${url}/config.json`)).json()) as { kinesis: { endpoint: string } };
+    // Prepare: any answer at all means kinesalite is listening
+    expect((await fetch(`${streamEndpoint}/`, { method: 'POST' })).status).toBeGreaterThanOrEqual(400);
 
     // Act
     await server.close();
 
     // Assess
-    await expect(fetch(`${config.kinesis.endpoint}/`, { method: 'POST' })).rejects.toThrow();
+    await expect(fetch(`${streamEndpoint}/`, { method: 'POST' })).rejects.toThrow();
   });
 });

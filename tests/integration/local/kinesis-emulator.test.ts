@@ -99,7 +99,8 @@ describe('kinesis emulator', () => {
     expect(await readAll(client, shardId ?? '')).toEqual(lines);
   });
 
-  it('answers a CORS preflight from another origin for the headers the browser SDK sends', async () => {
+  it('passes no CORS preflight, from any origin', async () => {
+    // Act
     const response = await fetch(emulator.endpoint, {
       method: 'OPTIONS',
       headers: {
@@ -108,31 +109,42 @@ describe('kinesis emulator', () => {
         'access-control-request-headers': SDK_REQUEST_HEADERS,
       },
     });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-methods')).toContain('POST');
-    const allowed = (response.headers.get('access-control-allow-headers') ?? '').toLowerCase().split(',');
-    for (const header of SDK_REQUEST_HEADERS.split(',')) expect(allowed).toContain(header);
+
+    // Assess
+    expect(response.status).toBe(403);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(response.headers.get('access-control-allow-methods')).toBeNull();
+    expect(response.headers.get('access-control-allow-headers')).toBeNull();
   });
 
-  it('allows the cross-origin PutRecords response to be read', async () => {
-    const response = await fetch(emulator.endpoint, {
-      method: 'POST',
-      headers: {
-        origin: 'http://127.0.0.1:8080',
-        'content-type': 'application/x-amz-json-1.1',
-        'x-amz-target': 'Kinesis_20131202.PutRecords',
-        'x-amz-date': '20260101T000000Z',
-        authorization: FAKE_AUTH,
-      },
-      body: JSON.stringify({
-        StreamName: STREAM,
-        Records: [{ Data: Buffer.from('{"v":1}\n').toString('base64'), PartitionKey: 'view-2' }],
-      }),
-    });
-    expect(response.status).toBe(200);
-    expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(await response.json()).toMatchObject({ FailedRecordCount: 0 });
+  it('refuses every request that carries an Origin, and the stream stays', async () => {
+    // Prepare: what a page would send, if a preflight had let it
+    const call = (target: string, input: unknown) =>
+      fetch(emulator.endpoint, {
+        method: 'POST',
+        headers: {
+          origin: 'http://127.0.0.1:8080',
+          'content-type': 'application/x-amz-json-1.1',
+          'x-amz-target': `Kinesis_20131202.${target}`,
+          'x-amz-date': '20260101T000000Z',
+          authorization: FAKE_AUTH,
+        },
+        body: JSON.stringify(input),
+      });
+
+    // Act
+    const put = await call('PutRecords', { StreamName: STREAM, Records: [{ Data: Buffer.from('{"v":1}\n').toString('base64'), PartitionKey: 'view-2' }] });
+    const list = await call('ListShards', { StreamName: STREAM });
+    const remove = await call('DeleteStream', { StreamName: STREAM });
+
+    // Assess
+    for (const response of [put, list, remove]) {
+      expect(response.status).toBe(403);
+      expect(response.headers.get('access-control-allow-origin')).toBeNull();
+      expect(await response.json()).toMatchObject({ __type: 'AccessDeniedException' });
+    }
+    const { StreamDescriptionSummary } = await client.send(new DescribeStreamSummaryCommand({ StreamName: STREAM }));
+    expect(StreamDescriptionSummary?.StreamStatus).toBe('ACTIVE');
   });
 
   it('survives a client that disconnects in the middle of a request body', async () => {

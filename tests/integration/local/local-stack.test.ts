@@ -55,19 +55,32 @@ describe('local stack', () => {
     expect((await stat(join(root, 'data'))).isDirectory()).toBe(true);
   });
 
-  it('serves a config.json that points the app at the emulator', async () => {
+  it('serves a config.json that points the app at the stream proxy on its own origin', async () => {
     const config = (await (await fetch(`${stack.appUrl}/config.json`)).json()) as RuntimeConfig;
     expect(config).toEqual({
       mode: 'embedded',
       region: 'eu-west-1',
-      kinesis: { streamName: 'stack-test', endpoint: stack.kinesisEndpoint },
+      kinesis: { streamName: 'stack-test', endpoint: '/kinesis' },
       apiUrl: '/api',
     });
   });
 
-  it('has a stream the config points at that accepts and returns records', async () => {
+  it('lets the app connect to its own origin only', async () => {
+    const csp = (await fetch(`${stack.appUrl}/`)).headers.get('content-security-policy') ?? '';
+    expect(csp.split('; ').find((directive) => directive.startsWith('connect-src '))).toBe("connect-src 'self'");
+  });
+
+  it('has a stream the config points at that accepts records from the app, and returns them to Node clients', async () => {
     const config = (await (await fetch(`${stack.appUrl}/config.json`)).json()) as RuntimeConfig;
-    const client = createNodeKinesisClient(config.kinesis.endpoint ?? '', config.region);
+    const client = createNodeKinesisClient(new URL(config.kinesis.endpoint ?? '', stack.appUrl).href, config.region);
+    // What the browser adds to the page's request.
+    client.middlewareStack.add(
+      (next) => (args) => {
+        (args.request as { headers: Record<string, string> }).headers['origin'] = stack.appUrl;
+        return next(args);
+      },
+      { step: 'finalizeRequest' },
+    );
     try {
       await client.send(
         new PutRecordsCommand({
@@ -75,17 +88,22 @@ describe('local stack', () => {
           Records: [{ Data: Buffer.from('{"v":1,"bpm":72}\n'), PartitionKey: 'view' }],
         }),
       );
-      const { ShardIterator } = await client.send(
+    } finally {
+      client.destroy();
+    }
+    const direct = createNodeKinesisClient(stack.kinesisEndpoint, config.region);
+    try {
+      const { ShardIterator } = await direct.send(
         new GetShardIteratorCommand({
           StreamName: config.kinesis.streamName,
           ShardId: 'shardId-000000000000',
           ShardIteratorType: 'TRIM_HORIZON',
         }),
       );
-      const { Records = [] } = await client.send(new GetRecordsCommand({ ShardIterator }));
+      const { Records = [] } = await direct.send(new GetRecordsCommand({ ShardIterator }));
       expect(Records.map((record) => Buffer.from(record.Data ?? new Uint8Array()).toString())).toEqual(['{"v":1,"bpm":72}\n']);
     } finally {
-      client.destroy();
+      direct.destroy();
     }
   });
 });

@@ -91,7 +91,8 @@ describe('npm start entry (infra/local/start.ts)', () => {
     const appPort = portIn(appLine, /:(\d+) /);
 
     const config = (await (await fetch(`http://127.0.0.1:${appPort}/config.json`)).json()) as { kinesis: { endpoint: string } };
-    expect(config.kinesis.endpoint).toBe(`http://127.0.0.1:${streamPort}`);
+    // The browser's stream is the proxy on the app's origin, never the emulator's port.
+    expect(config.kinesis.endpoint).toBe('/kinesis');
     expect(await (await fetch(`http://127.0.0.1:${appPort}/`)).text()).toContain('built');
     expect((await stat(join(cwd, 'my-data'))).isDirectory()).toBe(true);
 

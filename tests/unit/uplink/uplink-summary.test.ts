@@ -8,6 +8,7 @@ const base: UplinkStatus = {
   waiting: 0,
   stored: 0,
   unsaved: 0,
+  stored: 0,
   lastAck: null,
   session: null,
   broadcasting: true,
