@@ -83,6 +83,9 @@ const CREDENTIALS = new Set([
 export function classifyUplinkFailure(failure: { name?: string; httpStatus?: number }): UplinkFailureKind {
   const { name, httpStatus } = failure;
   if ((name !== undefined && THROTTLING.has(name)) || httpStatus === 429) return 'throttled';
+  // A gateway in front of the stream (the local stream proxy, a corporate proxy) answering for a stream it
+  // could not reach: to the person that is the stream out of reach, not the stream failing.
+  if ((httpStatus === 502 || httpStatus === 504) && !(name !== undefined && SERVER.has(name))) return 'network';
   if ((name !== undefined && SERVER.has(name)) || (httpStatus !== undefined && httpStatus >= 500)) return 'server';
   if ((name !== undefined && CREDENTIALS.has(name)) || httpStatus === 401 || httpStatus === 403) return 'credentials';
   if (httpStatus === undefined) return 'network';

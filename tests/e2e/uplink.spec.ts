@@ -179,8 +179,8 @@ test('reload with readings pending: they arrive after the reload, in the same se
   await sendReadings(sensor, 3, 4);
   // Stored in the outbox, not only received: a reload during the IndexedDB write would lose the newest one.
   await expect(page.getByTestId('uplink-waiting')).toHaveAttribute('data-stored', '4');
-  // The page reaches the app's stream proxy, which answers 502 for the stream behind it.
-  await expect(page.getByTestId('uplink-status')).toHaveText('Retrying: the stream had an internal error');
+  // The page reaches the app's stream proxy, which answers 502 for the stream behind it: out of reach.
+  await expect(page.getByTestId('uplink-status')).toHaveText('Retrying: the stream cannot be reached');
 
   // Act
   await page.reload();
