@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addReading, applyControl, createSessionState, toSnapshot } from '../../../functions/store/session-state.ts';
+import { addReading, applyControl, createSessionState, takeReadingToken, toSnapshot } from '../../../functions/store/session-state.ts';
 
 describe('session state', () => {
   it('keeps min, max, mean, earliest and latest whatever order readings come in', () => {
@@ -40,15 +40,42 @@ describe('session state', () => {
 
     // Act
     const changes = [
-      applyControl(s, { seq: 7, t: 700, exp: 5000 }),
-      applyControl(s, { seq: 3, t: 300, exp: 9000 }),
-      applyControl(s, { seq: 9, t: 900, end: true }),
-      applyControl(s, { seq: 9, t: 900, end: true }),
-      applyControl(s, { seq: 8, t: 800, end: true, exp: 100 }),
+      applyControl(s, { seq: 7, t: 700, receivedAt: 700, exp: 5000 }),
+      applyControl(s, { seq: 3, t: 300, receivedAt: 300, exp: 9000 }),
+      applyControl(s, { seq: 9, t: 900, receivedAt: 900, end: true }),
+      applyControl(s, { seq: 9, t: 900, receivedAt: 900, end: true }),
+      applyControl(s, { seq: 8, t: 800, receivedAt: 800, end: true, exp: 100 }),
     ];
 
     // Assess
     expect(changes).toEqual([true, false, true, false, true]);
     expect(s).toMatchObject({ exp: 100, expSeq: 8, expSetAt: 800, endedSeq: 9, endedAt: 900 });
+  });
+
+  it('keeps the rate limit bucket in the state and refuses a token without changing it', () => {
+    // Prepare
+    const s = createSessionState('v');
+    s.tokens = 1;
+    s.tokensAt = 5000;
+
+    // Act
+    const taken = [takeReadingToken(s, 5000), takeReadingToken(s, 5000)];
+
+    // Assess
+    expect(taken).toEqual([true, false]);
+    expect(s).toMatchObject({ tokens: 0, tokensAt: 5000 });
+  });
+
+  it('records the last activity from readings and from controls that changed the session, never from ones that did not', () => {
+    // Prepare
+    const s = createSessionState('v');
+
+    // Act
+    addReading(s, { seq: 0, t: 1000, bpm: 60, receivedAt: 2000 });
+    applyControl(s, { seq: 1, t: 1500, receivedAt: 9000, end: true });
+    applyControl(s, { seq: 1, t: 1500, receivedAt: 20_000, end: true });
+
+    // Assess
+    expect(s.lastActiveAt).toBe(9000);
   });
 });
