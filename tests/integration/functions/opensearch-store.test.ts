@@ -5,7 +5,7 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
-import type { LiveStore, LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
+import type { LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
 import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';

@@ -35,7 +35,7 @@ async function put(client: KinesisClient, streamName: string, records: readonly 
     const out = await client.send(
       new PutRecordsCommand({
         StreamName: streamName,
-        Records: records.slice(start, start + 500).map((r) => ({ Data: encodeRecord(r), PartitionKey: derivePartitionKey(r.key) })),
+        Records: records.slice(start, start + 500).map((r) => ({ Data: Buffer.from(encodeRecord(r)), PartitionKey: derivePartitionKey(r.key) })),
       }),
     );
     expect(out.FailedRecordCount ?? 0).toBe(0);
