@@ -2,7 +2,7 @@
 // SQLite): guest credentials allow PutRecords under any key, so nothing but the consumer stands between a flood
 // and the live store. The store must stay bounded and a real session interleaved with the flood untouched.
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
@@ -13,6 +13,7 @@ import { SESSION_RETENTION } from '../../../src/core/session-retention.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../../src/core/session-key.ts';
 import { deleteInactiveSessions } from '../../../functions/retention/delete-inactive-sessions.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
+import { openSqliteStore } from '../../../functions/store/sqlite-store.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { startEmbeddedBackend, type EmbeddedBackend } from '../../../infra/local/local-stack.ts';
 
@@ -145,5 +146,37 @@ describe('a flood of random keys and back-dated readings on the embedded stack',
     // Assess
     expect(deleted).toBe(0);
     expect(await backend.liveStore.getSession(deriveViewId(key))).toMatchObject({ count: 1 });
+  });
+
+  it('runs the retention on its own when the embedded stack starts, and stops it with the stack', async () => {
+    // Prepare: a live.db left from a broadcast that ended more than the retention ago, and one from yesterday.
+    root = await mkdtemp(join(tmpdir(), 'lhr-flood-'));
+    const dataDir = join(root, 'data');
+    await mkdir(dataDir, { recursive: true });
+    const old = deriveViewId(randomKey());
+    const recent = deriveViewId(randomKey());
+    const seed = openSqliteStore(join(dataDir, 'live.db'));
+    const longAgo = Date.now() - (SESSION_RETENTION.days + 1) * DAY_MS;
+    const yesterday = Date.now() - DAY_MS;
+    await seed.writeBatch([
+      { kind: 'reading', viewId: old, seq: 0, t: longAgo, bpm: 70, receivedAt: longAgo, streamSeq: '1' },
+      { kind: 'reading', viewId: recent, seq: 0, t: yesterday, bpm: 70, receivedAt: yesterday, streamSeq: '2' },
+    ]);
+    await seed.close();
+
+    // Act
+    backend = await startEmbeddedBackend({ kinesisPort: 0, streamName: 'start', region: 'us-east-1', dataDir, pollIntervalMs: 20 });
+    const store = backend.liveStore;
+    await vi.waitFor(async () => expect(await store.getSession(old)).toBeNull(), { timeout: 15_000, interval: 25 });
+    await backend.stop();
+    backend = undefined;
+
+    // Assess
+    const reopened = openSqliteStore(join(dataDir, 'live.db'));
+    const kept = await reopened.getSession(recent);
+    const count = reopened.countAllReadings();
+    await reopened.close();
+    expect(kept).toMatchObject({ count: 1 });
+    expect(count).toBe(1);
   });
 });
