@@ -2,9 +2,11 @@ import { DROP_REASONS } from '../../src/core/record.ts';
 
 /**
  * Why the consumer dropped a record: the core's validation reasons, a valid reading dated outside the live
- * horizon of its arrival (src/core/live-horizon.ts; it still reaches the archive), and a store refusing it for good.
+ * horizon of its arrival (src/core/live-horizon.ts; it still reaches the archive), a new reading over its
+ * session's rate limit (src/core/session-rate-limit.ts; it too still reaches the archive), and a store
+ * refusing it for good.
  */
-export const CONSUMER_DROP_REASONS = [...DROP_REASONS, 'outside-horizon', 'store-rejected'] as const;
+export const CONSUMER_DROP_REASONS = [...DROP_REASONS, 'outside-horizon', 'rate-limited', 'store-rejected'] as const;
 
 export type ConsumerDropReason = (typeof CONSUMER_DROP_REASONS)[number];
 

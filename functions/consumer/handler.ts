@@ -10,7 +10,9 @@ import { processKinesisBatch } from './process-batch.ts';
 const config = readOpenSearchConfig(process.env);
 // The bulk write waits for a refresh (up to refresh_interval, 1 s); leave room for a busy domain.
 const store = createOpenSearchStore(createSignedOpenSearchClient({ ...config, requestTimeoutMs: 20_000 }));
-const log = createJsonLogger();
+// Straight to stdout, not console.log: with the JSON log format Lambda wraps console output in its own object,
+// and CloudWatch extracts the drop metrics' Embedded Metric Format lines only when `_aws` is at the root.
+const log = createJsonLogger((line) => process.stdout.write(`${line}\n`));
 
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
   const { batchItemFailures } = await processKinesisBatch(event, { store, now: Date.now, log });

@@ -7,6 +7,7 @@ import { createViewIdCache } from '../../src/core/session-key.ts';
 import type { LiveStore, LiveWrite, WriteResult } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { createDropCounts, nonZeroCounts, type ConsumerDropReason, type DropCounts } from './drop-counts.ts';
+import { dropMetricsFields } from './drop-metrics.ts';
 import { receiveTimeOf } from './receive-time.ts';
 
 export interface ConsumerDeps {
@@ -66,6 +67,7 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
     const result = results[k] as WriteResult;
     const i = recordIndexOfItem[k] as number;
     if (result.status === 'rejected') outcomes[i] = 'store-rejected';
+    else if (result.status === 'limited') outcomes[i] = 'rate-limited';
     else outcomes[i] = result.status;
     if (result.status === 'failed' || result.status === 'rejected') storeError ??= result.error;
   }
@@ -88,8 +90,9 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
   const batchItemFailures = failedRecord === undefined ? [] : [{ itemIdentifier: failedRecord.kinesis.sequenceNumber }];
   const droppedNow = nonZeroCounts(dropped);
   if (failedRecord !== undefined || Object.keys(droppedNow).length > 0) {
-    // One line per batch: counts and machinery only, never keys, view ids or values.
-    const fields = { records: records.length, stored, duplicates, dropped: droppedNow };
+    // One line per batch: counts and machinery only, never keys, view ids or values; with drops, it is also the
+    // batch's metrics document (functions/consumer/drop-metrics.ts).
+    const fields = { records: records.length, stored, duplicates, dropped: droppedNow, ...dropMetricsFields(dropped, now) };
     if (failedRecord === undefined) deps.log.info('consumer batch dropped records', fields);
     else {
       deps.log.error('consumer batch failed; retrying from a record', {

@@ -26,3 +26,12 @@ export function readRegion(env: NodeJS.ProcessEnv): string {
   if (region === '') throw new Error('missing environment: AWS_REGION');
   return region;
 }
+
+/** RETENTION_DAYS: whole days, at least 1 (the sessions' retention, functions/retention/). */
+export function readRetentionDays(env: NodeJS.ProcessEnv): number {
+  const raw = env.RETENTION_DAYS ?? '';
+  if (raw === '') throw new Error('missing environment: RETENTION_DAYS');
+  const days = Number(raw);
+  if (!Number.isSafeInteger(days) || days < 1) throw new Error(`RETENTION_DAYS must be a whole number of days, at least 1: ${raw}`);
+  return days;
+}

@@ -71,7 +71,21 @@ export async function applySetup(http: DomainHttp, config: OpenSearchSetupConfig
 export async function putIndexTemplates(http: DomainHttp, templates: Readonly<Record<string, unknown>>): Promise<void> {
   for (const [name, template] of Object.entries(templates)) {
     await expectOk(http, { method: 'PUT', path: `/_index_template/${encodeURIComponent(name)}`, body: JSON.stringify(template) });
+    await putMappingOfExistingIndex(http, template);
   }
+}
+
+/**
+ * A template shapes only indices created after it. A template for one named index (the sessions index, which
+ * lives for ever) also puts its mapping on that index if it exists, so fields added in a release (adding fields
+ * is the one mapping change OpenSearch makes in place) reach it before the consumer writes them; with a strict
+ * mapping every session write would otherwise be refused. No such index yet (404) is fine.
+ */
+async function putMappingOfExistingIndex(http: DomainHttp, template: unknown): Promise<void> {
+  const { index_patterns: patterns, template: body } = template as { index_patterns?: unknown; template?: { mappings?: unknown } };
+  if (!Array.isArray(patterns) || patterns.length !== 1 || typeof patterns[0] !== 'string' || patterns[0].includes('*')) return;
+  if (body?.mappings === undefined) return;
+  await expectOk(http, { method: 'PUT', path: `/${encodeURIComponent(patterns[0])}/_mapping`, body: JSON.stringify(body.mappings) }, [404]);
 }
 
 async function putIsmPolicy(http: DomainHttp, id: string, policy: Record<string, unknown>): Promise<void> {

@@ -33,7 +33,10 @@ export interface ControlWrite {
   t: number;
   end?: true;
   exp?: number;
-  /** Server time the control counts as received (see receiveTimeOf), epoch ms. */
+  /**
+   * Server time the record counts as received (see receiveTimeOf), epoch ms: when the control takes effect
+   * (see applyControl) and the session's last activity.
+   */
   receivedAt: number;
   streamSeq: string;
 }
@@ -46,12 +49,15 @@ export type LiveWrite = ReadingWrite | ControlWrite;
  * - duplicate: already there under its identity; nothing changed.
  * - failed: transient (throttling, unavailable); the caller retries it and everything after it.
  * - rejected: the store will never accept it (e.g. a mapping error); the caller drops it and counts it.
+ * - limited: a new reading over its session's rate limit (src/core/session-rate-limit.ts); not stored, and
+ *   the caller drops it and counts it. A duplicate is recognised first and never limited.
  */
 export type WriteResult =
   | { status: 'stored' }
   | { status: 'duplicate' }
   | { status: 'failed'; error: string }
-  | { status: 'rejected'; error: string };
+  | { status: 'rejected'; error: string }
+  | { status: 'limited' };
 
 export interface SessionSnapshot {
   viewId: string;
@@ -127,4 +133,13 @@ export interface LiveStore {
    */
   waitForReadings?(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
   close(): Promise<void>;
+}
+
+/** What the sessions' retention (functions/retention/) needs of a store; both stores implement it. */
+export interface SessionRetentionStore {
+  /**
+   * Deletes the sessions whose last activity (server time of the latest reading or control record that changed
+   * them) is before `cutoff`, epoch ms, with the readings the store keeps by session; how many sessions went.
+   */
+  deleteSessionsInactiveBefore(cutoff: number): Promise<number>;
 }

@@ -76,6 +76,11 @@ const SESSIONS_MAPPINGS = {
     exp: { type: 'long' },
     expSeq: { type: 'long' },
     expSetAt: { type: 'date', format: 'epoch_millis' },
+    // The rate limit's bucket (src/core/session-rate-limit.ts): a fractional level and the server time of the last token.
+    tokens: { type: 'double' },
+    tokensAt: { type: 'date', format: 'epoch_millis' },
+    // What the sessions' retention deletes by (functions/retention/).
+    lastActiveAt: { type: 'date', format: 'epoch_millis' },
     watermark: { type: 'keyword' },
   },
 } as const;

@@ -12,9 +12,11 @@
 //   session's first failure in the batch (everything from a failure on comes again).
 // - A reader asks for positions in (cursor, watermark]: nothing in that range can appear later, so nothing
 //   is skipped. The same watermark decides what the statistics have counted, so a duplicate never counts twice.
+// - The rate limit's bucket is in the session document too, and a token is taken only for a reading the
+//   multi-get found new, so a duplicate never spends one.
 import type { Client } from '@opensearch-project/opensearch';
-import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
-import { addReading, applyControl, createSessionState, toSnapshot, type SessionState } from './session-state.ts';
+import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+import { addReading, applyControl, createSessionState, takeReadingToken, toSnapshot, type SessionState } from './session-state.ts';
 import {
   READINGS_INDEX_PATTERN,
   SESSIONS_INDEX,
@@ -59,9 +61,10 @@ type ItemOutcome = WriteResult['status'];
 
 const NO_WATERMARK = toPosition('0');
 
-export function createOpenSearchStore(client: Client): LiveStore {
+export function createOpenSearchStore(client: Client): LiveStore & SessionRetentionStore {
   return {
     writeBatch: (items) => writeLiveBatch(client, items),
+    deleteSessionsInactiveBefore: (cutoff) => deleteInactiveSessions(client, cutoff),
     getSession: (viewId) => getSessionSnapshot(client, viewId),
     getReadings: (viewId, after, limit) => getReadingsPage(client, viewId, after, limit),
     // The client belongs to the caller (one per Lambda container, reused across invocations).
@@ -86,10 +89,11 @@ interface CurrentState {
   storedPosition: Map<number, string>;
 }
 
-/** The readings to create, and the position of every reading that still counts (new, or stored but not yet counted). */
+/** The readings to create, the position of every reading that still counts (new, or stored but not yet counted), and the new ones over their session's rate limit. */
 interface Placement {
   position: Map<number, string>;
   toCreate: number[];
+  limited: Set<number>;
 }
 
 interface ItemResult {
@@ -103,7 +107,7 @@ async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Prom
   const { plans, storedPosition } = await readCurrentState(client, items);
   const placement = placeReadings(items, plans, storedPosition);
   const written = await createReadings(client, items, placement);
-  const results: ItemResult[] = items.map((_, i) => ({ status: 'duplicate', error: written.get(i)?.error }));
+  const results: ItemResult[] = items.map((_, i) => ({ status: placement.limited.has(i) ? 'limited' : 'duplicate', error: written.get(i)?.error }));
   const changedSessions: SessionPlan[] = [];
   for (const plan of plans.values()) if (applyToSession(plan, items, placement.position, written, results)) changedSessions.push(plan);
   await writeSessionDocs(client, changedSessions, results);
@@ -143,22 +147,33 @@ async function readCurrentState(client: Client, items: readonly LiveWrite[]): Pr
   return { plans, storedPosition };
 }
 
-/** Which readings to write, and at which position: a stored reading keeps the position it was first given. */
+/**
+ * Which readings to write, and at which position: a stored reading keeps the position it was first given. A new
+ * reading takes a token from its session's bucket first; one that gets none is limited, not written. (A token
+ * taken for a reading whose write then fails is spent again on the retry: under store failures a session can
+ * only be limited sooner, never let through more.)
+ */
 function placeReadings(items: readonly LiveWrite[], plans: Map<string, SessionPlan>, storedPosition: Map<number, string>): Placement {
   const seen = new Set<string>();
   const position = new Map<number, string>();
   const toCreate: number[] = [];
+  const limited = new Set<number>();
   items.forEach((item, i) => {
     if (item.kind !== 'reading') return;
     const id = readingDocId(item.viewId, item.seq);
     if (seen.has(id)) return; // a resend inside this batch: the first occurrence does the work
     seen.add(id);
     const existing = storedPosition.get(i);
-    if (existing !== undefined && existing <= (plans.get(item.viewId) as SessionPlan).watermark) return; // stored and counted before
+    const plan = plans.get(item.viewId) as SessionPlan;
+    if (existing !== undefined && existing <= plan.watermark) return; // stored and counted before
+    if (existing === undefined && !takeReadingToken(plan.state, item.receivedAt)) {
+      limited.add(i);
+      return;
+    }
     position.set(i, existing ?? toPosition(item.streamSeq));
     if (existing === undefined) toCreate.push(i);
   });
-  return { position, toCreate };
+  return { position, toCreate, limited };
 }
 
 /** Creates the new readings and waits until they are searchable, so a watermark raised after them never runs ahead. */
@@ -205,7 +220,7 @@ function applyToSession(
       continue;
     }
     const pos = position.get(i);
-    if (pos === undefined) continue; // duplicate
+    if (pos === undefined) continue; // a duplicate, or limited
     const writeOutcome = written.get(i)?.status ?? 'stored'; // not in the bulk: stored by an earlier attempt
     if (writeOutcome === 'failed') {
       failed = true;
@@ -286,6 +301,40 @@ function classify(answer: BulkItem | undefined): ItemResult {
   const error = `${answer.error?.type ?? 'error'} (${answer.status})`;
   if (answer.status === 429 || answer.status === 409 || answer.status >= 500) return { status: 'failed', error };
   return { status: 'rejected', error };
+}
+
+/**
+ * Deletes the session documents whose last activity is before the cutoff; a document from before lastActiveAt
+ * existed goes by its last receive time, and one with neither counts as inactive (as in the SQLite store).
+ * Readings need nothing here: ISM deletes their daily indices after the same retention. A session the
+ * consumer writes meanwhile makes a version conflict, which is skipped (it is active), not an error.
+ */
+async function deleteInactiveSessions(client: Client, cutoff: number): Promise<number> {
+  const missing = (field: string): unknown => ({ bool: { must_not: [{ exists: { field } }] } });
+  const response = await client.deleteByQuery({
+    index: SESSIONS_INDEX,
+    conflicts: 'proceed',
+    ignore_unavailable: true,
+    body: {
+      query: {
+        bool: {
+          minimum_should_match: 1,
+          should: [
+            { range: { lastActiveAt: { lt: cutoff } } },
+            {
+              bool: {
+                must_not: [{ exists: { field: 'lastActiveAt' } }],
+                minimum_should_match: 1,
+                should: [{ range: { lastReceivedAt: { lt: cutoff } } }, missing('lastReceivedAt')],
+              },
+            },
+          ],
+        },
+      },
+    },
+  } as never);
+  const deleted = (response.body as { deleted?: unknown }).deleted;
+  return typeof deleted === 'number' ? deleted : 0;
 }
 
 async function getSessionDoc(client: Client, viewId: string): Promise<SessionDoc | null> {

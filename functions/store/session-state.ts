@@ -3,7 +3,9 @@
 // adds what only the server knows: receive times for liveness, the producer's latest seq, and control records.
 // Callers feed addReading only readings that are new under their identity, which keeps duplicates out of the
 // counts. Both updates report whether they changed the state: that, and nothing else, tells a store whether
-// to write the session back.
+// to write the session back. The rate limit's bucket lives here too, so it persists with the session in either
+// store and holds across Lambda instances and restarts.
+import { takeToken, tokensAt, type TokenBucket } from '../../src/core/session-rate-limit.ts';
 import { addToSummary, averageOf, createBpmSummary, type BpmSummary } from '../../src/core/session-stats.ts';
 import type { ControlWrite, ReadingWrite, SessionSnapshot } from './live-store.ts';
 
@@ -17,6 +19,11 @@ export interface SessionState extends BpmSummary {
   exp: number | null;
   expSeq: number | null;
   expSetAt: number | null;
+  /** The rate limit's bucket (src/core/session-rate-limit.ts): level and server time of the last token taken; null = full. */
+  tokens: number | null;
+  tokensAt: number | null;
+  /** Server time of the latest reading or control record that changed the session: what retention goes by. */
+  lastActiveAt: number | null;
 }
 
 export function createSessionState(viewId: string): SessionState {
@@ -31,7 +38,23 @@ export function createSessionState(viewId: string): SessionState {
     exp: null,
     expSeq: null,
     expSetAt: null,
+    tokens: null,
+    tokensAt: null,
+    lastActiveAt: null,
   };
+}
+
+/**
+ * Takes a token for a new reading received at `receivedAt`; false when the session is over its rate limit
+ * (the state is then unchanged). Call it only for readings that are new under their identity: a duplicate
+ * must never spend one.
+ */
+export function takeReadingToken(s: SessionState, receivedAt: number): boolean {
+  const next = takeToken(bucketOf(s), receivedAt);
+  if (next === null) return false;
+  s.tokens = next.tokens;
+  s.tokensAt = next.at;
+  return true;
 }
 
 /** Counts a reading that is new under its identity; true when the state changed. */
@@ -42,6 +65,7 @@ export function addReading(s: SessionState, r: Pick<ReadingWrite, 'seq' | 't' | 
     s.lastBpm = r.bpm;
   }
   s.lastReceivedAt = s.lastReceivedAt === null ? r.receivedAt : Math.max(s.lastReceivedAt, r.receivedAt);
+  markActive(s, r.receivedAt);
   return true;
 }
 
@@ -69,12 +93,26 @@ export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' 
       changed = true;
     }
   }
+  if (changed) markActive(s, c.receivedAt);
   return changed;
 }
 
 /** The link was turned off: its expiry is not after the moment it was set. */
 export function isRevoked(s: Pick<SessionState, 'exp' | 'expSetAt'>): boolean {
   return s.exp !== null && s.expSetAt !== null && s.exp <= s.expSetAt;
+}
+
+/** Whether takeReadingToken would succeed; changes nothing (a store that learns only on insert whether a reading is new asks first). */
+export function hasReadingToken(s: SessionState, receivedAt: number): boolean {
+  return tokensAt(bucketOf(s), receivedAt) >= 1;
+}
+
+function bucketOf(s: SessionState): TokenBucket | null {
+  return s.tokens === null || s.tokensAt === null ? null : { tokens: s.tokens, at: s.tokensAt };
+}
+
+function markActive(s: SessionState, receivedAt: number): void {
+  s.lastActiveAt = s.lastActiveAt === null ? receivedAt : Math.max(s.lastActiveAt, receivedAt);
 }
 
 export function toSnapshot(s: SessionState, cursor: string): SessionSnapshot {

@@ -3,8 +3,8 @@
 // idempotent; and being synchronous, a whole batch is one transaction no other reader or writer interleaves.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import { addReading, applyControl, createSessionState, toSnapshot, type SessionState } from './session-state.ts';
-import type { LiveStore, LiveWrite, ReadingsPage, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+import { addReading, applyControl, createSessionState, hasReadingToken, takeReadingToken, toSnapshot, type SessionState } from './session-state.ts';
+import type { LiveStore, LiveWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
 
 export interface SqliteStoreOptions {
   /**
@@ -14,7 +14,7 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
 }
 
-export interface SqliteLiveStore extends LiveStore {
+export interface SqliteLiveStore extends LiveStore, SessionRetentionStore {
   waitForReadings(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
   /** Readings stored across all sessions (benchmarks and tests check for losses and duplicates). */
   countAllReadings(): number;
@@ -52,9 +52,24 @@ CREATE TABLE IF NOT EXISTS sessions (
   ended_at INTEGER,
   exp INTEGER,
   exp_seq INTEGER,
-  exp_set_at INTEGER
+  exp_set_at INTEGER,
+  tokens REAL,
+  tokens_at INTEGER,
+  last_active_at INTEGER
 ) WITHOUT ROWID;
 `;
+
+// Columns added after the first release, with what an older file gets: sessions written before them start with a
+// full rate-limit bucket, and their last activity is their last reading's receive time (control-only sessions
+// from then have none and go at the first retention run).
+const ADDED_SESSION_COLUMNS = [
+  { name: 'tokens', ddl: 'tokens REAL' },
+  { name: 'tokens_at', ddl: 'tokens_at INTEGER' },
+  { name: 'last_active_at', ddl: 'last_active_at INTEGER', backfill: 'UPDATE sessions SET last_active_at = last_received_at' },
+] as const;
+
+// After the migration, since it names an added column: retention deletes by last activity.
+const INDEXES = 'CREATE INDEX IF NOT EXISTS sessions_by_activity ON sessions (last_active_at);';
 
 interface SessionRow {
   view_id: string;
@@ -72,6 +87,9 @@ interface SessionRow {
   exp: number | null;
   exp_seq: number | null;
   exp_set_at: number | null;
+  tokens: number | null;
+  tokens_at: number | null;
+  last_active_at: number | null;
 }
 
 interface ReadingRow {
@@ -86,12 +104,15 @@ interface ReadingRow {
 
 const STORED: WriteResult = Object.freeze({ status: 'stored' });
 const DUPLICATE: WriteResult = Object.freeze({ status: 'duplicate' });
+const LIMITED: WriteResult = Object.freeze({ status: 'limited' });
 
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteLiveStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
   db.pragma(`synchronous = ${options.synchronous === 'normal' ? 'NORMAL' : 'FULL'}`);
   db.exec(SCHEMA);
+  migrateSessions(db);
+  db.exec(INDEXES);
 
   const statements = prepareStatements(db);
   const waiters = new Map<string, Set<(grown: boolean) => void>>();
@@ -108,6 +129,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       }
       const s = entry.state;
       if (item.kind === 'reading') {
+        // INSERT OR IGNORE tells only afterwards whether a reading is new, so the bucket is asked first and
+        // spent only on an insert; a reading refused by it is looked up, so a duplicate is never called limited.
+        if (!hasReadingToken(s, item.receivedAt)) {
+          results.push(statements.selectReadingExists.get(item.viewId, item.seq) === undefined ? LIMITED : DUPLICATE);
+          continue;
+        }
         const inserted = statements.insertReading.run(
           item.viewId,
           item.seq,
@@ -120,7 +147,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           item.receivedAt,
         ).changes;
         if (inserted === 1) {
-          entry.changed = addReading(s, item) || entry.changed;
+          takeReadingToken(s, item.receivedAt);
+          addReading(s, item);
+          entry.changed = true;
           entry.grown = true;
           results.push(STORED);
         } else {
@@ -141,6 +170,13 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       if (hasNew) grown.push(state.viewId);
     }
     return { results, grown };
+  });
+
+  // One transaction: a reader sees a session with its readings or neither. A session without a last activity
+  // (a control-only session from before the column existed) counts as inactive.
+  const deleteInactive = db.transaction((cutoff: number): number => {
+    statements.deleteInactiveReadings.run(cutoff);
+    return statements.deleteInactiveSessions.run(cutoff).changes;
   });
 
   function notify(viewId: string, grown: boolean): void {
@@ -209,6 +245,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       return (statements.countAll.get() as { n: number }).n;
     },
 
+    async deleteSessionsInactiveBefore(cutoff) {
+      if (closed) throw new Error('store is closed');
+      return deleteInactive(cutoff);
+    },
+
     async close() {
       if (closed) return;
       closed = true;
@@ -224,7 +265,10 @@ interface Statements {
   selectCount: Statement;
   upsertSession: Statement;
   selectReadings: Statement;
+  selectReadingExists: Statement;
   countAll: Statement;
+  deleteInactiveReadings: Statement;
+  deleteInactiveSessions: Statement;
 }
 
 function prepareStatements(db: SqliteDatabase): Statements {
@@ -236,19 +280,38 @@ function prepareStatements(db: SqliteDatabase): Statements {
     selectCount: db.prepare('SELECT count FROM sessions WHERE view_id = ?'),
     upsertSession: db.prepare(`
       INSERT INTO sessions (view_id, count, sum_bpm, min_bpm, max_bpm, first_t, last_t, last_seq, last_bpm,
-        last_received_at, ended_seq, ended_at, exp, exp_seq, exp_set_at)
+        last_received_at, ended_seq, ended_at, exp, exp_seq, exp_set_at, tokens, tokens_at, last_active_at)
       VALUES (@view_id, @count, @sum_bpm, @min_bpm, @max_bpm, @first_t, @last_t, @last_seq, @last_bpm,
-        @last_received_at, @ended_seq, @ended_at, @exp, @exp_seq, @exp_set_at)
+        @last_received_at, @ended_seq, @ended_at, @exp, @exp_seq, @exp_set_at, @tokens, @tokens_at, @last_active_at)
       ON CONFLICT (view_id) DO UPDATE SET count = excluded.count, sum_bpm = excluded.sum_bpm,
         min_bpm = excluded.min_bpm, max_bpm = excluded.max_bpm, first_t = excluded.first_t, last_t = excluded.last_t,
         last_seq = excluded.last_seq, last_bpm = excluded.last_bpm, last_received_at = excluded.last_received_at,
         ended_seq = excluded.ended_seq, ended_at = excluded.ended_at, exp = excluded.exp, exp_seq = excluded.exp_seq,
-        exp_set_at = excluded.exp_set_at`),
+        exp_set_at = excluded.exp_set_at, tokens = excluded.tokens, tokens_at = excluded.tokens_at,
+        last_active_at = excluded.last_active_at`),
     selectReadings: db.prepare(
       'SELECT seq, t, bpm, rr, contact, kj, pos FROM readings WHERE view_id = ? AND pos > ? ORDER BY pos LIMIT ?',
     ),
+    selectReadingExists: db.prepare('SELECT 1 FROM readings WHERE view_id = ? AND seq = ?'),
     countAll: db.prepare('SELECT count(*) AS n FROM readings'),
+    deleteInactiveReadings: db.prepare(
+      'DELETE FROM readings WHERE view_id IN (SELECT view_id FROM sessions WHERE last_active_at IS NULL OR last_active_at < ?)',
+    ),
+    deleteInactiveSessions: db.prepare('DELETE FROM sessions WHERE last_active_at IS NULL OR last_active_at < ?'),
   };
+}
+
+/** Adds the columns an older file lacks, in one transaction: a file is migrated whole or not at all. */
+function migrateSessions(db: SqliteDatabase): void {
+  const present = new Set((db.pragma('table_info(sessions)') as Array<{ name: string }>).map((column) => column.name));
+  const missing = ADDED_SESSION_COLUMNS.filter((column) => !present.has(column.name));
+  if (missing.length === 0) return;
+  db.transaction(() => {
+    for (const column of missing) {
+      db.exec(`ALTER TABLE sessions ADD COLUMN ${column.ddl}`);
+      if ('backfill' in column) db.exec(column.backfill);
+    }
+  })();
 }
 
 function loadSession(select: Statement, viewId: string): SessionState {
@@ -273,6 +336,9 @@ function fromRow(row: SessionRow): SessionState {
     exp: row.exp,
     expSeq: row.exp_seq,
     expSetAt: row.exp_set_at,
+    tokens: row.tokens,
+    tokensAt: row.tokens_at,
+    lastActiveAt: row.last_active_at,
   };
 }
 
@@ -293,6 +359,9 @@ function toRow(s: SessionState): SessionRow {
     exp: s.exp,
     exp_seq: s.expSeq,
     exp_set_at: s.expSetAt,
+    tokens: s.tokens,
+    tokens_at: s.tokensAt,
+    last_active_at: s.lastActiveAt,
   };
 }
 

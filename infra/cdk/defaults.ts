@@ -70,6 +70,15 @@ export const DEFAULTS = {
     logRetentionDays: 30,
   },
 
+  sessionRetention: {
+    // The same cadence as the embedded stack's timer (SESSION_RETENTION in src/core/session-retention.ts, asserted
+    // equal by the infra tests); the days are speedLayer.retentionDays, the reading indices' retention.
+    everyMinutes: 60,
+    memoryMiB: 256,
+    // One delete by query over the sessions index.
+    timeoutSeconds: 60,
+  },
+
   batchLayer: {
     // Firehose flushes at whichever comes first. One person at 1 Hz writes ~0.5 MB an hour, so the interval
     // decides: 5 minutes gives ~300 objects a day (cheap to list and scan) and history in Athena within

@@ -15,6 +15,7 @@ import { NodeFunction } from './constructs/node-function.ts';
 import { OpenSearchSetup } from './constructs/opensearch-setup.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { secureBucket } from './constructs/secure-bucket.ts';
+import { SessionRetention } from './constructs/session-retention.ts';
 import { StreamCostBudget } from './constructs/stream-cost-budget.ts';
 import { concurrencyBoundOf, StreamConsumer } from './constructs/stream-consumer.ts';
 import { API_PATH_PREFIX, WebFront } from './constructs/web-front.ts';
@@ -90,6 +91,14 @@ export class LiveHeartRateStack extends Stack {
     store.allow({ principal: roleOf(liveApi), verbs: ['Get'], paths: [`${SESSIONS_INDEX}/_doc/*`] });
     store.allow({ principal: roleOf(liveApi), verbs: ['Get', 'Post'], paths: [`${READINGS_INDEX_PATTERN}/_search`] });
     store.allow({ principal: setup.role, verbs: ['Get', 'Put', 'Post'] });
+    // Sessions go after the same retention as the reading indices; the function can only delete by query on the
+    // sessions index.
+    const retention = new SessionRetention(this, 'SessionRetention', {
+      entry: ENTRIES.sessionRetention,
+      openSearchEndpointUrl: store.endpointUrl,
+      retentionDays: options.speedRetentionDays,
+    });
+    store.allow({ principal: retention.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_delete_by_query`] });
 
     const batch = new BatchLayer(this, 'Batch', { stream, accessLogsBucket: accessLogs, rawRetentionDays: options.rawRetentionDays });
 

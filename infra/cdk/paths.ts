@@ -7,6 +7,7 @@ export const ENTRIES = {
   consumer: fileURLToPath(new URL('../../functions/consumer/handler.ts', import.meta.url)),
   liveApi: fileURLToPath(new URL('../../functions/live-api/handler.ts', import.meta.url)),
   openSearchSetup: fileURLToPath(new URL('../../functions/opensearch-setup/handler.ts', import.meta.url)),
+  sessionRetention: fileURLToPath(new URL('../../functions/retention/handler.ts', import.meta.url)),
 } as const;
 
 export const DASHBOARDS_NDJSON = fileURLToPath(new URL('./dashboards/liveheartrate.ndjson', import.meta.url));

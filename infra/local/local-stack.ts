@@ -1,7 +1,9 @@
 import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
+import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
+import { deleteInactiveSessions } from '../../functions/retention/delete-inactive-sessions.ts';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
 import type { Logger } from '../../functions/lib/logger.ts';
 import { openSqliteStore, type SqliteLiveStore } from '../../functions/store/sqlite-store.ts';
@@ -155,6 +157,8 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
   });
   const liveStore = store.store;
   log(formatComponentLine('store', `SQLite ${storePath} (${liveStore.countAllReadings()} readings)`));
+  // Stopped before the store (last started, first stopped), so no deletion runs into a closed file.
+  components.adopt(startSessionRetention(liveStore, createLineLogger('store', log)));
 
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const consumer = await components.start('consumer', () => startConsumer(options, emulator.endpoint, liveStore, pollIntervalMs));
@@ -176,6 +180,29 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
     kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint }),
     stop: () => components.stopAll(),
+  };
+}
+
+/**
+ * The sessions' retention as the EventBridge schedule runs it in AWS: the same handler, at start (a machine that
+ * was off for a week catches up at once) and then every SESSION_RETENTION.everyMinutes. A failed run is logged and
+ * the next one tries again.
+ */
+function startSessionRetention(store: SqliteLiveStore, log: Logger): { stop(): Promise<void> } {
+  let running: Promise<unknown> = Promise.resolve();
+  const run = (): void => {
+    running = deleteInactiveSessions({ store, now: Date.now, retentionDays: SESSION_RETENTION.days, log }).catch((error: unknown) =>
+      log.error('sessions retention failed', { error: error instanceof Error ? error.name : typeof error }),
+    );
+  };
+  run();
+  const timer = setInterval(run, SESSION_RETENTION.everyMinutes * 60_000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
   };
 }
 

@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { encodeRecord, type ReadingRecord } from '../../src/core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../src/core/session-key.ts';
+import { SESSION_RATE_LIMIT } from '../../src/core/session-rate-limit.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../functions/lib/logger.ts';
 import { openSqliteStore } from '../../functions/store/sqlite-store.ts';
@@ -55,13 +56,16 @@ const BASE_T = Date.now() - 12 * 3600 * 1000;
 export async function benchConsumer(options: ConsumerBenchOptions = {}): Promise<ConsumerBench> {
   const records = options.records ?? 1_000_000;
   const batchSize = options.batchSize ?? 500;
-  const sessionCount = options.sessions ?? 50;
+  // Enough broadcasts that none goes over its rate limit's burst (src/core/session-rate-limit.ts) while the run
+  // lasts: every distinct reading is stored, so the figure measures the store path, not cheap refusals.
+  const sessionCount = options.sessions ?? Math.max(50, Math.ceil(records / (SESSION_RATE_LIMIT.burst / 2)));
   const duplicateShare = options.duplicateShare ?? 0.1;
   const synchronous = options.synchronous ?? 'full';
   const dir = await mkdtemp(join(tmpdir(), 'lhr-bench-consumer-'));
   const store = openSqliteStore(join(dir, 'live.db'), { synchronous });
   const sessions = Array.from({ length: sessionCount }, (_, i) => {
-    const key = createWriteKey((n) => Uint8Array.from({ length: n }, (_, j) => (i * 31 + j * 7 + 1) & 0xff));
+    // The last byte also takes i / 256, so more than 256 sessions still get distinct keys.
+    const key = createWriteKey((n) => Uint8Array.from({ length: n }, (_, j) => (i * 31 + j * 7 + 1 + (j === n - 1 ? i >> 8 : 0)) & 0xff));
     return { key, viewId: deriveViewId(key), next: 0 };
   });
   // Derived once per session, so building events adds no hashing to the measured run.

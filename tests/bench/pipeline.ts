@@ -11,6 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { PutRecordsCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import { encodeRecord } from '../../src/core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../src/core/session-key.ts';
+import { SESSION_RATE_LIMIT } from '../../src/core/session-rate-limit.ts';
 import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startLocalStack } from '../../infra/local/local-stack.ts';
 
@@ -51,7 +52,9 @@ export interface PipelineBench {
 export async function benchPipeline(options: PipelineBenchOptions = {}): Promise<PipelineBench> {
   const seconds = options.seconds ?? 60;
   const rate = options.rate ?? 5_000;
-  const sessionCount = options.sessions ?? 20;
+  // Enough broadcasts that none goes over its rate limit's burst (src/core/session-rate-limit.ts) in the run: the
+  // figure measures the pipeline storing every reading, not refusing them.
+  const sessionCount = options.sessions ?? Math.max(20, Math.ceil((seconds * rate) / (SESSION_RATE_LIMIT.burst / 2)));
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const root = await mkdtemp(join(tmpdir(), 'lhr-bench-pipeline-'));
   await writeFile(join(root, 'index.html'), '<!doctype html>');

@@ -8,6 +8,8 @@ import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
+import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
+import { DEFAULTS } from '../../infra/cdk/defaults.ts';
 import { SPA_ROUTING_FUNCTION } from '../../infra/cdk/web/spa-routing.ts';
 import { DASHBOARDS_NDJSON } from '../../infra/cdk/paths.ts';
 import { ADMIN_ARN, logicalIdStartingWith, synthesize, type Synthesized } from './synth.ts';
@@ -194,7 +196,7 @@ describe('OpenSearch domain', () => {
     });
   });
 
-  it('lets only the consumer, the live API, the setup function and the admin principal in', () => {
+  it('lets only the consumer, the live API, the setup function, the sessions retention and the admin principal in', () => {
     const [, domain] = only('AWS::OpenSearchService::Domain');
     const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement;
     const principals = statements.map((statement) => (statement['Principal'] as Json)['AWS']);
@@ -204,6 +206,7 @@ describe('OpenSearch domain', () => {
       getAttArn(roleId('LiveApiRole')),
       getAttArn(roleId('LiveApiRole')),
       getAttArn(roleId('OpenSearchSetupApplyRole')),
+      getAttArn(roleId('SessionRetentionDeleteRole')),
       ADMIN_ARN,
     ]);
     for (const statement of statements) {
@@ -320,6 +323,54 @@ describe('deploy-time OpenSearch setup', () => {
     expect(setupConfig()['dashboardsNdjson']).toBe(readFileSync(DASHBOARDS_NDJSON, 'utf8'));
     const [setupId] = only('Custom::LiveHeartRateOpenSearchSetup');
     template.hasOutput('DashboardsImport', { Value: { 'Fn::GetAtt': [setupId, 'Dashboards'] } });
+  });
+});
+
+describe('sessions retention', () => {
+  const roleId = () => logicalIdStartingWith(template, 'AWS::IAM::Role', 'SessionRetentionDeleteRole');
+  const functionId = () => logicalIdStartingWith(template, 'AWS::Lambda::Function', 'SessionRetentionDeleteFunction');
+
+  it('keeps sessions as long as the reading indices, in AWS and in the embedded stack alike', () => {
+    expect(DEFAULTS.speedLayer.retentionDays).toBe(SESSION_RETENTION.days);
+    expect(DEFAULTS.sessionRetention.everyMinutes).toBe(SESSION_RETENTION.everyMinutes);
+  });
+
+  it('runs the retention handler every hour on an EventBridge schedule, told the speed layer retention', () => {
+    // Prepare
+    const [domainId] = only('AWS::OpenSearchService::Domain');
+
+    // Act
+    const fn = propsOf('AWS::Lambda::Function', functionId());
+
+    // Assess
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: getAttArn(functionId()) })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: getAttArn(functionId()) });
+    expect(fn['Environment']).toEqual({
+      Variables: expect.objectContaining({
+        RETENTION_DAYS: '7',
+        OPENSEARCH_ENDPOINT: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [domainId, 'DomainEndpoint'] }]] },
+      }),
+    });
+  });
+
+  it('may only delete by query on the sessions index, nothing else on the domain', () => {
+    // Prepare
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    const role = JSON.stringify(getAttArn(roleId()));
+
+    // Act
+    const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement.filter((statement) => JSON.stringify((statement['Principal'] as Json)['AWS']) === role);
+    const attached = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${roleId()}"`));
+
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.['Action']).toBe('es:ESHttpPost');
+    expect(flattenJoin(statements[0]?.['Resource'])).toBe('arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_delete_by_query');
+    expect(JSON.stringify(attached)).not.toMatch(/"es:/);
   });
 });
 

@@ -5,11 +5,12 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NOW, kinesisEvent, reading, sessionKeys } from '../../unit/functions/support/kinesis-events.ts';
 import { startOpenSearchStandIn, type OpenSearchStandIn } from './support/opensearch-stand-in.ts';
 
-const ENV_NAMES = ['OPENSEARCH_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN'] as const;
+const ENV_NAMES = ['OPENSEARCH_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'RETENTION_DAYS'] as const;
 const CREDENTIALS = { accessKeyId: 'AKIDLAMBDAROLE000000', secretAccessKey: 'lambda/role/secret/for/tests/only/00000' };
 const { key, viewId } = sessionKeys(31);
 
 type ConsumerModule = { handler: (event: KinesisStreamEvent) => Promise<KinesisStreamBatchResponse> };
+type RetentionModule = { handler: () => Promise<{ deleted: number }> };
 type LiveApiModule = { handler: (event: APIGatewayProxyEventV2) => Promise<APIGatewayProxyStructuredResultV2> };
 
 function functionUrlEvent(rawPath: string): APIGatewayProxyEventV2 {
@@ -85,9 +86,12 @@ describe('Lambda entry modules', () => {
     const consumer: ConsumerModule = await import('../../../functions/consumer/handler.ts');
     const liveApi: LiveApiModule = await import('../../../functions/live-api/handler.ts');
     const event = kinesisEvent([reading(key, 0, { t: NOW }), reading(key, 1, { t: NOW }), { data: 'garbage' }]);
+    // Lambda's JSON log format wraps console output; the metrics line must reach stdout as it is.
+    const written: string[] = [];
+    const stdout = vi.spyOn(process.stdout, 'write').mockImplementation((chunk) => written.push(String(chunk)) > 0);
 
     // Act
-    const response = await consumer.handler(event);
+    const response = await consumer.handler(event).finally(() => stdout.mockRestore());
     const session = await liveApi.handler(functionUrlEvent(`/api/sessions/${viewId}`));
 
     // Assess
@@ -97,5 +101,30 @@ describe('Lambda entry modules', () => {
     expect(session.statusCode).toBe(200);
     expect(JSON.parse(session.body ?? '{}')).toMatchObject({ viewId, count: 2 });
     expect(session.body).not.toContain(key);
+    expect(written).toHaveLength(1);
+    expect(JSON.parse(written[0] as string)).toMatchObject({ _aws: { CloudWatchMetrics: [{ Namespace: 'liveheartrate' }] }, DroppedRecords: 1, RateLimitedRecords: 0 });
+  });
+
+  it('fails the retention function at cold start without its retention, and deletes signed with the role credentials', async () => {
+    // Prepare
+    standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: 'eu-west-1', service: 'es' });
+    Object.assign(process.env, {
+      OPENSEARCH_ENDPOINT: standIn.url,
+      AWS_REGION: 'eu-west-1',
+      AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+    });
+    await expect(import('../../../functions/retention/handler.ts')).rejects.toThrow('missing environment: RETENTION_DAYS');
+    vi.resetModules();
+    process.env.RETENTION_DAYS = '7';
+    const retention: RetentionModule = await import('../../../functions/retention/handler.ts');
+
+    // Act
+    const response = await retention.handler();
+
+    // Assess: no sessions index yet, so nothing to delete, and the one request was signed.
+    expect(response).toEqual({ deleted: 0 });
+    expect(standIn.requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /hr-sessions/_delete_by_query']);
+    expect(standIn.requests.every((r) => r.signature.ok)).toBe(true);
   });
 });

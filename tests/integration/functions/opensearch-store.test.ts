@@ -5,12 +5,13 @@ import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
-import type { LiveStore, LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
+import type { LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
 import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
 import { INDEX_TEMPLATES, READINGS_INDEX_TEMPLATE, SESSIONS_INDEX_TEMPLATE, readingsIndexFor, toPosition } from '../../../functions/store/opensearch-indices.ts';
 import { createOpenSearchStore } from '../../../functions/store/opensearch-store.ts';
+import { SESSION_RATE_LIMIT } from '../../../src/core/session-rate-limit.ts';
 import { NOW, control, kinesisEvent, reading, redeliverFrom, sessionKeys, streamSeq } from '../../unit/functions/support/kinesis-events.ts';
 import { startOpenSearchStandIn, type OpenSearchStandIn, type RecordedRequest } from './support/opensearch-stand-in.ts';
 import { sha256Hex } from './support/sigv4.ts';
@@ -23,7 +24,7 @@ const other = sessionKeys(22);
 describe('OpenSearch live store (contract, against a signing-checking stand-in)', () => {
   let standIn: OpenSearchStandIn;
   let client: Client;
-  let store: LiveStore;
+  let store: ReturnType<typeof createOpenSearchStore>;
 
   beforeEach(async () => {
     standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: REGION, service: 'es' });
@@ -336,6 +337,72 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       expect(first.more).toBe(true);
       expect(all.readings.map((r) => r.seq)).toEqual([0, 1, 2, 3, 4]);
       expect(await store.getReadings(viewId, all.cursor, 2)).toEqual({ readings: [], cursor: all.cursor, more: false });
+    });
+  });
+
+  describe('rate limit and retention', () => {
+    const DAY_MS = 86_400_000;
+
+    it('cuts a session to its bucket, keeps the bucket in the session document, and never calls a duplicate limited', async () => {
+      // Prepare: a burst and five more, all received at once, in batches of 500 as the event source delivers them.
+      const burst = SESSION_RATE_LIMIT.burst;
+      const flood = Array.from({ length: burst + 5 }, (_, seq) => reading(key, seq, { t: NOW - 1000 }));
+      const events = Array.from({ length: Math.ceil(flood.length / 500) }, (_, k) => kinesisEvent(flood.slice(k * 500, (k + 1) * 500), 1 + k * 500));
+
+      // Act
+      const results: ConsumerBatchResult[] = [];
+      for (const event of events) results.push(await consume(event));
+      const again = await consume(kinesisEvent([flood[0] as (typeof flood)[number], flood[burst] as (typeof flood)[number]], 20_000));
+
+      // Assess
+      expect(results.reduce((n, r) => n + r.stored, 0)).toBe(burst);
+      expect(results.reduce((n, r) => n + r.dropped['rate-limited'], 0)).toBe(5);
+      expect(again).toMatchObject({ stored: 0, duplicates: 1, dropped: expect.objectContaining({ 'rate-limited': 1 }) });
+      expect((await store.getSession(viewId))?.count).toBe(burst);
+      expect(standIn.indices.get('hr-sessions')?.docs.get(viewId)?.source).toMatchObject({ tokens: 0, tokensAt: NOW, lastActiveAt: NOW });
+    });
+
+    it('deletes session documents inactive since the cutoff with one delete by query, keeping active ones', async () => {
+      // Prepare: one session last active 8 days ago, one now, and one written before lastActiveAt existed.
+      const old = sessionKeys(23);
+      const eightDaysAgo = NOW - 8 * DAY_MS;
+      await consume(kinesisEvent([{ data: reading(old.key, 0, { t: eightDaysAgo - 1000 }), arrivalMs: eightDaysAgo }, reading(key, 0)]));
+      await client.bulk({ body: [{ index: { _index: 'hr-sessions', _id: other.viewId } }, { viewId: other.viewId, count: 1, sumBpm: 60, lastReceivedAt: eightDaysAgo }] });
+      standIn.refresh();
+
+      // Act
+      const deleted = await store.deleteSessionsInactiveBefore(NOW - 7 * DAY_MS);
+
+      // Assess
+      expect(deleted).toBe(2);
+      expect(await store.getSession(old.viewId)).toBeNull();
+      expect(await store.getSession(other.viewId)).toBeNull();
+      expect((await store.getSession(viewId))?.count).toBe(1);
+      const request = standIn.requests.find((r) => r.path === '/hr-sessions/_delete_by_query');
+      expect(request?.method).toBe('POST');
+      expect(request?.query.get('conflicts')).toBe('proceed');
+    });
+
+    it('reaches a sessions index created before the new fields: the setup puts the mapping, then writes pass', async () => {
+      // Prepare: the sessions index as an older release created it, without the rate limit and activity fields.
+      await client.close();
+      await standIn.stop();
+      standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: REGION, service: 'es' });
+      client = createSignedOpenSearchClient({ endpoint: standIn.url, region: REGION, getCredentials: async () => CREDENTIALS });
+      store = createOpenSearchStore(client);
+      const { tokens: _tokens, tokensAt: _tokensAt, lastActiveAt: _lastActiveAt, ...oldProperties } = SESSIONS_INDEX_TEMPLATE.template.mappings.properties;
+      const oldTemplate = { ...SESSIONS_INDEX_TEMPLATE, template: { ...SESSIONS_INDEX_TEMPLATE.template, mappings: { dynamic: 'strict', properties: oldProperties } } };
+      await putIndexTemplates(createDomainHttp(client), { 'hr-readings': READINGS_INDEX_TEMPLATE, 'hr-sessions': oldTemplate });
+      await client.bulk({ body: [{ index: { _index: 'hr-sessions', _id: other.viewId } }, { viewId: other.viewId, count: 0, sumBpm: 0 }] });
+      const refused = await consume(kinesisEvent([reading(key, 0)]));
+
+      // Act
+      await putIndexTemplates(createDomainHttp(client), INDEX_TEMPLATES);
+      const passed = await consume(kinesisEvent([reading(key, 0)]));
+
+      // Assess: without the mapping every session write fails and is retried; with it, the reading is stored.
+      expect(refused.batchItemFailures).toHaveLength(1);
+      expect(passed).toMatchObject({ batchItemFailures: [], stored: 1 });
     });
   });
 });

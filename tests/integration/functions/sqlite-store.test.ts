@@ -1,7 +1,9 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { SESSION_RATE_LIMIT } from '../../../src/core/session-rate-limit.ts';
 import type { ControlWrite, ReadingWrite, StoredReading } from '../../../functions/store/live-store.ts';
 import { openSqliteStore, type SqliteLiveStore } from '../../../functions/store/sqlite-store.ts';
 
@@ -191,5 +193,91 @@ describe('SQLite live store', () => {
     expect(timedOut).toBe(false);
     expect(await pending).toBe(false);
     await expect(store.writeBatch([reading(0)])).rejects.toThrow(/closed/);
+  });
+
+  describe('rate limit and retention', () => {
+    const BURST = SESSION_RATE_LIMIT.burst;
+
+    function readingsReceivedAt(receivedAt: number, from: number, count: number, viewId = VIEW): ReadingWrite[] {
+      return Array.from({ length: count }, (_, k) => ({ ...reading(from + k, 70, viewId), receivedAt }));
+    }
+
+    it('cuts a session to its bucket, keeps the bucket across a reopen, and never calls a duplicate limited', async () => {
+      // Prepare
+      const flood = readingsReceivedAt(T0, 0, BURST + 10);
+
+      // Act
+      const first = await store.writeBatch(flood);
+      const resent = await store.writeBatch([flood[0] as ReadingWrite, flood[BURST] as ReadingWrite]);
+      await store.close();
+      store = openSqliteStore(join(dir, 'live.db'));
+      const sameInstant = await store.writeBatch(readingsReceivedAt(T0, BURST + 10, 1));
+      const oneSecondLater = await store.writeBatch(readingsReceivedAt(T0 + 1000, BURST + 20, 3));
+
+      // Assess
+      expect(first.filter((r) => r.status === 'stored')).toHaveLength(BURST);
+      expect(first.slice(BURST).map((r) => r.status)).toEqual(Array.from({ length: 10 }, () => 'limited'));
+      expect(resent.map((r) => r.status)).toEqual(['duplicate', 'limited']);
+      expect(sameInstant.map((r) => r.status)).toEqual(['limited']);
+      expect(oneSecondLater.map((r) => r.status)).toEqual(['stored', 'stored', 'limited']);
+      expect((await store.getSession(VIEW))?.count).toBe(BURST + 2);
+    });
+
+    it('limits each session on its own', async () => {
+      // Act
+      const results = await store.writeBatch([...readingsReceivedAt(T0, 0, BURST + 1), ...readingsReceivedAt(T0, 0, 5, OTHER)]);
+
+      // Assess
+      expect(results.at(BURST)?.status).toBe('limited');
+      expect(results.slice(BURST + 1).map((r) => r.status)).toEqual(['stored', 'stored', 'stored', 'stored', 'stored']);
+    });
+
+    it('deletes the sessions inactive since the cutoff with their readings and keeps the rest', async () => {
+      // Prepare: VIEW last active at T0 + 50 ms; OTHER a day later, through an end mark after its readings.
+      await store.writeBatch([reading(0), reading(1, 61, OTHER)]);
+      await store.writeBatch([{ ...controlWrite(5, { end: true }), viewId: OTHER, receivedAt: T0 + 86_400_000 }]);
+
+      // Act
+      const deleted = await store.deleteSessionsInactiveBefore(T0 + 3_600_000);
+
+      // Assess
+      expect(deleted).toBe(1);
+      expect(await store.getSession(VIEW)).toBeNull();
+      expect(await readAll(store, VIEW)).toEqual([]);
+      expect((await store.getSession(OTHER))?.endedSeq).toBe(5);
+      expect(store.countAllReadings()).toBe(1);
+    });
+
+    it('opens a file written before the rate limit and retention, keeping its data', async () => {
+      // Prepare: the schema as it was, with one session and its reading.
+      await store.close();
+      const file = join(dir, 'old.db');
+      const old = new Database(file);
+      old.exec(`
+        CREATE TABLE readings (view_id TEXT NOT NULL, seq INTEGER NOT NULL, pos INTEGER NOT NULL, t INTEGER NOT NULL,
+          bpm INTEGER NOT NULL, rr TEXT, contact INTEGER, kj INTEGER, received_at INTEGER NOT NULL,
+          PRIMARY KEY (view_id, seq)) WITHOUT ROWID;
+        CREATE UNIQUE INDEX readings_by_pos ON readings (view_id, pos);
+        CREATE TABLE sessions (view_id TEXT PRIMARY KEY, count INTEGER NOT NULL, sum_bpm INTEGER NOT NULL, min_bpm INTEGER,
+          max_bpm INTEGER, first_t INTEGER, last_t INTEGER, last_seq INTEGER, last_bpm INTEGER, last_received_at INTEGER,
+          ended_seq INTEGER, ended_at INTEGER, exp INTEGER, exp_seq INTEGER, exp_set_at INTEGER) WITHOUT ROWID;
+        INSERT INTO readings VALUES ('${VIEW}', 0, 1, ${T0}, 70, NULL, NULL, NULL, ${T0 + 50});
+        INSERT INTO sessions VALUES ('${VIEW}', 1, 70, 70, 70, ${T0}, ${T0}, 0, 70, ${T0 + 50}, NULL, NULL, NULL, NULL, NULL);
+      `);
+      old.close();
+
+      // Act
+      store = openSqliteStore(file);
+      const before = await readAll(store);
+      const keptAtCutoff = await store.deleteSessionsInactiveBefore(T0 + 50);
+      const goneAfter = await store.deleteSessionsInactiveBefore(T0 + 51);
+      const written = await store.writeBatch([reading(1, 80)]);
+
+      // Assess: the old session's last activity is its last receive time.
+      expect(before).toEqual([{ seq: 0, t: T0, bpm: 70 }]);
+      expect(keptAtCutoff).toBe(0);
+      expect(goneAfter).toBe(1);
+      expect(written.map((r) => r.status)).toEqual(['stored']);
+    });
   });
 });

@@ -3,12 +3,12 @@ import { DROP_REASONS } from '../../../src/core/record.ts';
 import { createDropCounts, nonZeroCounts } from '../../../functions/consumer/drop-counts.ts';
 
 describe('drop counts', () => {
-  it('start at zero for every reason the core can give, for a reading outside the live horizon, and for a store refusing a record', () => {
+  it('start at zero for every reason the core can give, for a reading outside the live horizon or over its rate limit, and for a store refusing a record', () => {
     // Act
     const counts = createDropCounts();
 
     // Assess
-    expect(Object.keys(counts).sort()).toEqual([...DROP_REASONS, 'outside-horizon', 'store-rejected'].sort());
+    expect(Object.keys(counts).sort()).toEqual([...DROP_REASONS, 'outside-horizon', 'rate-limited', 'store-rejected'].sort());
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
   });
 

@@ -46,6 +46,23 @@ describe('applySetup', () => {
     expect(JSON.parse(domain.requests[4]?.body ?? '')).toEqual({ policy_id: 'retention' });
   });
 
+  it('puts the mapping of a template for one named index on that index too, where it already exists', async () => {
+    // Prepare
+    const mappings = { dynamic: 'strict', properties: { tokens: { type: 'double' } } };
+    const config = { ...CONFIG, indexTemplates: { ...CONFIG.indexTemplates, 'hr-sessions': { index_patterns: ['hr-sessions'], template: { mappings } } } };
+    const missing = standIn((r) => (r.path === '/hr-sessions/_mapping' ? { status: 404, body: '{"error":"index_not_found_exception"}' } : undefined));
+    const existing = standIn();
+
+    // Act
+    await applySetup(missing.http, config, { boundary: 'B' });
+    await applySetup(existing.http, config, { boundary: 'B' });
+
+    // Assess
+    expect(existing.calls().slice(0, 3)).toEqual(['PUT /_index_template/hr-readings', 'PUT /_index_template/hr-sessions', 'PUT /hr-sessions/_mapping']);
+    expect(JSON.parse(existing.requests[2]?.body ?? '')).toEqual(mappings);
+    expect(missing.calls()).toContain('POST /_dashboards/api/saved_objects/_import?overwrite=true');
+  });
+
   it('sends the saved objects as a multipart file with the Dashboards CSRF header', async () => {
     const domain = standIn();
     await applySetup(domain.http, CONFIG, { boundary: 'B' });

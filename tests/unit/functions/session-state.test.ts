@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addReading, applyControl, createSessionState, isRevoked, toSnapshot } from '../../../functions/store/session-state.ts';
+import { addReading, applyControl, createSessionState, isRevoked, takeReadingToken, toSnapshot } from '../../../functions/store/session-state.ts';
 
 describe('session state', () => {
   it('keeps min, max, mean, earliest and latest whatever order readings come in', () => {
@@ -106,5 +106,32 @@ describe('session state', () => {
     expect(isRevoked({ exp: 1000, expSetAt: 1000 })).toBe(true);
     expect(isRevoked({ exp: 2000, expSetAt: 1000 })).toBe(false);
     expect(isRevoked({ exp: null, expSetAt: null })).toBe(false);
+  });
+
+  it('keeps the rate limit bucket in the state and refuses a token without changing it', () => {
+    // Prepare
+    const s = createSessionState('v');
+    s.tokens = 1;
+    s.tokensAt = 5000;
+
+    // Act
+    const taken = [takeReadingToken(s, 5000), takeReadingToken(s, 5000)];
+
+    // Assess
+    expect(taken).toEqual([true, false]);
+    expect(s).toMatchObject({ tokens: 0, tokensAt: 5000 });
+  });
+
+  it('records the last activity from readings and from controls that changed the session, never from ones that did not', () => {
+    // Prepare
+    const s = createSessionState('v');
+
+    // Act
+    addReading(s, { seq: 0, t: 1000, bpm: 60, receivedAt: 2000 });
+    applyControl(s, { seq: 1, t: 1500, receivedAt: 9000, end: true });
+    applyControl(s, { seq: 1, t: 1500, receivedAt: 20_000, end: true });
+
+    // Assess
+    expect(s.lastActiveAt).toBe(9000);
   });
 });

@@ -1,7 +1,8 @@
 // A local node:http stand-in for an Amazon OpenSearch domain, for contract tests of the live store adapter.
 // It records every request, rejects any whose SigV4 signature does not verify, and answers the calls the
 // adapter makes the way OpenSearch does — including refresh visibility (search sees only refreshed documents,
-// gets and mgets are real-time), optimistic concurrency, strict mappings and per-item bulk errors.
+// gets and mgets are real-time), optimistic concurrency, strict mappings (fixed when an index is created, grown
+// only by a put mapping), per-item bulk errors and delete by query.
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { verifySigV4, type SigV4Check, type SigV4Expectation } from './sigv4.ts';
@@ -28,6 +29,8 @@ interface IndexState {
   /** Ids visible to search: what was there at the last refresh. */
   searchable: Map<string, Record<string, unknown>>;
   seqNo: number;
+  /** Taken from the matching template when the index is created; later template changes do not reach it. */
+  mappings: Record<string, unknown> | undefined;
 }
 
 export interface BulkItemFault {
@@ -98,7 +101,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
   function indexOf(name: string, create: boolean): IndexState | undefined {
     let index = indices.get(name);
     if (index === undefined && create) {
-      index = { docs: new Map(), searchable: new Map(), seqNo: -1 };
+      index = { docs: new Map(), searchable: new Map(), seqNo: -1, mappings: mappingFor(name) };
       indices.set(name, index);
     }
     return index;
@@ -130,6 +133,8 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
       return send(200, { _index: indexName, _id: id, _version: doc.version, _seq_no: doc.seqNo, _primary_term: doc.primaryTerm, found: true, _source: doc.source });
     }
     if ((r.method === 'POST' || r.method === 'GET') && parts.length === 2 && parts[1] === '_search') return send(200, search(parts[0] as string, r));
+    if (r.method === 'PUT' && parts.length === 2 && parts[1] === '_mapping') return putMapping(parts[0] as string, r, send);
+    if (r.method === 'POST' && parts.length === 2 && parts[1] === '_delete_by_query') return deleteByQuery(parts[0] as string, r, send);
     send(400, { error: { type: 'illegal_argument_exception', reason: `no handler for ${r.method} ${r.path}` }, status: 400 });
   }
 
@@ -168,7 +173,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
         answer(fault.status, { error: { type: fault.type, reason: `injected ${fault.type}` } });
         continue;
       }
-      const mapping = mappingFor(indexName);
+      const mapping = indices.has(indexName) ? indices.get(indexName)?.mappings : mappingFor(indexName);
       const unknownField = mapping?.dynamic === 'strict' && source !== undefined ? Object.keys(source).find((k) => !(k in (mapping.properties as object))) : undefined;
       if (unknownField !== undefined) {
         answer(400, { error: { type: 'strict_dynamic_mapping_exception', reason: `mapping set to strict, dynamic introduction of [${unknownField}] within [_doc] is not allowed` } });
@@ -194,6 +199,34 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     // wait_for answers once a refresh has made the writes searchable; true refreshes at once.
     if (refresh === 'wait_for' || refresh === 'true' || refresh === '') for (const index of touched) refreshIndex(index);
     return { took: 1, errors, items };
+  }
+
+  /** Adds fields to an existing index's mapping, the one change OpenSearch allows in place. */
+  function putMapping(indexName: string, r: RecordedRequest, send: (status: number, body: unknown) => void): void {
+    const index = indices.get(indexName);
+    if (index === undefined) return send(404, { error: { type: 'index_not_found_exception', reason: 'no such index', index: indexName }, status: 404 });
+    const body = JSON.parse(r.body) as { properties?: Record<string, unknown>; dynamic?: unknown };
+    const current = index.mappings ?? {};
+    index.mappings = { ...current, ...(body.dynamic === undefined ? {} : { dynamic: body.dynamic }), properties: { ...(current.properties as object), ...body.properties } };
+    send(200, { acknowledged: true });
+  }
+
+  /** Deletes what a search would find now (refreshed documents only), skipping none: no concurrent writer here. */
+  function deleteByQuery(indexName: string, r: RecordedRequest, send: (status: number, body: unknown) => void): void {
+    const index = indices.get(indexName);
+    if (index === undefined) {
+      if (r.query.get('ignore_unavailable') === 'true') return send(200, { took: 1, deleted: 0, version_conflicts: 0, failures: [] });
+      return send(404, { error: { type: 'index_not_found_exception', reason: 'no such index', index: indexName }, status: 404 });
+    }
+    const body = JSON.parse(r.body) as { query?: Query };
+    let deleted = 0;
+    for (const [id, source] of [...index.searchable]) {
+      if (!matches(body.query ?? { match_all: {} }, source)) continue;
+      index.docs.delete(id);
+      index.searchable.delete(id);
+      deleted++;
+    }
+    send(200, { took: 1, deleted, version_conflicts: 0, failures: [] });
   }
 
   function search(pattern: string, r: RecordedRequest): unknown {
@@ -230,6 +263,39 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   standIn.url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return standIn;
+}
+
+/** The query clauses the adapters send: bool, range, exists, term, match_all. */
+interface Query {
+  bool?: { filter?: Query[]; must?: Query[]; should?: Query[]; must_not?: Query[]; minimum_should_match?: number };
+  range?: Record<string, { gt?: number | string; gte?: number | string; lt?: number | string; lte?: number | string }>;
+  exists?: { field: string };
+  term?: Record<string, unknown>;
+  match_all?: Record<string, never>;
+}
+
+function matches(query: Query, source: Record<string, unknown>): boolean {
+  const known = Object.keys(query).filter((k) => k !== 'bool' && k !== 'range' && k !== 'exists' && k !== 'term' && k !== 'match_all');
+  if (known.length > 0) throw new Error(`stand-in does not know query [${known.join(', ')}]`);
+  if (query.bool !== undefined) {
+    const { filter = [], must = [], should = [], must_not: mustNot = [], minimum_should_match: minShould } = query.bool;
+    if (![...filter, ...must].every((q) => matches(q, source))) return false;
+    if (mustNot.some((q) => matches(q, source))) return false;
+    const needed = minShould ?? (filter.length + must.length === 0 && should.length > 0 ? 1 : 0);
+    return should.filter((q) => matches(q, source)).length >= needed;
+  }
+  if (query.range !== undefined) {
+    const [field, { gt, gte, lt, lte }] = Object.entries(query.range)[0] as [string, { gt?: number; gte?: number; lt?: number; lte?: number }];
+    const v = source[field] as number | undefined | null;
+    if (v === undefined || v === null) return false;
+    return (gt === undefined || v > gt) && (gte === undefined || v >= gte) && (lt === undefined || v < lt) && (lte === undefined || v <= lte);
+  }
+  if (query.exists !== undefined) return source[query.exists.field] !== undefined && source[query.exists.field] !== null;
+  if (query.term !== undefined) {
+    const [field, value] = Object.entries(query.term)[0] as [string, unknown];
+    return source[field] === value;
+  }
+  return true;
 }
 
 function refreshIndex(index: IndexState): void {
