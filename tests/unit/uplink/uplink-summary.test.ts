@@ -8,7 +8,6 @@ const base: UplinkStatus = {
   waiting: 0,
   stored: 0,
   unsaved: 0,
-  stored: 0,
   lastAck: null,
   session: null,
   broadcasting: true,
