@@ -2,8 +2,11 @@
 // emulator would run any action for anyone who reaches it (GetRecords reads every write key, DeleteStream ends
 // the stream), so the page talks to this route on its own origin instead: POST only, PutRecord/PutRecords on
 // the one stream only, from the app's own origin only. What passes is forwarded as signed, headers and path
-// unchanged but for the browser's own (Origin, Referer, Cookie) and the hop-by-hop ones.
+// unchanged but for the browser's own (Origin, Referer, Cookie) and the hop-by-hop ones. Being the public write
+// path, it also limits how fast each client address, and all of them together, may write (src/core/write-limit.ts).
 import { request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { createWriteLimiter, type WriteCost, type WriteLimits } from '../../src/core/write-limit.ts';
 import type { AppRoute } from './static-server.ts';
 
 /** Where the app server (and the dev server) mount the proxy; config.json's kinesis.endpoint in embedded mode. */
@@ -18,6 +21,12 @@ export interface KinesisProxyOptions {
   maxBodyBytes?: number;
   /** Reading the body plus the whole upstream exchange, ms. Default TIMEOUT_MS. */
   timeoutMs?: number;
+  /** The stream's shards: the write limit for all clients together is Kinesis's per-shard one times this. Default 1. */
+  shardCount?: number;
+  /** Default WRITE_LIMITS (src/core/write-limit.ts). */
+  writeLimits?: WriteLimits;
+  /** The write limit's clock, ms, monotonic. Default performance.now. */
+  now?: () => number;
 }
 
 // Kinesis's own limit for one PutRecords request; the app's batches of 500 readings are far below it.
@@ -36,10 +45,15 @@ const EXPOSED_HEADERS = 'x-amzn-RequestId,x-amzn-ErrorType,x-amz-request-id,x-am
 
 type Refusal = { status: 400 | 403 | 404 | 405 | 408 | 413; type: string; message: string };
 
+// What Kinesis answers past a shard's write limit, so the app's uplink backs off and retries as it does in AWS
+// (src/core/uplink-rules.ts counts it as throttled).
+const THROTTLED: Refusal = { status: 400, type: 'ProvisionedThroughputExceededException', message: 'Rate exceeded for this client or for the stream: slow down and retry' };
+
 export function createKinesisProxyRoute(options: KinesisProxyOptions): AppRoute {
   const maxBodyBytes = options.maxBodyBytes ?? MAX_BODY_BYTES;
   const timeoutMs = options.timeoutMs ?? TIMEOUT_MS;
   const upstream = new URL(options.upstream);
+  const limiter = createWriteLimiter(options.shardCount ?? 1, options.now ?? (() => performance.now()), options.writeLimits);
   return {
     prefix: KINESIS_PROXY_PATH,
     async handle(req, res) {
@@ -48,15 +62,33 @@ export function createKinesisProxyRoute(options: KinesisProxyOptions): AppRoute 
       if (refusal) return refuse(req, res, refusal);
       if (req.method === 'OPTIONS') return answerPreflight(req, res, origin ?? '');
 
+      // Before the body: a client (or the stream) already over its limit is answered at once and its body
+      // drained unread, so a flood costs the stack a request line, not a parse and an upstream call.
+      const client = clientAddress(req);
+      if (!limiter.allows(client, { records: 1, bytes: declaredLength(req) })) return throttle(req, res, origin ?? '');
       const deadline = AbortSignal.timeout(timeoutMs);
       const body = await readCappedBody(req, maxBodyBytes, deadline);
       if (body === 'too-large') return refuse(req, res, { status: 413, type: 'PayloadTooLarge', message: `the body is over ${maxBodyBytes} bytes` });
       if (body === 'timed-out') return refuse(req, res, { status: 408, type: 'RequestTimeout', message: 'the body did not arrive in time' });
-      const bodyRefusal = checkStream(body, options.streamName);
-      if (bodyRefusal) return refuse(req, res, bodyRefusal);
+      const write = checkStream(body, options.streamName);
+      // A refused body costs what it was read for too, so sending bad ones is no way around the limit.
+      const cost: WriteCost = { records: 'records' in write ? write.records : 1, bytes: body.length };
+      if (!limiter.admit(client, cost)) return throttle(req, res, origin ?? '');
+      if ('status' in write) return refuse(req, res, write);
       await forward(req, res, body, upstream, deadline, origin ?? '');
     },
   };
+}
+
+/** The client's address as the socket has it; one per device on loopback and on a LAN, one per NAT beyond. */
+function clientAddress(req: IncomingMessage): string {
+  return req.socket.remoteAddress ?? 'unknown';
+}
+
+/** The body length the client declared, 0 when it streams the body chunked (the real length is counted after). */
+function declaredLength(req: IncomingMessage): number {
+  const length = Number(req.headers['content-length']);
+  return Number.isSafeInteger(length) && length > 0 ? length : 0;
 }
 
 /**
@@ -85,8 +117,11 @@ function checkRequestLine(req: IncomingMessage): Refusal | undefined {
   return undefined;
 }
 
-/** The one stream, by name or by ARN; a body naming none, or another, is refused. */
-function checkStream(body: Buffer, streamName: string): Refusal | undefined {
+/**
+ * The one stream, by name or by ARN; a body naming none, or another, is refused. What passes is the number of
+ * records it puts, as Kinesis counts them against a shard's limit (PutRecord is one).
+ */
+function checkStream(body: Buffer, streamName: string): Refusal | { records: number } {
   let input: unknown;
   try {
     input = JSON.parse(body.toString('utf8'));
@@ -101,7 +136,8 @@ function checkStream(body: Buffer, streamName: string): Refusal | undefined {
   if ((name === undefined && arn === undefined) || !nameOk || !arnOk) {
     return { status: 403, type: 'AccessDeniedException', message: `only stream ${streamName} may be written to` };
   }
-  return undefined;
+  const { Records: records } = input as Record<string, unknown>;
+  return { records: Array.isArray(records) ? Math.max(1, records.length) : 1 };
 }
 
 function answerPreflight(req: IncomingMessage, res: ServerResponse, origin: string): void {
@@ -198,8 +234,18 @@ function refuse(req: IncomingMessage, res: ServerResponse, refusal: Refusal): vo
   sendError(req, res, refusal.status, refusal.type, refusal.message);
 }
 
+/**
+ * Throttled, as Kinesis says it. Only ever sent to the app's own origin (checked first), with its CORS headers:
+ * the page, on either loopback name, must read it to back off rather than count it as a network failure.
+ */
+function throttle(req: IncomingMessage, res: ServerResponse, origin: string): void {
+  // Drained, not read: no listener holds the chunks, so the body costs only its socket reads.
+  req.resume();
+  sendError(req, res, THROTTLED.status, THROTTLED.type, THROTTLED.message, corsHeaders(origin));
+}
+
 /** Kinesis's error shape, so the SDK in the page names the error; no CORS headers, so another origin reads nothing. */
-function sendError(req: IncomingMessage, res: ServerResponse, status: number, type: string, message: string): void {
+function sendError(req: IncomingMessage, res: ServerResponse, status: number, type: string, message: string, extraHeaders: Record<string, string> = {}): void {
   const body = JSON.stringify({ __type: type, message });
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -207,6 +253,7 @@ function sendError(req: IncomingMessage, res: ServerResponse, status: number, ty
     'Cache-Control': 'no-store',
     'X-Content-Type-Options': 'nosniff',
     'x-amzn-ErrorType': type,
+    ...extraHeaders,
   });
   res.end(req.method === 'HEAD' ? undefined : body);
 }

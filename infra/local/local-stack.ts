@@ -178,7 +178,8 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     liveStore,
     consumerStats: () => consumer.runner.stats(),
     apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
-    kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint }),
+    // The write limit for all clients together is Kinesis's per shard, times the shards the runner found.
+    kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint, shardCount }),
     stop: () => components.stopAll(),
   };
 }

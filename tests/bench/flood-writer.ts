@@ -1,21 +1,25 @@
 // The hostile side of the flood benchmark (tests/bench/flood.ts), run as a child process: an attacker is another
 // machine, and writers in the benchmark's own process would charge their request signing and encoding to the
-// event loop the embedded stack runs on. Several loops put batches of 500 as fast as the emulator answers,
-// each batch a mix of new sessions, one hot session far above 1 Hz, back-dated readings and malformed records.
-// Started by flood.ts with: <endpoint> <stream> <loops>; stops on the message 'stop' and reports its counts.
+// event loop the embedded stack runs on. Several loops put batches of 500 as fast as they are answered, each
+// batch a mix of new sessions, one hot session far above 1 Hz, back-dated readings and malformed records.
+// Started by flood.ts with: <endpoint> <stream> <loops> [<origin> <local address>] — through the stream proxy
+// with a forged Origin from another loopback address, or straight to the emulator's port without them; stops
+// on the message 'stop' and reports its counts.
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { PutRecordsCommand, type PutRecordsRequestEntry } from '@aws-sdk/client-kinesis';
 import { BOUNDS, MAX_RECORD_BYTES, encodeRecord } from '../../src/core/record.ts';
 import { createWriteKey, derivePartitionKey } from '../../src/core/session-key.ts';
-import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
+import { createProxyClient } from './proxy-client.ts';
 
 export interface FloodReport {
-  /** Entries the emulator accepted (PutRecords answered without an ErrorCode for them). */
+  /** Entries the stream accepted (PutRecords answered without an ErrorCode for them). */
   accepted: number;
-  /** Entries the emulator refused, and whole calls that failed (counted per entry). */
+  /** Entries the stream refused, and whole calls that failed (counted per entry): throttled, through the proxy. */
   refused: number;
   batches: number;
+  /** Whole calls refused, by error name (ProvisionedThroughputExceededException from the proxy's write limit). */
+  errors: Record<string, number>;
   /** From the first batch sent to the last answered, ms. */
   elapsedMs: number;
   /** Entries of each kind sent and accepted. */
@@ -78,11 +82,12 @@ function floodBatch(now: number): { entries: PutRecordsRequestEntry[]; kinds: Fl
 }
 
 async function main(): Promise<void> {
-  const [endpoint, streamName, loopsArg] = process.argv.slice(2);
-  if (endpoint === undefined || streamName === undefined) throw new Error('usage: flood-writer.ts <endpoint> <stream> [loops]');
+  const [endpoint, streamName, loopsArg, origin, localAddress] = process.argv.slice(2);
+  if (endpoint === undefined || streamName === undefined) throw new Error('usage: flood-writer.ts <endpoint> <stream> [loops] [origin local-address]');
   const loops = Number(loopsArg ?? 4);
-  const client = createNodeKinesisClient(endpoint, 'us-east-1');
-  const report: FloodReport = { accepted: 0, refused: 0, batches: 0, elapsedMs: 0, kinds: { 'new-session': 0, 'hot-session': 0, 'back-dated': 0, malformed: 0 } };
+  // One attempt per call: the SDK's own retries would wait out the throttling, and an attacker does not wait.
+  const client = createProxyClient({ endpoint, origin: origin || undefined, localAddress: localAddress || undefined, maxAttempts: 1 });
+  const report: FloodReport = { accepted: 0, refused: 0, batches: 0, errors: {}, elapsedMs: 0, kinds: { 'new-session': 0, 'hot-session': 0, 'back-dated': 0, malformed: 0 } };
   let stopping = false;
   process.on('message', (message) => {
     if (message === 'stop') stopping = true;
@@ -100,8 +105,10 @@ async function main(): Promise<void> {
             report.kinds[kinds[i] as FloodKind]++;
           } else report.refused++;
         });
-      } catch {
+      } catch (error) {
         report.refused += entries.length;
+        const name = error instanceof Error ? error.name : 'unknown';
+        report.errors[name] = (report.errors[name] ?? 0) + 1;
       }
       report.batches++;
       // Progress for the benchmark's backlog samples; cheap next to a 500-entry request.

@@ -1,10 +1,13 @@
 // A legitimate broadcaster while hostile writers flood the stream (issue 10): the embedded stack in this process
 // (kinesalite, stream runner, consumer, SQLite, live API over real HTTP); one session putting a reading every
-// 100 ms (ten times the 1 Hz of a sensor, to get enough samples in a short run) with PutRecord from the Node client;
-// a viewer long-polling the live API for its view id. Phase 1 is quiet; in phase 2 the writers of
-// flood-writer.ts (another process) put batches of 500 as fast as the emulator accepts. Per reading: PutRecord
-// sent → the viewer's long-poll answer holding it. Every reading must reach the viewer exactly once.
-// Run: npx tsx tests/bench/flood.ts [readings per phase] [leveldb|memory] [writer loops]
+// 100 ms (ten times the 1 Hz of a sensor, to get enough samples in a short run) with PutRecord through the
+// stream proxy on the app's origin, from 127.0.0.1 with the app's Origin, as the app does; a viewer
+// long-polling the live API for its view id. Phase 1 is quiet; in phase 2 the writers of flood-writer.ts
+// (another process) put batches of 500 as fast as they are answered: through the proxy from 127.0.0.2 with a
+// forged Origin (`proxy`, the public write path, the default), or straight to the emulator's port (`direct`:
+// the trusted side, a local process that could as well delete the data folder). Per reading: PutRecord sent →
+// the viewer's long-poll answer holding it. Every reading must reach the viewer exactly once.
+// Run: npx tsx tests/bench/flood.ts [readings per phase] [leveldb|memory] [writer loops] [proxy|direct]
 import { fork, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
@@ -16,9 +19,9 @@ import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ReadingsBody } from '../../src/core/live-api-types.ts';
 import { encodeRecord } from '../../src/core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../src/core/session-key.ts';
-import { createNodeKinesisClient } from '../../infra/local/kinesis-client.ts';
 import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
 import type { FloodKind, FloodReport } from './flood-writer.ts';
+import { createProxyClient } from './proxy-client.ts';
 
 export interface FloodBenchOptions {
   /** Readings the broadcaster sends in each phase. */
@@ -32,9 +35,15 @@ export interface FloodBenchOptions {
    * the tests and the other benchmarks run it.
    */
   emulatorStore?: EmulatorStore;
+  /** Where the hostile writers write: through the stream proxy (the default) or to the emulator's own port. */
+  attackerPath?: AttackerPath;
 }
 
 export type EmulatorStore = 'leveldb' | 'memory';
+export type AttackerPath = 'proxy' | 'direct';
+
+// The attacker's address: another client of the proxy (loopback routes all of 127.0.0.0/8 on Linux).
+const ATTACKER_ADDRESS = '127.0.0.2';
 
 export interface Percentiles {
   p50: number;
@@ -70,11 +79,16 @@ export interface FloodBench {
   writerLoops: number;
   pollIntervalMs: number;
   emulatorStore: EmulatorStore;
+  attackerPath: AttackerPath;
   quiet: PhaseFigures;
   flood: PhaseFigures;
   floodAccepted: number;
   floodRefused: number;
   floodAcceptedPerSecond: number;
+  floodRefusedPerSecond: number;
+  /** Whole flood calls refused, by error name. */
+  floodErrors: Record<string, number>;
+  floodCallsPerSecond: number;
   floodKinds: Record<FloodKind, number>;
   /** p95(flood) / p95(quiet): the target is ≤ 2. */
   p95Ratio: number;
@@ -92,6 +106,7 @@ export async function benchFlood(options: FloodBenchOptions = {}): Promise<Flood
   const writerLoops = options.writerLoops ?? 4;
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const emulatorStore = options.emulatorStore ?? 'leveldb';
+  const attackerPath = options.attackerPath ?? 'proxy';
   const root = await mkdtemp(join(tmpdir(), 'lhr-bench-flood-'));
   await writeFile(join(root, 'index.html'), '<!doctype html>');
   const drops = new DropTally();
@@ -106,7 +121,8 @@ export async function benchFlood(options: FloodBenchOptions = {}): Promise<Flood
     pollIntervalMs,
     log: (line) => drops.read(line),
   });
-  const client = createNodeKinesisClient(stack.kinesisEndpoint, 'us-east-1');
+  // As the app writes: through the proxy on its own origin, from 127.0.0.1.
+  const client = createProxyClient({ endpoint: `${stack.appUrl}/kinesis`, origin: stack.appUrl, localAddress: '127.0.0.1' });
   const key = createWriteKey();
   const broadcaster = { key, partitionKey: derivePartitionKey(key), viewId: deriveViewId(key) };
   const viewer = new Viewer(stack.apiUrl, broadcaster.viewId);
@@ -161,7 +177,7 @@ export async function benchFlood(options: FloodBenchOptions = {}): Promise<Flood
 
     const quiet = await runPhase(0);
 
-    writers = startFloodWriters(stack, writerLoops);
+    writers = startFloodWriters(stack, writerLoops, attackerPath);
     // The broadcaster starts once the flood is flowing, not after a guessed delay.
     await writers.firstAccepted;
     const flood = await runPhase(readings);
@@ -173,11 +189,15 @@ export async function benchFlood(options: FloodBenchOptions = {}): Promise<Flood
       writerLoops,
       pollIntervalMs,
       emulatorStore,
+      attackerPath,
       quiet,
       flood,
       floodAccepted: report.accepted,
       floodRefused: report.refused,
       floodAcceptedPerSecond: report.accepted / (report.elapsedMs / 1000),
+      floodRefusedPerSecond: report.refused / (report.elapsedMs / 1000),
+      floodErrors: report.errors,
+      floodCallsPerSecond: report.batches / (report.elapsedMs / 1000),
       floodKinds: report.kinds,
       p95Ratio: flood.latencyMs.p95 / quiet.latencyMs.p95,
       storedReadings: stack.liveStore.countAllReadings(),
@@ -305,8 +325,10 @@ interface FloodWriters {
   stop(): Promise<FloodReport>;
 }
 
-function startFloodWriters(stack: LocalStack, loops: number): FloodWriters {
-  const child: ChildProcess = fork(new URL('./flood-writer.ts', import.meta.url), [stack.kinesisEndpoint, STREAM, String(loops)]);
+function startFloodWriters(stack: LocalStack, loops: number, path: AttackerPath): FloodWriters {
+  // Through the proxy the attacker forges the app's Origin (a non-browser client can) from its own address.
+  const target = path === 'proxy' ? [`${stack.appUrl}/kinesis`, STREAM, String(loops), stack.appUrl, ATTACKER_ADDRESS] : [stack.kinesisEndpoint, STREAM, String(loops)];
+  const child: ChildProcess = fork(new URL('./flood-writer.ts', import.meta.url), target);
   let accepted = 0;
   let markFirst: () => void = () => {};
   const firstAccepted = new Promise<void>((resolve) => (markFirst = resolve));
@@ -375,9 +397,14 @@ export function formatFloodBench(b: FloodBench): string {
   return [
     `Broadcaster under a flood: one reading every ${b.intervalMs} ms, ${b.readings} per phase, viewer long-polling the live API; ` +
       `emulator store ${b.emulatorStore}, stream poll ${b.pollIntervalMs} ms — ${b.cores} cores (${b.cpu})`,
+    b.attackerPath === 'proxy'
+      ? `  attacker: through the stream proxy from ${ATTACKER_ADDRESS} with a forged Origin (the public write path)`
+      : '  attacker: straight to the emulator’s port (the trusted side: a local process, not the public write path)',
     ...phase('quiet', b.quiet),
     ...phase(`flood (${b.writerLoops} writer loops)`, b.flood),
-    `  flood accepted by the emulator: ${n(b.floodAccepted)} records, ${n(b.floodAcceptedPerSecond)}/s (${kinds}); refused ${n(b.floodRefused)}`,
+    `  flood accepted by the stream: ${n(b.floodAccepted)} records, ${n(b.floodAcceptedPerSecond)}/s (${kinds}); ` +
+      `refused ${n(b.floodRefused)}, ${n(b.floodRefusedPerSecond)}/s; ${n(b.floodCallsPerSecond)} calls/s` +
+      (Object.keys(b.floodErrors).length === 0 ? '' : ` (refused calls: ${Object.entries(b.floodErrors).map(([name, count]) => `${name} ${n(count)}`).join(', ')})`),
     `  p95 flood / quiet: ${b.p95Ratio.toFixed(2)} (target ≤ 2: ${b.p95Ratio <= 2 ? 'met' : 'MISSED'}); store holds ${n(b.storedReadings)} readings; load average ${b.loadAverage.toFixed(1)} at the end`,
   ].join('\n');
 }
@@ -386,5 +413,6 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   const readings = process.argv[2] === undefined ? undefined : Number(process.argv[2]);
   const emulatorStore = process.argv[3] as EmulatorStore | undefined;
   const writerLoops = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
-  console.log(formatFloodBench(await benchFlood({ readings, emulatorStore, writerLoops })));
+  const attackerPath = process.argv[5] as AttackerPath | undefined;
+  console.log(formatFloodBench(await benchFlood({ readings, emulatorStore, writerLoops, attackerPath })));
 }

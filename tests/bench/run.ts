@@ -29,6 +29,9 @@ const benches: Bench[] = [
   { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },
   // The stack as `npm start` runs it (stream on disk); the in-memory emulator is starved far worse (BENCHMARKS.md).
   { name: 'flood', run: async () => formatFloodBench(await benchFlood()) },
+  // The attacker on the emulator's own port instead: the trusted side, for comparison; 20 readings a phase, as
+  // the delay there grows with how long the flood runs (BENCHMARKS.md).
+  { name: 'flood-direct', run: async () => formatFloodBench(await benchFlood({ attackerPath: 'direct', readings: 20 })) },
 ];
 
 // The SDK's notice that its 2027 releases need Node 22 does not apply to the pinned versions.

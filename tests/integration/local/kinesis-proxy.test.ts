@@ -21,6 +21,8 @@ import {
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { startKinesisEmulator, type KinesisEmulator } from '../../../infra/local/kinesis-emulator.ts';
 import { createKinesisProxyRoute } from '../../../infra/local/kinesis-proxy.ts';
+import { classifyUplinkFailure } from '../../../src/core/uplink-rules.ts';
+import { WRITE_LIMITS, type WriteLimits } from '../../../src/core/write-limit.ts';
 import { startAppServer, type AppServer } from '../../../infra/local/static-server.ts';
 
 const STREAM = 'proxied';
@@ -36,10 +38,14 @@ interface Answer {
   body: string;
 }
 
-/** One request by hand, so the test sets Origin (or leaves it out) exactly as it means to. */
-function send(port: number, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer }): Promise<Answer> {
+/**
+ * One request by hand, so the test sets Origin (or leaves it out) exactly as it means to. `from` binds the
+ * client's socket to another loopback address (Linux routes all of 127.0.0.0/8 to loopback): another client.
+ */
+function send(port: number, options: { method?: string; path?: string; headers?: Record<string, string>; body?: string | Buffer; from?: string }): Promise<Answer> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: options.path ?? '/kinesis/', method: options.method ?? 'POST', headers: options.headers }, (res) => {
+    const target = { host: '127.0.0.1', port, path: options.path ?? '/kinesis/', method: options.method ?? 'POST', headers: options.headers, localAddress: options.from };
+    const req = request(target, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (chunk: Buffer) => chunks.push(chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
@@ -320,5 +326,163 @@ describe('kinesis proxy in front of other upstreams', () => {
     expect(JSON.parse(unreachable.body)).toMatchObject({ __type: 'BadGateway' });
     expect(timedOut.status).toBe(504);
     expect(JSON.parse(timedOut.body)).toEqual({ __type: 'GatewayTimeout', message: 'the stream did not answer in time' });
+  });
+});
+
+describe('kinesis proxy write limit', () => {
+  // Small numbers, so a test reaches them in a few requests: 3 records at once, 1 more per second, per client.
+  const LIMITS: WriteLimits = {
+    ...WRITE_LIMITS,
+    client: { records: { perSecond: 1, burst: 3 }, bytes: WRITE_LIMITS.client.bytes },
+    share: { records: { perSecond: 1, burst: 1 }, bytes: WRITE_LIMITS.share.bytes },
+  };
+  let servers: Server[];
+
+  beforeAll(() => {
+    servers = [];
+  });
+
+  afterAll(async () => {
+    for (const server of servers) {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  /** The proxy on a manual clock, in front of an upstream that counts what reaches it; notes each client's address. */
+  async function limitedProxy(limits: WriteLimits): Promise<{ port: number; origin: string; upstreamCalls: () => number; seenFrom: Set<string>; advance(ms: number): void }> {
+    let calls = 0;
+    const upstream = createServer((req, res) => {
+      calls++;
+      req.resume();
+      req.on('end', () => res.writeHead(200, { 'Content-Type': AMZ_JSON }).end('{"FailedRecordCount":0,"Records":[]}'));
+    });
+    servers.push(upstream);
+    const upstreamPort = await listen(upstream);
+    let now = 0;
+    // A proxy timeout short enough that a request whose body the proxy waited for fails the test quickly.
+    const route = createKinesisProxyRoute({ streamName: STREAM, upstream: `http://127.0.0.1:${upstreamPort}`, writeLimits: limits, now: () => now, timeoutMs: 2_000 });
+    const seenFrom = new Set<string>();
+    const server = createServer((req, res) => {
+      seenFrom.add(req.socket.remoteAddress ?? '');
+      void route.handle(req, res);
+    });
+    servers.push(server);
+    const port = await listen(server);
+    return { port, origin: `http://127.0.0.1:${port}`, upstreamCalls: () => calls, seenFrom, advance: (ms) => (now += ms) };
+  }
+
+  const putOne = (origin: string) => kinesisCall('PutRecords', { StreamName: STREAM, Records: [{ Data: 'eA==', PartitionKey: 'p' }] }, origin);
+
+  it('throttles a client over its limit as Kinesis does, keeps serving another address, and forwards nothing it refused', async () => {
+    // Prepare
+    const proxy = await limitedProxy(LIMITS);
+    const call = putOne(proxy.origin);
+
+    // Act: four writes from 127.0.0.1 (one over its burst of 3), then one from 127.0.0.2
+    const first = [];
+    for (let i = 0; i < 4; i++) first.push(await send(proxy.port, call));
+    const other = await send(proxy.port, { ...call, from: '127.0.0.2' });
+
+    // Assess
+    expect(first.map((answer) => answer.status)).toEqual([200, 200, 200, 400]);
+    const throttled = first[3] as Answer;
+    expect(JSON.parse(throttled.body)).toMatchObject({ __type: 'ProvisionedThroughputExceededException' });
+    expect(throttled.headers['x-amzn-errortype']).toBe('ProvisionedThroughputExceededException');
+    // The page on the app's other loopback name must read it, to back off rather than call it a network error.
+    expect(throttled.headers['access-control-allow-origin']).toBe(proxy.origin);
+    expect(other.status).toBe(200);
+    expect(proxy.seenFrom).toEqual(new Set(['127.0.0.1', '127.0.0.2']));
+    expect(proxy.upstreamCalls()).toBe(4);
+  });
+
+  it('is named a throttling error by the SDK, which the app’s uplink retries with backoff', async () => {
+    // Prepare: a client that has spent its burst
+    const proxy = await limitedProxy(LIMITS);
+    for (let i = 0; i < 3; i++) await send(proxy.port, putOne(proxy.origin));
+    const client = clientFrom(proxy.origin, `http://127.0.0.1:${proxy.port}/kinesis`);
+
+    try {
+      // Act
+      const error = await client
+        .send(new PutRecordsCommand({ StreamName: STREAM, Records: [{ Data: Buffer.from('x'), PartitionKey: 'p' }] }), { requestTimeout: 5_000 })
+        .then(() => undefined, (failure: unknown) => failure as { name: string; $metadata: { httpStatusCode?: number } });
+
+      // Assess
+      expect(error).toMatchObject({ name: 'ProvisionedThroughputExceededException', $metadata: { httpStatusCode: 400 } });
+      expect(classifyUplinkFailure({ name: error?.name, httpStatus: error?.$metadata.httpStatusCode })).toBe('throttled');
+      expect(proxy.upstreamCalls()).toBe(3);
+    } finally {
+      client.destroy();
+    }
+  });
+
+  it('answers an empty bucket before the body arrives', async () => {
+    // Prepare: a client that has spent its burst
+    const proxy = await limitedProxy(LIMITS);
+    for (let i = 0; i < 3; i++) await send(proxy.port, putOne(proxy.origin));
+    const { headers } = putOne(proxy.origin);
+
+    // Act: headers that announce a body which never comes; waiting for it would end in a 408 after 2 s
+    const answer = await new Promise<number>((resolve, reject) => {
+      const req = request({ host: '127.0.0.1', port: proxy.port, path: '/kinesis/', method: 'POST', headers: { ...headers, 'content-length': '100000' } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+        req.destroy();
+      });
+      req.on('error', reject);
+      req.flushHeaders();
+    });
+
+    // Assess
+    expect(answer).toBe(400);
+    expect(proxy.upstreamCalls()).toBe(3);
+  });
+
+  it('serves the client again once its bucket has refilled', async () => {
+    // Prepare
+    const proxy = await limitedProxy(LIMITS);
+    const call = putOne(proxy.origin);
+    for (let i = 0; i < 3; i++) await send(proxy.port, call);
+    const refused = await send(proxy.port, call);
+
+    // Act: one record's worth of time at 1 record/s
+    proxy.advance(1_000);
+    const refilled = await send(proxy.port, call);
+    const again = await send(proxy.port, call);
+
+    // Assess
+    expect([refused.status, refilled.status, again.status]).toEqual([400, 200, 400]);
+    expect(proxy.upstreamCalls()).toBe(4);
+  });
+
+  it('holds every address together to the stream’s rate', async () => {
+    // Prepare: a stream that takes 4 records a second, the reserve a quarter of it
+    const proxy = await limitedProxy({ ...LIMITS, perShard: { records: { perSecond: 4, burst: 4 }, bytes: WRITE_LIMITS.perShard.bytes } });
+    const call = putOne(proxy.origin);
+
+    // Act: three addresses, two writes each, each within its own limit
+    const answers: number[] = [];
+    for (const from of ['127.0.0.1', '127.0.0.2', '127.0.0.3']) for (let i = 0; i < 2; i++) answers.push((await send(proxy.port, { ...call, from })).status);
+
+    // Assess: the first address's share, then its burst down to the reserve (1 record); the second's share; its
+    // burst may not take the reserve, the third's share may; then the stream's burst is spent
+    expect(answers).toEqual([200, 200, 200, 400, 200, 400]);
+    expect(proxy.upstreamCalls()).toBe(4);
+  });
+
+  it('tracks no more addresses than its cap', async () => {
+    // Prepare: room for one address; 127.0.0.1 spends its burst
+    const proxy = await limitedProxy({ ...LIMITS, maxClients: 1 });
+    const call = putOne(proxy.origin);
+    for (let i = 0; i < 3; i++) await send(proxy.port, call);
+    const spent = await send(proxy.port, call);
+
+    // Act: another address takes the one place, so 127.0.0.1 is forgotten and starts again
+    const other = await send(proxy.port, { ...call, from: '127.0.0.2' });
+    const forgotten = await send(proxy.port, call);
+
+    // Assess
+    expect([spent.status, other.status, forgotten.status]).toEqual([400, 200, 200]);
   });
 });
