@@ -64,15 +64,15 @@ export async function benchBacklog(options: BacklogBenchOptions = {}): Promise<B
   const distDir = options.distDir ?? 'dist';
   if (!existsSync(join(distDir, 'index.html'))) throw new Error(`No built app in ${distDir}/: run "npx vite build" first.`);
 
-  const dataDir = await mkdtemp(join(tmpdir(), 'lhr-backlog-bench-'));
-  const stack = await startLocalStack({ appPort: 0, kinesisPort: 0, streamName: STREAM, region: REGION, distDir, dataDir });
   let browser: Browser | undefined;
   try {
     browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
     const runs: BacklogRun[] = [];
     let bytesPerRecord = 0;
     for (let run = 0; run < runCount; run++) {
-      const { result, entries } = await drainOnce(browser, stack, readings);
+      // A fresh stack per run: the stream proxy's write limit is per client address, and every run's page is
+      // the same address, so a second backlog would start with the first one's allowance spent.
+      const { result, entries } = await withFreshStack(distDir, (stack) => drainOnce(browser as Browser, stack, readings));
       runs.push(result);
       bytesPerRecord = Math.round(entries.reduce((sum, e) => sum + e.data.length, 0) / entries.length);
     }
@@ -90,6 +90,15 @@ export async function benchBacklog(options: BacklogBenchOptions = {}): Promise<B
     };
   } finally {
     await browser?.close();
+  }
+}
+
+async function withFreshStack<T>(distDir: string, use: (stack: LocalStack) => Promise<T>): Promise<T> {
+  const dataDir = await mkdtemp(join(tmpdir(), 'lhr-backlog-bench-'));
+  const stack = await startLocalStack({ appPort: 0, kinesisPort: 0, streamName: STREAM, region: REGION, distDir, dataDir });
+  try {
+    return await use(stack);
+  } finally {
     await stack.stop();
     await rm(dataDir, { recursive: true, force: true });
   }
@@ -99,7 +108,7 @@ export function formatBacklogBench(b: BacklogBench): string {
   const runs = b.runs.map((r) => `${r.drainMs.toFixed(0)}`).join(', ');
   return [
     `backlog of ${b.readings.toLocaleString('en')} readings (${b.bytesPerRecord} B each) drained after "back online":`,
-    `  median ${b.medianDrainMs.toFixed(0)} ms (${b.recordsPerSecond.toLocaleString('en')} readings/s); runs: ${runs} ms; target ≤ 1000 ms`,
+    `  median ${b.medianDrainMs.toFixed(0)} ms (${b.recordsPerSecond.toLocaleString('en')} readings/s); runs: ${runs} ms; target ≤ 4000 ms (one shard's 1,000 records/s)`,
     `  wall time seen from Node (adds CDP round trips): ${b.runs.map((r) => r.wallMs.toFixed(0)).join(', ')} ms`,
     `  Chromium ${b.chromium}; ${b.machine}`,
   ].join('\n');
