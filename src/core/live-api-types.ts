@@ -5,6 +5,8 @@
 //   GET /api/sessions/{viewId}                                     → SessionBody
 //   GET /api/sessions/{viewId}/readings?after=&limit=&wait=        → ReadingsBody
 //   any error                                                      → ApiErrorBody
+import type { AlertEvent } from './alert-engine.ts';
+import type { AlertSettings } from './alert-rules.ts';
 
 /** What a viewer is told about a session; the array lets a client check an answer at run time. */
 export const SESSION_STATUSES = ['live', 'stale', 'ended', 'revoked', 'expired', 'unknown'] as const;
@@ -35,6 +37,18 @@ export interface SessionBody {
   expiresAt?: number | null;
   /** Cursor of the newest reading: ask for readings after it to follow the session from now on. */
   cursor?: string;
+  /** Present only when the broadcaster shares alerts with viewers and the status lets a viewer see the session. */
+  alerts?: SessionAlerts;
+}
+
+/** Alerts evaluated by the pipeline (src/core/alert-engine.ts) from the rules the broadcaster shared. */
+export interface SessionAlerts {
+  /** The broadcaster's rules, so a viewer can say what an alert means ("above 171 bpm for 10 s"). */
+  settings: AlertSettings;
+  /** Ids of the rules whose alert is on now. */
+  active: string[];
+  /** The newest events, oldest first; how many is the server's choice. */
+  recent: AlertEvent[];
 }
 
 /** A reading as the API shows it: an allow-list, so whatever else a store keeps stays out of the answer. */
