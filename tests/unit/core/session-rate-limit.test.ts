@@ -82,13 +82,16 @@ describe('session rate limit', () => {
     );
   });
 
-  it('never limits an honest 1 Hz sensor whose offline backlogs are each at most the burst', () => {
+  it('never limits an honest 1 Hz sensor whose offline backlogs, with the reading at reconnection, each fit the burst', () => {
     fc.assert(
       fc.property(
         fc.array(
           fc.record({
             liveSeconds: fc.integer({ min: 0, max: 600 }),
-            offlineSeconds: fc.integer({ min: 0, max: SESSION_RATE_LIMIT.burst }),
+            // One less than the burst: the reading taken at the moment of reconnecting arrives in the same
+            // millisecond as the backlog, and a backlog of the whole burst leaves no token for it (found by
+            // this property with seed 11898636).
+            offlineSeconds: fc.integer({ min: 0, max: SESSION_RATE_LIMIT.burst - 1 }),
             jitterMs: fc.integer({ min: 0, max: 999 }),
           }),
           { minLength: 1, maxLength: 6 },
