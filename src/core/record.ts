@@ -1,5 +1,6 @@
 // The v1 record on the wire (docs/architecture.md "Record on the wire"). IAM cannot constrain a Kinesis payload, so
 // every record a consumer reads is untrusted: decoding reports why a record is dropped and never throws.
+import { parseAlertSettings, type AlertSettings } from './alert-rules.ts';
 import type { HeartRateReading } from './hr-packet.ts';
 import { isWriteKey } from './session-key.ts';
 import { utf8ByteLength } from './utf8-length.ts';
@@ -58,6 +59,17 @@ export interface ControlRecord {
   t: number;
   end?: true;
   exp?: number;
+  /**
+   * The session's alert rules, and whether viewers see the alerts they raise (src/core/alert-rules.ts). The
+   * newest by seq wins; `share: false` withdraws alerts from viewers. A consumer that predates alerts drops
+   * such a record as `bad-bpm` (no end or exp, no bpm) and counts it: nothing else changes for it.
+   */
+  alerts?: SharedAlerts;
+}
+
+export interface SharedAlerts {
+  share: boolean;
+  settings: AlertSettings;
 }
 
 export type WireRecord = ReadingRecord | ControlRecord;
@@ -80,6 +92,7 @@ export const DROP_REASONS = [
   'bad-contact',
   'bad-kj',
   'bad-control',
+  'bad-alerts',
   'contact-gap',
 ] as const;
 
@@ -95,7 +108,7 @@ export function isControlRecord(r: WireRecord): r is ControlRecord {
 export function encodeRecord(r: WireRecord): string {
   const { v, key, seq, t } = r;
   if (isControlRecord(r)) {
-    return `${JSON.stringify({ v, key, seq, t, end: r.end, exp: r.exp })}\n`;
+    return `${JSON.stringify({ v, key, seq, t, end: r.end, exp: r.exp, alerts: r.alerts })}\n`;
   }
   // An empty RR list says nothing a missing one does not; omitting it keeps one encoding per reading.
   const rr = r.rr !== undefined && r.rr.length > 0 ? r.rr : undefined;
@@ -137,8 +150,8 @@ export function validateRecord(value: unknown, nowMs: number): DecodeResult {
   if (o.v !== RECORD_VERSION) return drop('unknown-version');
   if (!isWriteKey(o.key)) return drop('bad-key');
   if (!isSequenceNumber(o.seq)) return drop('bad-seq');
-  // The presence of end or exp makes a control record; a record without them and without bpm is a broken reading.
-  const isControl = o.end !== undefined || o.exp !== undefined;
+  // The presence of end, exp or alerts makes a control record; a record without them and without bpm is a broken reading.
+  const isControl = o.end !== undefined || o.exp !== undefined || o.alerts !== undefined;
   // A control record's device time is informative only (it takes effect on arrival), so a clock set wrong
   // must not cost the person their 'Turn off link': any whole non-negative time passes.
   if (isControl ? !isSequenceNumber(o.t) : !isPlausibleTime(o.t, nowMs)) return drop('bad-time');
@@ -174,10 +187,27 @@ function validateControl(o: Record<string, unknown>, header: Header): DecodeResu
   if (o.end !== undefined && o.end !== true) return drop('bad-control');
   if (o.exp !== undefined && !(Number.isSafeInteger(o.exp) && (o.exp as number) >= 0)) return drop('bad-control');
 
+  let alerts: SharedAlerts | undefined;
+  if (o.alerts !== undefined) {
+    const parsed = parseSharedAlerts(o.alerts);
+    if (parsed === null) return drop('bad-alerts');
+    alerts = parsed;
+  }
+
   const record: ControlRecord = { ...header };
   if (o.end === true) record.end = true;
   if (typeof o.exp === 'number') record.exp = o.exp;
+  if (alerts !== undefined) record.alerts = alerts;
   return { ok: true, record };
+}
+
+/** Rules from a hostile writer are refused whole (src/core/alert-rules.ts bounds), never trimmed. */
+function parseSharedAlerts(value: unknown): SharedAlerts | null {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return null;
+  const o = value as Record<string, unknown>;
+  if (typeof o.share !== 'boolean') return null;
+  const parsed = parseAlertSettings(o.settings);
+  return parsed.ok ? { share: o.share, settings: parsed.settings } : null;
 }
 
 function validateReading(o: Record<string, unknown>, header: Header): DecodeResult {

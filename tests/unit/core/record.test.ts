@@ -30,6 +30,23 @@ function reasonOf(result: DecodeResult): DropReason | 'ok' {
 }
 
 describe('encodeRecord', () => {
+  it('round-trips a control record that shares alert rules', () => {
+    // Prepare
+    const record: WireRecord = {
+      v: 1,
+      key: KEY,
+      seq: 3,
+      t: NOW,
+      alerts: { share: true, settings: { rules: [{ id: 'high', kind: 'high', bpm: 171, forS: 10 }], hysteresisBpm: 3, repeatAfterS: 60 } },
+    };
+
+    // Act
+    const result = decodeRecord(encodeRecord(record), NOW);
+
+    // Assess
+    expect(result).toEqual({ ok: true, record });
+  });
+
   it('writes compact JSON in field order with a trailing newline', () => {
     const record: ReadingRecord = { v: 1, key: KEY, seq: 3, t: 1_700_000_000_000, bpm: 150, rr: [400, 402], contact: true, kj: 12 };
 
@@ -218,6 +235,27 @@ describe('decodeRecord / validateRecord: every drop reason', () => {
     { name: 'control with rr', input: () => reading({ bpm: undefined, end: true, rr: [800] }), reason: 'bad-control' },
     { name: 'control with kj', input: () => reading({ bpm: undefined, exp: NOW, kj: 3 }), reason: 'bad-control' },
     { name: 'control with contact', input: () => reading({ bpm: undefined, end: true, contact: true }), reason: 'bad-control' },
+    { name: 'alerts not an object', input: () => reading({ bpm: undefined, alerts: 'on' }), reason: 'bad-alerts' },
+    { name: 'alerts without share', input: () => reading({ bpm: undefined, alerts: { settings: { rules: [] } } }), reason: 'bad-alerts' },
+    {
+      name: 'alerts with an absurd threshold',
+      input: () => reading({ bpm: undefined, alerts: { share: true, settings: { rules: [{ id: 'h', kind: 'high', bpm: 9999, forS: 5 }] } } }),
+      reason: 'bad-alerts',
+    },
+    {
+      name: 'alerts with too many rules',
+      input: () =>
+        reading({
+          bpm: undefined,
+          alerts: { share: true, settings: { rules: Array.from({ length: 9 }, (_, i) => ({ id: `r${i}`, kind: 'no-data', forS: 5 })) } },
+        }),
+      reason: 'bad-alerts',
+    },
+    {
+      name: 'alerts with an unknown kind',
+      input: () => reading({ bpm: undefined, alerts: { share: true, settings: { rules: [{ id: 'x', kind: 'fire', forS: 5 }] } } }),
+      reason: 'bad-alerts',
+    },
   ];
 
   it.each(cases)('$name → $reason', ({ input, reason }) => {
