@@ -40,9 +40,12 @@ export interface AlertState {
   lastSeq: number | null;
   /** The newest time folded in: time never runs backwards inside the engine. */
   lastAt: number | null;
-  /** When the last reading (of any kind) arrived, or when watching started: what "no data" measures from. */
+  /**
+   * When the last reading (of any kind) arrived, or when watching started: what "no data" measures from. Null
+   * while not broadcasting, so a silence by choice is never counted once the broadcast resumes.
+   */
   lastDataAt: number | null;
-  /** Rule id (or "*" for all) → snoozed until, epoch ms. */
+  /** Rule id (or "*" for all) → snoozed until, epoch ms; forgotten once over or once the rule is gone. */
   snoozedUntil: Record<string, number>;
 }
 
@@ -55,7 +58,10 @@ export function startWatching(state: AlertState, at: number): void {
   state.lastDataAt ??= at;
 }
 
-/** Silences one rule (or every rule, with null) until `until`; an alert that would fire meanwhile waits. */
+/**
+ * Silences one rule (or every rule, with null) until `until` (a finite epoch ms: the state is JSON); an alert
+ * that would fire meanwhile waits, and fires at the first fold after it if its condition still holds.
+ */
 export function snoozeAlerts(state: AlertState, ruleId: string | null, until: number): void {
   state.snoozedUntil[ruleId ?? '*'] = until;
 }
@@ -95,29 +101,41 @@ export function foldReading(settings: AlertSettings, state: AlertState, reading:
         break;
     }
   }
+  pruneSnoozes(settings, state, at);
   return events;
 }
 
 /**
  * Folds the passage of time in: fires "no data" for a silence that has lasted its length. Only while the
- * session is being broadcast; a stopped broadcast is silent by choice. Mutates `state`.
+ * session is being broadcast: a stopped broadcast is silent by choice, so it clears a "no data" alert and the
+ * next silence counts from when watching starts again. Call it only for a `now` up to which every reading has
+ * been folded: a reading still on its way would look like silence. Mutates `state`.
  */
 export function foldTime(settings: AlertSettings, state: AlertState, now: number, broadcasting: boolean): AlertEvent[] {
   const at = advance(state, now);
   pruneStates(settings, state);
   const events: AlertEvent[] = [];
-  if (!broadcasting || state.lastDataAt === null) return events;
-  for (const rule of settings.rules) {
-    if (rule.kind !== 'no-data') continue;
-    const st = stateOf(state, rule);
-    if (st.active) continue;
-    // The silence began with the last data; the alert is due when it reached its length, a fixed time that
-    // does not depend on when the evaluator happened to run.
-    st.since = state.lastDataAt;
-    const due = Math.max(state.lastDataAt + rule.forS * 1000, earliestRepeat(settings, st), snoozeEnd(state, rule.id));
-    if (at >= due) tryFire(settings, state, rule, st, due, null, events);
+  if (!broadcasting) {
+    // A stopped broadcast ends the silence as a reading would, and the next silence is measured from when
+    // watching starts again (or the next reading), not from the last reading before the stop.
+    state.lastDataAt = null;
+    for (const rule of settings.rules) if (rule.kind === 'no-data') clear(rule, stateOf(state, rule), at, null, events);
+  } else if (state.lastDataAt !== null) {
+    const lastDataAt = state.lastDataAt;
+    for (const rule of settings.rules) {
+      if (rule.kind !== 'no-data') continue;
+      const st = stateOf(state, rule);
+      if (st.active) continue;
+      // The silence began with the last data; the alert is due when it reached its length, a fixed time that
+      // does not depend on when the evaluator happened to run.
+      st.since = lastDataAt;
+      const due = Math.max(lastDataAt + rule.forS * 1000, earliestRepeat(settings, st), snoozeEnd(state, rule.id));
+      if (at >= due) tryFire(settings, state, rule, st, due, null, events);
+    }
   }
-  return events;
+  pruneSnoozes(settings, state, at);
+  // Several "no data" rules folded late fire at their own due times: in time order, as if folded every second.
+  return events.sort((a, b) => a.at - b.at);
 }
 
 function foldThreshold(
@@ -202,4 +220,15 @@ function stateOf(state: AlertState, rule: AlertRule): RuleState {
 function pruneStates(settings: AlertSettings, state: AlertState): void {
   const keep = new Set(settings.rules.map(ruleKey));
   for (const key of Object.keys(state.rules)) if (!keep.has(key)) delete state.rules[key];
+}
+
+/**
+ * Forgets snoozes that are over or whose rule is gone, so snoozing cannot grow the state either. Only at the
+ * end of a fold: a snooze that ended before `at` may still have set when a "no data" alert was due.
+ */
+function pruneSnoozes(settings: AlertSettings, state: AlertState, at: number): void {
+  const ids = new Set(settings.rules.map((rule) => rule.id));
+  for (const [id, until] of Object.entries(state.snoozedUntil)) {
+    if (until <= at || (id !== '*' && !ids.has(id))) delete state.snoozedUntil[id];
+  }
 }

@@ -64,6 +64,8 @@ export const ALERT_LIMITS = {
   maxForS: 3600,
   // Whole-session silence can be long (a sensor off the strap); a day bounds what a server must remember.
   maxNoDataS: 86_400,
+  // A high alert at X fires at X + 1; noise of ±1 bpm around X reaches X − 1, which must not clear it.
+  minHysteresisBpm: 2,
   maxHysteresisBpm: 20,
   maxRepeatAfterS: 86_400,
   minMaxHr: 100,
@@ -98,7 +100,7 @@ export function parseAlertSettings(value: unknown): ParseAlertSettingsResult {
   if (!Array.isArray(o.rules)) return refuse('rules must be a list');
   if (o.rules.length > ALERT_LIMITS.maxRules) return refuse(`at most ${ALERT_LIMITS.maxRules} rules`);
   const hysteresisBpm = o.hysteresisBpm ?? DEFAULT_ALERT_SETTINGS.hysteresisBpm;
-  if (!isIntegerIn(hysteresisBpm, 0, ALERT_LIMITS.maxHysteresisBpm)) return refuse('hysteresisBpm out of range');
+  if (!isIntegerIn(hysteresisBpm, ALERT_LIMITS.minHysteresisBpm, ALERT_LIMITS.maxHysteresisBpm)) return refuse('hysteresisBpm out of range');
   const repeatAfterS = o.repeatAfterS ?? DEFAULT_ALERT_SETTINGS.repeatAfterS;
   if (!isIntegerIn(repeatAfterS, 0, ALERT_LIMITS.maxRepeatAfterS)) return refuse('repeatAfterS out of range');
   const rules: AlertRule[] = [];
