@@ -217,7 +217,8 @@ export class ViewerAlerts {
           ...(alerts?.active ?? []).map((id) => activeOf('broadcaster', id, alerts?.settings.rules ?? [], shared)),
           ...activeAlertIds(this.own, this.ownState).map((id) => activeOf('own', id, this.own.rules, this.ownEvents)),
         ];
-    const recent = [...shared, ...this.ownEvents].sort((a, b) => b.at - a.at).slice(0, RECENT_LIMIT);
+    // Each source lists oldest first: reversed, a stable sort keeps events of the same instant newest first.
+    const recent = [...shared, ...this.ownEvents].reverse().sort((a, b) => b.at - a.at).slice(0, RECENT_LIMIT);
     const inPlay = this.own.rules.length > 0 || this.sharedSeen !== null;
     return { shared: alerts !== null, sharedRules: alerts?.settings.rules ?? [], active, recent, own: this.own, halt: inPlay ? halt : null };
   }
