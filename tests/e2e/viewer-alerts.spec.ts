@@ -16,7 +16,7 @@ async function setOwnAlerts(page: Page, fields: { high?: string; low?: string; h
 }
 
 test.describe('viewer alerts', () => {
-  test("a viewer's own high threshold fires a banner when readings cross it and clears after", async ({ page, stack }) => {
+  test("a viewer's own high threshold fires a banner when readings cross it and clears after", async ({ page, stack }, testInfo) => {
     // Prepare
     const broadcast = createTestBroadcast(stack.kinesisEndpoint);
     await broadcast.send(100);
@@ -34,9 +34,10 @@ test.describe('viewer alerts', () => {
     await expect(banner(page)).toContainText('Above 120 bpm');
     await expect(banner(page)).toContainText(/130 bpm at \d/);
     await page.setViewportSize({ width: 390, height: 844 });
-    await page.screenshot({ path: 'test-results/viewer-alert-390.png', fullPage: true });
+    // For a person to look at (test-results/ is not committed)
+    await page.screenshot({ path: testInfo.outputPath('viewer-alert-390.png'), fullPage: true });
     await page.setViewportSize({ width: 1280, height: 900 });
-    await page.screenshot({ path: 'test-results/viewer-alert-1280.png', fullPage: true });
+    await page.screenshot({ path: testInfo.outputPath('viewer-alert-1280.png'), fullPage: true });
     await broadcast.send(100);
     await expect(banner(page)).toHaveCount(0);
     await expect(page.getByTestId('alert-log').locator('li')).toHaveText([/Your alert: Above 120 bpm — cleared \(100 bpm\)/, /Your alert: Above 120 bpm \(130 bpm\)/]);
