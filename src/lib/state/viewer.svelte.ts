@@ -57,6 +57,11 @@ export class ViewerState {
     removeEventListener('offline', this.offline);
   }
 
+  /** The follow loop itself, for what builds on its snapshots and readings (the viewer's alerts). */
+  get follower(): ViewerController {
+    return this.controller;
+  }
+
   onData(listener: () => void): () => void {
     return this.controller.onData(listener);
   }

@@ -1,5 +1,7 @@
 // The viewer's side of the live API (functions/live-api): typed answers, and errors a person can read.
-import { SESSION_STATUSES, type ReadingsBody, type SessionBody } from '../../core/live-api-types.ts';
+import { ALERT_RULE_KINDS, parseAlertSettings } from '../../core/alert-rules.ts';
+import { SESSION_STATUSES, type ReadingsBody, type SessionAlerts, type SessionBody } from '../../core/live-api-types.ts';
+import type { AlertEvent } from '../../core/alert-engine.ts';
 
 /** The network or the API failed; the viewer retries. */
 export class LiveApiError extends Error {
@@ -41,7 +43,11 @@ export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetc
 
   return {
     async getSession(viewId) {
-      return (await getJson(`/sessions/${encodeURIComponent(viewId)}`)) as unknown as SessionBody;
+      const body = (await getJson(`/sessions/${encodeURIComponent(viewId)}`)) as unknown as SessionBody;
+      if (body.alerts === undefined) return body;
+      const alerts = readAlerts(body.alerts);
+      if (alerts === null) console.warn('viewer: ignoring shared alerts this page does not understand');
+      return { ...body, alerts: alerts ?? undefined };
     },
     async getReadings(viewId, after, { limit, waitMs, signal }) {
       const query = new URLSearchParams({ after, limit: String(limit), wait: String(waitMs) });
@@ -52,4 +58,34 @@ export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetc
       return body as unknown as ReadingsBody;
     },
   };
+}
+
+const KINDS: readonly string[] = ALERT_RULE_KINDS;
+
+/**
+ * The shared alerts checked before the page relies on them: rules by the one strict parser, events and active
+ * ids by shape. A part that does not pass makes the whole null, so the page never describes an alert by a
+ * rule it could not read.
+ */
+function readAlerts(value: unknown): SessionAlerts | null {
+  if (typeof value !== 'object' || value === null) return null;
+  const o = value as Record<string, unknown>;
+  const settings = parseAlertSettings(o['settings']);
+  if (!settings.ok || !Array.isArray(o['active']) || !Array.isArray(o['recent'])) return null;
+  const active = o['active'] as unknown[];
+  const recent = o['recent'] as unknown[];
+  if (!active.every((id) => typeof id === 'string') || !recent.every(isAlertEvent)) return null;
+  return { settings: settings.settings, active: active, recent: recent };
+}
+
+function isAlertEvent(value: unknown): value is AlertEvent {
+  if (typeof value !== 'object' || value === null) return false;
+  const e = value as Record<string, unknown>;
+  return (
+    typeof e['ruleId'] === 'string' &&
+    KINDS.includes(String(e['kind'])) &&
+    (e['type'] === 'fired' || e['type'] === 'cleared') &&
+    Number.isFinite(e['at']) &&
+    (e['value'] === null || Number.isFinite(e['value']))
+  );
 }

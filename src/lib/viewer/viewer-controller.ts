@@ -5,7 +5,7 @@ import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
 import { isViewId } from '../../core/session-key.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
-import type { PublicReading, SessionBody } from '../../core/live-api-types.ts';
+import type { PublicReading, SessionAlerts, SessionBody } from '../../core/live-api-types.ts';
 import { LiveApiError, type LiveApiClient } from './live-api-client.ts';
 import type { RemoteView } from './viewer-status.ts';
 
@@ -22,6 +22,8 @@ export interface ViewerSnapshot extends RemoteView {
   addedSeqs: readonly number[];
   /** serverTime − local clock, from the latest answer. */
   clockOffset: number;
+  /** The broadcaster's shared alerts from the latest session answer; null when not shared (or not served yet). */
+  alerts: SessionAlerts | null;
 }
 
 export interface ViewerDeps {
@@ -53,6 +55,7 @@ const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
   lastReceivedAt: null,
   lastShownSeq: null,
   addedSeqs: [],
+  alerts: null,
 };
 
 /** Read-only follower of one shared session through the live API. */
@@ -70,6 +73,7 @@ export class ViewerController {
   private readonly followable: boolean;
   private readonly listeners = new Set<(snapshot: ViewerSnapshot) => void>();
   private readonly dataListeners = new Set<() => void>();
+  private readonly readingListeners = new Set<(readings: readonly PublicReading[], serverTime: number) => void>();
 
   constructor(
     readonly viewId: string,
@@ -133,6 +137,15 @@ export class ViewerController {
     return () => this.dataListeners.delete(listener);
   }
 
+  /**
+   * Called with the readings each answer added (each seq once, in the answer's order) and that answer's
+   * serverTime: the viewer's own alerts are evaluated from these. Returns an unsubscribe function.
+   */
+  onReadings(listener: (readings: readonly PublicReading[], serverTime: number) => void): () => void {
+    this.readingListeners.add(listener);
+    return () => this.readingListeners.delete(listener);
+  }
+
   /** One round: status, then readings after the cursor (catching up page by page), or a pause. */
   private async followOnce(): Promise<void> {
     const session = await this.deps.api.getSession(this.viewId);
@@ -182,11 +195,13 @@ export class ViewerController {
   private add(readings: readonly PublicReading[], serverTime: number): void {
     let newest: PublicReading | null = null;
     const added: number[] = [];
+    const fresh: PublicReading[] = [];
     for (const r of readings) {
       // A resent reading (the stream delivers at least once) is shown once.
       if (this.seen.has(r.seq)) continue;
       this.seen.add(r.seq);
       added.push(r.seq);
+      fresh.push(r);
       this.series.insert(r.t / 1000, r.bpm);
       for (const rr of r.rr ?? []) this.hrv.push(rr);
       if (newest === null || r.seq > newest.seq) newest = r;
@@ -199,6 +214,7 @@ export class ViewerController {
       : {};
     this.update({ ...shown, addedSeqs: added, rmssd: this.hrv.value, count: Math.max(this.state.count, this.seen.size) });
     for (const listener of this.dataListeners) listener();
+    for (const listener of this.readingListeners) listener(fresh, serverTime);
   }
 
   private clear(): void {
@@ -231,7 +247,9 @@ function isAbort(error: unknown): boolean {
 
 /** The session's statistics and expiry; fields the answer leaves out keep their value. */
 function summaryOf(s: SessionBody): Partial<ViewerSnapshot> {
-  const patch: Partial<ViewerSnapshot> = { expiresAt: s.expiresAt ?? null };
+  // Alerts absent from the answer are not shared (any more): the broadcaster withdrew them, or the server
+  // does not serve them.
+  const patch: Partial<ViewerSnapshot> = { expiresAt: s.expiresAt ?? null, alerts: s.alerts ?? null };
   if (s.count !== undefined) patch.count = s.count;
   if (s.min !== undefined) patch.min = s.min;
   if (s.max !== undefined) patch.max = s.max;

@@ -1,4 +1,4 @@
-import type { PublicReading, ReadingsBody, SessionBody, SessionStatus } from '../../../src/core/live-api-types.ts';
+import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody, SessionStatus } from '../../../src/core/live-api-types.ts';
 import { LiveApiError, type LiveApiClient } from '../../../src/lib/viewer/live-api-client.ts';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -26,6 +26,8 @@ export class FakeClock {
 export class FakeLiveApi implements LiveApiClient {
   status: SessionStatus;
   expiresAt: number | null = null;
+  /** The broadcaster's shared alerts, served with the session while it is viewable; undefined: not shared. */
+  alerts: SessionAlerts | undefined = undefined;
   readonly readings: PublicReading[] = [];
   readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number }[] = [];
   private offline = false;
@@ -42,6 +44,12 @@ export class FakeLiveApi implements LiveApiClient {
   send(...bpms: number[]): void {
     for (const bpm of bpms) this.readings.push({ seq: this.readings.length, t: this.clock.now(), bpm });
     if (this.status === 'unknown' || this.status === 'stale') this.status = 'live';
+    this.wake();
+  }
+
+  /** Shared alerts change: the server's answer to the next session request. */
+  setAlerts(alerts: SessionAlerts | undefined): void {
+    this.alerts = alerts;
     this.wake();
   }
 
@@ -78,6 +86,7 @@ export class FakeLiveApi implements LiveApiClient {
           avg: bpms.length ? bpms.reduce((a, b) => a + b, 0) / bpms.length : null,
           lastReceivedAt: this.readings.at(-1)?.t ?? null,
           expiresAt: this.expiresAt,
+          ...(this.alerts ? { alerts: this.alerts } : {}),
         }
       : { viewId, status: this.status, serverTime: this.clock.now() };
   }
