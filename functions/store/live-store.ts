@@ -1,5 +1,9 @@
 // The speed layer's store (docs/architecture.md "Two ways to run"): one interface, an embedded SQLite file locally and
 // OpenSearch in AWS. The consumer writes through it; the live API reads through it.
+import type { AlertEvent } from '../../src/core/alert-engine.ts';
+import type { AlertSettings } from '../../src/core/alert-rules.ts';
+import type { SharedAlerts } from '../../src/core/record.ts';
+import type { SessionState } from './session-state.ts';
 
 /** A validated reading, already keyed by view id: the write key never reaches a store. */
 export interface ReadingWrite {
@@ -33,6 +37,8 @@ export interface ControlWrite {
   t: number;
   end?: true;
   exp?: number;
+  /** The session's alert rules and whether viewers see them; the newest by seq wins (see applyControl). */
+  alerts?: SharedAlerts;
   /**
    * Server time the record counts as received (see receiveTimeOf), epoch ms: when the control takes effect
    * (see applyControl) and the session's last activity.
@@ -41,7 +47,20 @@ export interface ControlWrite {
   streamSeq: string;
 }
 
-export type LiveWrite = ReadingWrite | ControlWrite;
+/**
+ * A contact gap (bpm 0 with contact false): not a reading, never stored as one, but the alert engine hears of it
+ * as a contact loss. A session without alert rules ignores it.
+ */
+export interface ContactGapWrite {
+  kind: 'contact-gap';
+  viewId: string;
+  seq: number;
+  t: number;
+  receivedAt: number;
+  streamSeq: string;
+}
+
+export type LiveWrite = ReadingWrite | ControlWrite | ContactGapWrite;
 
 /**
  * Per item of a batch, in the batch's order.
@@ -86,6 +105,18 @@ export interface SessionSnapshot {
   expSetAt: number | null;
   /** Where a reader that has seen everything stands: getReadings(viewId, cursor) returns only newer readings. */
   cursor: string;
+  /** The alert rules the broadcaster sent and what the pipeline made of them; null when none were ever sent. */
+  alerts: SessionAlertsSnapshot | null;
+}
+
+export interface SessionAlertsSnapshot {
+  /** Whether the broadcaster lets viewers see the alerts (the live API serves them only then). */
+  share: boolean;
+  settings: AlertSettings;
+  /** Rule ids whose alert is on now. */
+  active: string[];
+  /** The newest events, oldest first (at most ALERT_RECENT_LIMIT). */
+  recent: AlertEvent[];
 }
 
 export interface StoredReading {
@@ -128,7 +159,7 @@ export interface LiveStore {
   getReadings(viewId: string, after: string, limit: number): Promise<ReadingsPage>;
   /**
    * Optional: resolves true as soon as a reading newer than `after` is stored (at once if there is one) or a
-   * control record changes the session (ended, revoked), false after timeoutMs or when the store closes. Lets a
+   * control record changes the session (ended, revoked, alert rules) or an alert event is stored, false after timeoutMs or when the store closes. Lets a
    * local long-poll answer within milliseconds.
    */
   waitForReadings?(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
@@ -142,4 +173,14 @@ export interface SessionRetentionStore {
    * them) is before `cutoff`, epoch ms, with the readings the store keeps by session; how many sessions went.
    */
   deleteSessionsInactiveBefore(cutoff: number): Promise<number>;
+}
+
+/** What the scheduled alert clock (functions/alert-clock/) needs of a store; both stores implement it. */
+export interface AlertClockStore {
+  /**
+   * Calls `fold` for every session with alert rules, with its state to update in place (`fold` decides whether
+   * the session is still being broadcast); stores the session and the events when `fold` returns any, and
+   * wakes the session's long-polls. How many sessions were folded and how many events were stored.
+   */
+  foldAlertClock(fold: (session: SessionState) => AlertEvent[]): Promise<{ sessions: number; events: number }>;
 }
