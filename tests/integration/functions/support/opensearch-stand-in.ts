@@ -28,6 +28,8 @@ interface IndexState {
   docs: Map<string, StoredDoc>;
   /** Ids visible to search: what was there at the last refresh. */
   searchable: Map<string, Record<string, unknown>>;
+  /** The seq_no of each searchable document at the last refresh (a search answers these with seq_no_primary_term). */
+  searchableSeqNo: Map<string, number>;
   seqNo: number;
   /** Taken from the matching template when the index is created; later template changes do not reach it. */
   mappings: Record<string, unknown> | undefined;
@@ -101,7 +103,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
   function indexOf(name: string, create: boolean): IndexState | undefined {
     let index = indices.get(name);
     if (index === undefined && create) {
-      index = { docs: new Map(), searchable: new Map(), seqNo: -1, mappings: mappingFor(name) };
+      index = { docs: new Map(), searchable: new Map(), searchableSeqNo: new Map(), seqNo: -1, mappings: mappingFor(name) };
       indices.set(name, index);
     }
     return index;
@@ -233,14 +235,20 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     const body = JSON.parse(r.body) as {
       size?: number;
       sort?: Array<Record<string, string>>;
-      query?: { bool?: { filter?: Array<{ term?: Record<string, string>; range?: Record<string, { gt?: string; lte?: string }> }> } };
+      seq_no_primary_term?: boolean;
+      query?: { bool?: { filter?: Array<{ term?: Record<string, string>; range?: Record<string, { gt?: string; lte?: string }> }> } } & Query;
     };
     const matcher = wildcard(pattern);
-    let hits: Array<{ _index: string; _id: string; _source: Record<string, unknown> }> = [];
+    let hits: Array<{ _index: string; _id: string; _source: Record<string, unknown>; _seq_no?: number; _primary_term?: number }> = [];
     for (const [name, index] of indices) {
       if (!matcher.test(name)) continue;
-      for (const [id, source] of index.searchable) hits.push({ _index: name, _id: id, _source: source });
+      for (const [id, source] of index.searchable) {
+        const versioned = body.seq_no_primary_term === true ? { _seq_no: index.searchableSeqNo.get(id) as number, _primary_term: 1 } : {};
+        hits.push({ _index: name, _id: id, _source: source, ...versioned });
+      }
     }
+    // A query other than the readings' bool filter (the alert clock's exists) goes through the general matcher.
+    if (body.query !== undefined && body.query.bool === undefined) hits = hits.filter((h) => matches(body.query as Query, h._source));
     for (const clause of body.query?.bool?.filter ?? []) {
       if (clause.term !== undefined) {
         const [field, value] = Object.entries(clause.term)[0] as [string, string];
@@ -300,6 +308,7 @@ function matches(query: Query, source: Record<string, unknown>): boolean {
 
 function refreshIndex(index: IndexState): void {
   index.searchable = new Map([...index.docs].map(([id, doc]) => [id, doc.source]));
+  index.searchableSeqNo = new Map([...index.docs].map(([id, doc]) => [id, doc.seqNo]));
 }
 
 function wildcard(pattern: string): RegExp {
