@@ -386,12 +386,13 @@ async function foldAlertClockOver(client: Client, fold: (session: SessionState) 
     const events = fold(state);
     if (events.length === 0) continue;
     keepAlertEvents(state, events);
-    body.push({ index: { _index: SESSIONS_INDEX, _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } });
+    body.push({ index: { _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } });
     body.push({ ...state, watermark } satisfies SessionDoc);
     fired.push(events.length);
   }
   if (body.length === 0) return { sessions: hits.length, events: 0 };
-  const answers = bulkItems((await client.bulk({ body: body as never })).body);
+  // The index in the path, not in each action: the clock's role may write to the sessions index only.
+  const answers = bulkItems((await client.bulk({ index: SESSIONS_INDEX, body: body as never })).body);
   const events = fired.reduce((sum, n, k) => sum + ((answers[k]?.status ?? 500) < 300 ? n : 0), 0);
   return { sessions: hits.length, events };
 }

@@ -463,7 +463,7 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       expect((await store.getSession(viewId))?.alerts?.recent).toEqual([{ ruleId: 'silent', kind: 'no-data', type: 'fired', at: NOW + 10_000, value: null }]);
       const [search, write] = standIn.requests;
       expect(search?.path).toBe('/hr-sessions/_search');
-      expect(write?.path).toBe('/_bulk');
+      expect(write?.path).toBe('/hr-sessions/_bulk');
       expect(Object.values(ndjson(write as RecordedRequest)[0] as object)[0]).toMatchObject({ _id: viewId, if_seq_no: expect.any(Number) });
     });
 

@@ -127,6 +127,8 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     }
     if ((r.method === 'POST' || r.method === 'GET') && parts.length === 1 && parts[0] === '_mget') return send(200, mget(r));
     if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 1 && parts[0] === '_bulk') return send(200, bulk(r));
+    // An index in the path is the default for actions that name none.
+    if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 2 && parts[1] === '_bulk') return send(200, bulk(r, parts[0]));
     if (r.method === 'GET' && parts.length === 3 && parts[1] === '_doc') {
       const [indexName, , id] = parts as [string, string, string];
       const doc = indices.get(indexName)?.docs.get(id);
@@ -154,7 +156,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     };
   }
 
-  function bulk(r: RecordedRequest): unknown {
+  function bulk(r: RecordedRequest, defaultIndex?: string): unknown {
     if (!r.body.endsWith('\n')) throw new Error('The bulk request must be terminated by a newline [\\n]');
     const lines = r.body.split('\n').slice(0, -1);
     const items: unknown[] = [];
@@ -164,7 +166,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
       const action = JSON.parse(lines[i++] as string) as Record<string, Record<string, unknown>>;
       const [kind, meta] = Object.entries(action)[0] as [BulkOperation['action'], Record<string, unknown>];
       const source = kind === 'delete' ? undefined : (JSON.parse(lines[i++] as string) as Record<string, unknown>);
-      const indexName = meta._index as string;
+      const indexName = (meta._index ?? defaultIndex) as string;
       const id = meta._id as string;
       const answer = (status: number, extra: Record<string, unknown>): void => {
         if (status >= 300) errors = true;
