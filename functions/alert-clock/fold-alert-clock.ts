@@ -6,7 +6,7 @@
 // it says.
 import { foldTime } from '../../src/core/alert-engine.ts';
 import { sessionStatusOf } from '../live-api/session-status.ts';
-import type { AlertClockStore } from '../store/live-store.ts';
+import type { AlertClockStore } from '../store/alert-clock-store.ts';
 import { toSnapshot, type SessionState } from '../store/session-state.ts';
 import type { Logger } from '../lib/logger.ts';
 

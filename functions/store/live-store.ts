@@ -3,7 +3,6 @@
 import type { AlertEvent } from '../../src/core/alert-engine.ts';
 import type { AlertSettings } from '../../src/core/alert-rules.ts';
 import type { SharedAlerts } from '../../src/core/record.ts';
-import type { SessionState } from './session-state.ts';
 
 /** A validated reading, already keyed by view id: the write key never reaches a store. */
 export interface ReadingWrite {
@@ -173,14 +172,4 @@ export interface SessionRetentionStore {
    * them) is before `cutoff`, epoch ms, with the readings the store keeps by session; how many sessions went.
    */
   deleteSessionsInactiveBefore(cutoff: number): Promise<number>;
-}
-
-/** What the scheduled alert clock (functions/alert-clock/) needs of a store; both stores implement it. */
-export interface AlertClockStore {
-  /**
-   * Calls `fold` for every session with alert rules, with its state to update in place (`fold` decides whether
-   * the session is still being broadcast); stores the session and the events when `fold` returns any, and
-   * wakes the session's long-polls. How many sessions were folded and how many events were stored.
-   */
-  foldAlertClock(fold: (session: SessionState) => AlertEvent[]): Promise<{ sessions: number; events: number }>;
 }

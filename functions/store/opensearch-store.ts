@@ -16,7 +16,8 @@
 //   multi-get found new, so a duplicate never spends one.
 import type { Client } from '@opensearch-project/opensearch';
 import type { AlertEvent } from '../../src/core/alert-engine.ts';
-import type { AlertClockStore, LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+import type { AlertClockStore } from './alert-clock-store.ts';
+import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
 import {
   addReading,
   applyControl,

@@ -15,8 +15,8 @@ import {
   toSnapshot,
   type SessionState,
 } from './session-state.ts';
+import type { AlertClockStore } from './alert-clock-store.ts';
 import type {
-  AlertClockStore,
   LiveStore,
   LiveWrite,
   ReadingsPage,
