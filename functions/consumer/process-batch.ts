@@ -66,7 +66,9 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
   for (let k = 0; k < results.length; k++) {
     const result = results[k] as WriteResult;
     const i = recordIndexOfItem[k] as number;
-    if (result.status === 'rejected') outcomes[i] = 'store-rejected';
+    // A contact gap stays counted as dropped, as before alerts; only a failure to hand it to the engine retries it.
+    if ((items[k] as LiveWrite).kind === 'contact-gap' && result.status !== 'failed') outcomes[i] = 'contact-gap';
+    else if (result.status === 'rejected') outcomes[i] = 'store-rejected';
     else if (result.status === 'limited') outcomes[i] = 'rate-limited';
     else outcomes[i] = result.status;
     if (result.status === 'failed' || result.status === 'rejected') storeError ??= result.error;
@@ -114,17 +116,24 @@ function decodeKinesisRecord(
   const payload = record.kinesis;
   if (payload.data.length > MAX_BASE64_LENGTH) return 'oversize';
   const decoded = decodeRecord(Buffer.from(payload.data, 'base64'), now);
-  if (!decoded.ok) return decoded.reason;
-  const r = decoded.record;
-  const viewId = viewIdOf(r.key);
   const streamSeq = payload.sequenceNumber;
   // Lambda gives the arrival time in seconds with a fraction.
   const arrivalMs = Number.isFinite(payload.approximateArrivalTimestamp) ? payload.approximateArrivalTimestamp * 1000 : undefined;
+  if (!decoded.ok) {
+    // A contact gap is still dropped (and counted) as a reading, but the alert engine hears of it as a contact
+    // loss; like a reading, only within the live horizon.
+    const gap = decoded.gap;
+    if (gap === undefined || !isWithinLiveHorizon(gap.t, arrivalMs ?? now)) return decoded.reason;
+    return { kind: 'contact-gap', viewId: viewIdOf(gap.key), seq: gap.seq, t: gap.t, receivedAt: receiveTimeOf(arrivalMs, now), streamSeq };
+  }
+  const r = decoded.record;
+  const viewId = viewIdOf(r.key);
   if (isControlRecord(r)) {
     // Takes effect by its server receive time, not its device time (see applyControl).
     const control: LiveWrite = { kind: 'control', viewId, seq: r.seq, t: r.t, receivedAt: receiveTimeOf(arrivalMs, now), streamSeq };
     if (r.end === true) control.end = true;
     if (r.exp !== undefined) control.exp = r.exp;
+    if (r.alerts !== undefined) control.alerts = r.alerts;
     return control;
   }
   // Judged against arrival, not this clock, so a replayed or backlogged record gets the same answer every time.

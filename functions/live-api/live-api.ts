@@ -132,7 +132,7 @@ function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): Readings
 }
 
 function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTime: number): SessionBody {
-  return {
+  const body: SessionBody = {
     viewId: session.viewId,
     status,
     serverTime,
@@ -149,6 +149,11 @@ function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTi
     expiresAt: session.exp,
     cursor: session.cursor,
   };
+  // Only while the broadcaster shares them (this is reached only for a status a viewer may see); an allow-list
+  // again, so the engine's state stays out of the answer.
+  const alerts = session.alerts;
+  if (alerts !== null && alerts.share) body.alerts = { settings: alerts.settings, active: alerts.active, recent: alerts.recent };
+  return body;
 }
 
 // An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.

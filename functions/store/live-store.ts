@@ -1,5 +1,8 @@
 // The speed layer's store (docs/architecture.md "Two ways to run"): one interface, an embedded SQLite file locally and
 // OpenSearch in AWS. The consumer writes through it; the live API reads through it.
+import type { AlertEvent } from '../../src/core/alert-engine.ts';
+import type { AlertSettings } from '../../src/core/alert-rules.ts';
+import type { SharedAlerts } from '../../src/core/record.ts';
 
 /** A validated reading, already keyed by view id: the write key never reaches a store. */
 export interface ReadingWrite {
@@ -33,6 +36,8 @@ export interface ControlWrite {
   t: number;
   end?: true;
   exp?: number;
+  /** The session's alert rules and whether viewers see them; the newest by seq wins (see applyControl). */
+  alerts?: SharedAlerts;
   /**
    * Server time the record counts as received (see receiveTimeOf), epoch ms: when the control takes effect
    * (see applyControl) and the session's last activity.
@@ -41,7 +46,20 @@ export interface ControlWrite {
   streamSeq: string;
 }
 
-export type LiveWrite = ReadingWrite | ControlWrite;
+/**
+ * A contact gap (bpm 0 with contact false): not a reading, never stored as one, but the alert engine hears of it
+ * as a contact loss. A session without alert rules ignores it.
+ */
+export interface ContactGapWrite {
+  kind: 'contact-gap';
+  viewId: string;
+  seq: number;
+  t: number;
+  receivedAt: number;
+  streamSeq: string;
+}
+
+export type LiveWrite = ReadingWrite | ControlWrite | ContactGapWrite;
 
 /**
  * Per item of a batch, in the batch's order.
@@ -86,6 +104,18 @@ export interface SessionSnapshot {
   expSetAt: number | null;
   /** Where a reader that has seen everything stands: getReadings(viewId, cursor) returns only newer readings. */
   cursor: string;
+  /** The alert rules the broadcaster sent and what the pipeline made of them; null when none were ever sent. */
+  alerts: SessionAlertsSnapshot | null;
+}
+
+export interface SessionAlertsSnapshot {
+  /** Whether the broadcaster lets viewers see the alerts (the live API serves them only then). */
+  share: boolean;
+  settings: AlertSettings;
+  /** Rule ids whose alert is on now. */
+  active: string[];
+  /** The newest events, oldest first (at most ALERT_RECENT_LIMIT). */
+  recent: AlertEvent[];
 }
 
 export interface StoredReading {
@@ -128,7 +158,7 @@ export interface LiveStore {
   getReadings(viewId: string, after: string, limit: number): Promise<ReadingsPage>;
   /**
    * Optional: resolves true as soon as a reading newer than `after` is stored (at once if there is one) or a
-   * control record changes the session (ended, revoked), false after timeoutMs or when the store closes. Lets a
+   * control record changes the session (ended, revoked, alert rules) or an alert event is stored, false after timeoutMs or when the store closes. Lets a
    * local long-poll answer within milliseconds.
    */
   waitForReadings?(viewId: string, after: string, timeoutMs: number): Promise<boolean>;

@@ -81,6 +81,14 @@ const SESSIONS_MAPPINGS = {
     tokensAt: { type: 'date', format: 'epoch_millis' },
     // What the sessions' retention deletes by (functions/retention/).
     lastActiveAt: { type: 'date', format: 'epoch_millis' },
+    // Alerts (src/core/alert-engine.ts): the rules, the engine's state and the recent events are kept as the
+    // store wrote them and never searched, so they are not indexed (enabled: false), whatever keys they hold.
+    // alertSeq is indexed: the alert clock searches for the sessions that have rules.
+    alertSeq: { type: 'long' },
+    alertShare: { type: 'boolean' },
+    alertSettings: { type: 'object', enabled: false },
+    alertState: { type: 'object', enabled: false },
+    alertRecent: { type: 'object', enabled: false },
     watermark: { type: 'keyword' },
   },
 } as const;

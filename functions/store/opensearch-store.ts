@@ -15,8 +15,19 @@
 // - The rate limit's bucket is in the session document too, and a token is taken only for a reading the
 //   multi-get found new, so a duplicate never spends one.
 import type { Client } from '@opensearch-project/opensearch';
+import type { AlertEvent } from '../../src/core/alert-engine.ts';
+import type { AlertClockStore } from './alert-clock-store.ts';
 import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
-import { addReading, applyControl, createSessionState, takeReadingToken, toSnapshot, type SessionState } from './session-state.ts';
+import {
+  addReading,
+  applyControl,
+  createSessionState,
+  foldAlertReading,
+  keepAlertEvents,
+  takeReadingToken,
+  toSnapshot,
+  type SessionState,
+} from './session-state.ts';
 import {
   READINGS_INDEX_PATTERN,
   SESSIONS_INDEX,
@@ -61,10 +72,11 @@ type ItemOutcome = WriteResult['status'];
 
 const NO_WATERMARK = toPosition('0');
 
-export function createOpenSearchStore(client: Client): LiveStore & SessionRetentionStore {
+export function createOpenSearchStore(client: Client): LiveStore & SessionRetentionStore & AlertClockStore {
   return {
     writeBatch: (items) => writeLiveBatch(client, items),
     deleteSessionsInactiveBefore: (cutoff) => deleteInactiveSessions(client, cutoff),
+    foldAlertClock: (fold) => foldAlertClockOver(client, fold),
     getSession: (viewId) => getSessionSnapshot(client, viewId),
     getReadings: (viewId, after, limit) => getReadingsPage(client, viewId, after, limit),
     // The client belongs to the caller (one per Lambda container, reused across invocations).
@@ -219,6 +231,15 @@ function applyToSession(
       result.status = controlChanged ? 'stored' : 'duplicate';
       continue;
     }
+    if (item.kind === 'contact-gap') {
+      // Only the alert engine hears of a gap, and only a session with rules; the engine ignores a replayed seq.
+      const engine = plan.state.alertState;
+      const folded = engine !== null && (engine.lastSeq === null || item.seq > engine.lastSeq);
+      foldAlertReading(plan.state, { seq: item.seq, receivedAt: item.receivedAt, bpm: 0, contact: false });
+      changed ||= folded;
+      result.status = folded ? 'stored' : 'duplicate';
+      continue;
+    }
     const pos = position.get(i);
     if (pos === undefined) continue; // a duplicate, or limited
     const writeOutcome = written.get(i)?.status ?? 'stored'; // not in the bulk: stored by an earlier attempt
@@ -232,7 +253,11 @@ function applyToSession(
       plan.watermark = pos;
       changed = true;
     }
-    if (writeOutcome === 'stored') changed = addReading(plan.state, item) || changed;
+    if (writeOutcome === 'stored' && addReading(plan.state, item)) {
+      // Counted now, so folded now: the engine state is written in the same session document as the counts.
+      foldAlertReading(plan.state, item);
+      changed = true;
+    }
   }
   return changed;
 }
@@ -335,6 +360,42 @@ async function deleteInactiveSessions(client: Client, cutoff: number): Promise<n
   } as never);
   const deleted = (response.body as { deleted?: unknown }).deleted;
   return typeof deleted === 'number' ? deleted : 0;
+}
+
+// Sessions with rules are few (a session goes after a week without activity): one page of them per run.
+const ALERT_CLOCK_PAGE = 1000;
+
+/**
+ * Searches the sessions with alert rules (alertSeq is set), folds each, and writes back only those that fired,
+ * with optimistic concurrency: a session the consumer wrote meanwhile is skipped, and the next run folds it
+ * again from its newer state, so an event is never stored twice nor lost (its time is fixed by the engine).
+ */
+async function foldAlertClockOver(client: Client, fold: (session: SessionState) => AlertEvent[]): Promise<{ sessions: number; events: number }> {
+  const response = await client.search({
+    index: SESSIONS_INDEX,
+    ignore_unavailable: true,
+    allow_no_indices: true,
+    body: { size: ALERT_CLOCK_PAGE, seq_no_primary_term: true, query: { exists: { field: 'alertSeq' } } },
+  } as never);
+  const hits = (response.body as { hits?: { hits?: Array<{ _id: string; _seq_no?: number; _primary_term?: number; _source?: SessionDoc }> } }).hits?.hits ?? [];
+  const body: unknown[] = [];
+  const fired: number[] = [];
+  for (const hit of hits) {
+    if (hit._source === undefined || hit._seq_no === undefined || hit._primary_term === undefined) continue;
+    const { watermark, ...stored } = hit._source;
+    const state: SessionState = { ...createSessionState(hit._id), ...stored };
+    const events = fold(state);
+    if (events.length === 0) continue;
+    keepAlertEvents(state, events);
+    body.push({ index: { _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } });
+    body.push({ ...state, watermark } satisfies SessionDoc);
+    fired.push(events.length);
+  }
+  if (body.length === 0) return { sessions: hits.length, events: 0 };
+  // The index in the path, not in each action: the clock's role may write to the sessions index only.
+  const answers = bulkItems((await client.bulk({ index: SESSIONS_INDEX, body: body as never })).body);
+  const events = fired.reduce((sum, n, k) => sum + ((answers[k]?.status ?? 500) < 300 ? n : 0), 0);
+  return { sessions: hits.length, events };
 }
 
 async function getSessionDoc(client: Client, viewId: string): Promise<SessionDoc | null> {

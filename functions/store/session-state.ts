@@ -4,10 +4,17 @@
 // Callers feed addReading only readings that are new under their identity, which keeps duplicates out of the
 // counts. Both updates report whether they changed the state: that, and nothing else, tells a store whether
 // to write the session back. The rate limit's bucket lives here too, so it persists with the session in either
-// store and holds across Lambda instances and restarts.
+// store and holds across Lambda instances and restarts. So do the alert rules the broadcaster sent and the
+// alert engine's state (src/core/alert-engine.ts): the consumer folds each new reading in, in stream order, with
+// the server's receive time, and the scheduled alert clock (functions/alert-clock/) folds the passage of time.
+import { activeAlertIds, createAlertState, foldReading, startWatching, type AlertEvent, type AlertState } from '../../src/core/alert-engine.ts';
+import type { AlertSettings } from '../../src/core/alert-rules.ts';
 import { takeToken, tokensAt, type TokenBucket } from '../../src/core/session-rate-limit.ts';
 import { addToSummary, averageOf, createBpmSummary, type BpmSummary } from '../../src/core/session-stats.ts';
 import type { ControlWrite, ReadingWrite, SessionSnapshot } from './live-store.ts';
+
+/** Alert events kept with the session for the live API, newest last: a viewer joining late sees what happened. */
+export const ALERT_RECENT_LIMIT = 20;
 
 export interface SessionState extends BpmSummary {
   viewId: string;
@@ -24,6 +31,15 @@ export interface SessionState extends BpmSummary {
   tokensAt: number | null;
   /** Server time of the latest reading or control record that changed the session: what retention goes by. */
   lastActiveAt: number | null;
+  /** Seq of the control record whose alert rules hold (the newest wins); null = none ever sent. */
+  alertSeq: number | null;
+  /** Whether viewers see the alerts; the rules are evaluated either way, so sharing again shows the truth at once. */
+  alertShare: boolean | null;
+  alertSettings: AlertSettings | null;
+  /** The engine's state (plain JSON), from the first rules on. */
+  alertState: AlertState | null;
+  /** The newest events, oldest first, at most ALERT_RECENT_LIMIT. */
+  alertRecent: AlertEvent[];
 }
 
 export function createSessionState(viewId: string): SessionState {
@@ -41,6 +57,11 @@ export function createSessionState(viewId: string): SessionState {
     tokens: null,
     tokensAt: null,
     lastActiveAt: null,
+    alertSeq: null,
+    alertShare: null,
+    alertSettings: null,
+    alertState: null,
+    alertRecent: [],
   };
 }
 
@@ -77,8 +98,18 @@ export function addReading(s: SessionState, r: Pick<ReadingWrite, 'seq' | 't' | 
  * Otherwise end and expiry resolve by the highest seq. (Records from before this rule kept device times;
  * their revokes still read as exp <= expSetAt.)
  */
-export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' | 'end' | 'exp' | 'receivedAt'>): boolean {
+export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' | 'end' | 'exp' | 'alerts' | 'receivedAt'>): boolean {
   let changed = false;
+  if (c.alerts !== undefined && (s.alertSeq === null || c.seq > s.alertSeq)) {
+    s.alertSeq = c.seq;
+    s.alertShare = c.alerts.share;
+    s.alertSettings = c.alerts.settings;
+    // The engine's state survives a change of rules: it keys each rule by its whole definition, so an unchanged
+    // rule keeps its alert and a changed one starts afresh. "No data" counts from the first rules' arrival.
+    s.alertState ??= createAlertState();
+    startWatching(s.alertState, c.receivedAt);
+    changed = true;
+  }
   if (c.end === true && (s.endedSeq === null || c.seq > s.endedSeq)) {
     s.endedSeq = c.seq;
     s.endedAt = c.receivedAt;
@@ -95,6 +126,25 @@ export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' 
   }
   if (changed) markActive(s, c.receivedAt);
   return changed;
+}
+
+/**
+ * Folds a new reading (or a contact gap: bpm 0, contact false) into the session's alert engine at its receive
+ * time and keeps the events; [] when the session has no rules. Feed only what is new under its identity, in
+ * stream order: the engine also ignores a seq at or below the newest it saw, so a replay yields nothing.
+ */
+export function foldAlertReading(s: SessionState, r: { seq: number; receivedAt: number; bpm: number; contact?: boolean | undefined }): AlertEvent[] {
+  if (s.alertSettings === null || s.alertState === null) return [];
+  const reading = r.contact === undefined ? { seq: r.seq, at: r.receivedAt, bpm: r.bpm } : { seq: r.seq, at: r.receivedAt, bpm: r.bpm, contact: r.contact };
+  const events = foldReading(s.alertSettings, s.alertState, reading);
+  keepAlertEvents(s, events);
+  return events;
+}
+
+/** Appends events to the session's recent list, dropping the oldest beyond ALERT_RECENT_LIMIT. */
+export function keepAlertEvents(s: SessionState, events: readonly AlertEvent[]): void {
+  if (events.length === 0) return;
+  s.alertRecent = [...s.alertRecent, ...events].slice(-ALERT_RECENT_LIMIT);
 }
 
 /** The link was turned off: its expiry is not after the moment it was set. */
@@ -132,5 +182,9 @@ export function toSnapshot(s: SessionState, cursor: string): SessionSnapshot {
     exp: s.exp,
     expSetAt: s.expSetAt,
     cursor,
+    alerts:
+      s.alertSettings === null || s.alertState === null
+        ? null
+        : { share: s.alertShare === true, settings: s.alertSettings, active: activeAlertIds(s.alertSettings, s.alertState), recent: s.alertRecent },
   };
 }

@@ -3,8 +3,28 @@
 // idempotent; and being synchronous, a whole batch is one transaction no other reader or writer interleaves.
 import Database from 'better-sqlite3';
 import type { Database as SqliteDatabase, Statement } from 'better-sqlite3';
-import { addReading, applyControl, createSessionState, hasReadingToken, takeReadingToken, toSnapshot, type SessionState } from './session-state.ts';
-import type { LiveStore, LiveWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+import type { AlertEvent } from '../../src/core/alert-engine.ts';
+import {
+  addReading,
+  applyControl,
+  createSessionState,
+  foldAlertReading,
+  hasReadingToken,
+  keepAlertEvents,
+  takeReadingToken,
+  toSnapshot,
+  type SessionState,
+} from './session-state.ts';
+import type { AlertClockStore } from './alert-clock-store.ts';
+import type {
+  LiveStore,
+  LiveWrite,
+  ReadingsPage,
+  SessionRetentionStore,
+  SessionSnapshot,
+  StoredReading,
+  WriteResult,
+} from './live-store.ts';
 
 export interface SqliteStoreOptions {
   /**
@@ -14,8 +34,10 @@ export interface SqliteStoreOptions {
   synchronous?: 'full' | 'normal';
 }
 
-export interface SqliteLiveStore extends LiveStore, SessionRetentionStore {
+export interface SqliteLiveStore extends LiveStore, SessionRetentionStore, AlertClockStore {
   waitForReadings(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
+  /** Every alert event stored for a session, oldest first: the session's alert log (tests check it for duplicates). */
+  alertLog(viewId: string): AlertEvent[];
   /** Readings stored across all sessions (benchmarks and tests check for losses and duplicates). */
   countAllReadings(): number;
 }
@@ -55,8 +77,26 @@ CREATE TABLE IF NOT EXISTS sessions (
   exp_set_at INTEGER,
   tokens REAL,
   tokens_at INTEGER,
-  last_active_at INTEGER
+  last_active_at INTEGER,
+  alert_seq INTEGER,
+  alert_share INTEGER,
+  alert_settings TEXT,
+  alert_state TEXT,
+  alert_recent TEXT
 ) WITHOUT ROWID;
+-- Every alert event a session raised, in the order the engine produced them. No identity of its own is needed:
+-- the engine ignores readings at or below the newest seq it saw, and its state commits in the same
+-- transaction as the events, so a replayed batch adds nothing.
+CREATE TABLE IF NOT EXISTS alert_events (
+  id INTEGER PRIMARY KEY,
+  view_id TEXT NOT NULL,
+  rule_id TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  type TEXT NOT NULL,
+  at INTEGER NOT NULL,
+  value INTEGER
+);
+CREATE INDEX IF NOT EXISTS alert_events_by_session ON alert_events (view_id, id);
 `;
 
 // Columns added after the first release, with what an older file gets: sessions written before them start with a
@@ -66,6 +106,12 @@ const ADDED_SESSION_COLUMNS = [
   { name: 'tokens', ddl: 'tokens REAL' },
   { name: 'tokens_at', ddl: 'tokens_at INTEGER' },
   { name: 'last_active_at', ddl: 'last_active_at INTEGER', backfill: 'UPDATE sessions SET last_active_at = last_received_at' },
+  // Alerts (issue 11): a session from before them has no rules, which is what NULL means.
+  { name: 'alert_seq', ddl: 'alert_seq INTEGER' },
+  { name: 'alert_share', ddl: 'alert_share INTEGER' },
+  { name: 'alert_settings', ddl: 'alert_settings TEXT' },
+  { name: 'alert_state', ddl: 'alert_state TEXT' },
+  { name: 'alert_recent', ddl: 'alert_recent TEXT' },
 ] as const;
 
 // After the migration, since it names an added column: retention deletes by last activity.
@@ -90,6 +136,19 @@ interface SessionRow {
   tokens: number | null;
   tokens_at: number | null;
   last_active_at: number | null;
+  alert_seq: number | null;
+  alert_share: number | null;
+  alert_settings: string | null;
+  alert_state: string | null;
+  alert_recent: string | null;
+}
+
+interface AlertEventRow {
+  rule_id: string;
+  kind: AlertEvent['kind'];
+  type: AlertEvent['type'];
+  at: number;
+  value: number | null;
 }
 
 interface ReadingRow {
@@ -128,6 +187,16 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         sessions.set(item.viewId, entry);
       }
       const s = entry.state;
+      if (item.kind === 'contact-gap') {
+        // Not a reading: only the alert engine hears of it, and only a session with rules (never created by one).
+        const folded = s.alertState !== null && (s.alertState.lastSeq === null || item.seq > s.alertState.lastSeq);
+        const events = foldAlertReading(s, { seq: item.seq, receivedAt: item.receivedAt, bpm: 0, contact: false });
+        storeAlertEvents(item.viewId, events);
+        if (folded) entry.changed = true;
+        if (events.length > 0) entry.grown = true;
+        results.push(folded ? STORED : DUPLICATE);
+        continue;
+      }
       if (item.kind === 'reading') {
         // INSERT OR IGNORE tells only afterwards whether a reading is new, so the bucket is asked first and
         // spent only on an insert; a reading refused by it is looked up, so a duplicate is never called limited.
@@ -149,6 +218,8 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         if (inserted === 1) {
           takeReadingToken(s, item.receivedAt);
           addReading(s, item);
+          // Only new readings reach the engine, in the batch's (stream) order, at their receive time.
+          storeAlertEvents(item.viewId, foldAlertReading(s, item));
           entry.changed = true;
           entry.grown = true;
           results.push(STORED);
@@ -172,10 +243,33 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     return { results, grown };
   });
 
+  function storeAlertEvents(viewId: string, events: readonly AlertEvent[]): void {
+    for (const e of events) statements.insertAlertEvent.run(viewId, e.ruleId, e.kind, e.type, e.at, e.value);
+  }
+
+  // One transaction for all sessions: the consumer cannot write a session between its read here and its write.
+  const foldClockInTransaction = db.transaction((fold: (session: SessionState) => AlertEvent[]) => {
+    const rows = statements.selectAlertSessions.all() as SessionRow[];
+    const woken: string[] = [];
+    let events = 0;
+    for (const row of rows) {
+      const state = fromRow(row);
+      const fired = fold(state);
+      if (fired.length === 0) continue;
+      keepAlertEvents(state, fired);
+      storeAlertEvents(state.viewId, fired);
+      statements.upsertSession.run(toRow(state));
+      woken.push(state.viewId);
+      events += fired.length;
+    }
+    return { sessions: rows.length, events, woken };
+  });
+
   // One transaction: a reader sees a session with its readings or neither. A session without a last activity
   // (a control-only session from before the column existed) counts as inactive.
   const deleteInactive = db.transaction((cutoff: number): number => {
     statements.deleteInactiveReadings.run(cutoff);
+    statements.deleteInactiveAlertEvents.run(cutoff);
     return statements.deleteInactiveSessions.run(cutoff).changes;
   });
 
@@ -241,6 +335,23 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       });
     },
 
+    async foldAlertClock(fold) {
+      if (closed) throw new Error('store is closed');
+      const { sessions, events, woken } = foldClockInTransaction(fold);
+      for (const viewId of woken) notify(viewId, true);
+      return { sessions, events };
+    },
+
+    alertLog(viewId) {
+      return (statements.selectAlertLog.all(viewId) as AlertEventRow[]).map((row) => ({
+        ruleId: row.rule_id,
+        kind: row.kind,
+        type: row.type,
+        at: row.at,
+        value: row.value,
+      }));
+    },
+
     countAllReadings() {
       return (statements.countAll.get() as { n: number }).n;
     },
@@ -268,7 +379,11 @@ interface Statements {
   selectReadingExists: Statement;
   countAll: Statement;
   deleteInactiveReadings: Statement;
+  deleteInactiveAlertEvents: Statement;
   deleteInactiveSessions: Statement;
+  insertAlertEvent: Statement;
+  selectAlertSessions: Statement;
+  selectAlertLog: Statement;
 }
 
 function prepareStatements(db: SqliteDatabase): Statements {
@@ -280,15 +395,18 @@ function prepareStatements(db: SqliteDatabase): Statements {
     selectCount: db.prepare('SELECT count FROM sessions WHERE view_id = ?'),
     upsertSession: db.prepare(`
       INSERT INTO sessions (view_id, count, sum_bpm, min_bpm, max_bpm, first_t, last_t, last_seq, last_bpm,
-        last_received_at, ended_seq, ended_at, exp, exp_seq, exp_set_at, tokens, tokens_at, last_active_at)
+        last_received_at, ended_seq, ended_at, exp, exp_seq, exp_set_at, tokens, tokens_at, last_active_at,
+        alert_seq, alert_share, alert_settings, alert_state, alert_recent)
       VALUES (@view_id, @count, @sum_bpm, @min_bpm, @max_bpm, @first_t, @last_t, @last_seq, @last_bpm,
-        @last_received_at, @ended_seq, @ended_at, @exp, @exp_seq, @exp_set_at, @tokens, @tokens_at, @last_active_at)
+        @last_received_at, @ended_seq, @ended_at, @exp, @exp_seq, @exp_set_at, @tokens, @tokens_at, @last_active_at,
+        @alert_seq, @alert_share, @alert_settings, @alert_state, @alert_recent)
       ON CONFLICT (view_id) DO UPDATE SET count = excluded.count, sum_bpm = excluded.sum_bpm,
         min_bpm = excluded.min_bpm, max_bpm = excluded.max_bpm, first_t = excluded.first_t, last_t = excluded.last_t,
         last_seq = excluded.last_seq, last_bpm = excluded.last_bpm, last_received_at = excluded.last_received_at,
         ended_seq = excluded.ended_seq, ended_at = excluded.ended_at, exp = excluded.exp, exp_seq = excluded.exp_seq,
         exp_set_at = excluded.exp_set_at, tokens = excluded.tokens, tokens_at = excluded.tokens_at,
-        last_active_at = excluded.last_active_at`),
+        last_active_at = excluded.last_active_at, alert_seq = excluded.alert_seq, alert_share = excluded.alert_share,
+        alert_settings = excluded.alert_settings, alert_state = excluded.alert_state, alert_recent = excluded.alert_recent`),
     selectReadings: db.prepare(
       'SELECT seq, t, bpm, rr, contact, kj, pos FROM readings WHERE view_id = ? AND pos > ? ORDER BY pos LIMIT ?',
     ),
@@ -297,7 +415,13 @@ function prepareStatements(db: SqliteDatabase): Statements {
     deleteInactiveReadings: db.prepare(
       'DELETE FROM readings WHERE view_id IN (SELECT view_id FROM sessions WHERE last_active_at IS NULL OR last_active_at < ?)',
     ),
+    deleteInactiveAlertEvents: db.prepare(
+      'DELETE FROM alert_events WHERE view_id IN (SELECT view_id FROM sessions WHERE last_active_at IS NULL OR last_active_at < ?)',
+    ),
     deleteInactiveSessions: db.prepare('DELETE FROM sessions WHERE last_active_at IS NULL OR last_active_at < ?'),
+    insertAlertEvent: db.prepare('INSERT INTO alert_events (view_id, rule_id, kind, type, at, value) VALUES (?, ?, ?, ?, ?, ?)'),
+    selectAlertSessions: db.prepare('SELECT * FROM sessions WHERE alert_settings IS NOT NULL'),
+    selectAlertLog: db.prepare('SELECT rule_id, kind, type, at, value FROM alert_events WHERE view_id = ? ORDER BY id'),
   };
 }
 
@@ -339,7 +463,17 @@ function fromRow(row: SessionRow): SessionState {
     tokens: row.tokens,
     tokensAt: row.tokens_at,
     lastActiveAt: row.last_active_at,
+    alertSeq: row.alert_seq,
+    alertShare: row.alert_share === null ? null : row.alert_share === 1,
+    alertSettings: parseJson(row.alert_settings),
+    alertState: parseJson(row.alert_state),
+    alertRecent: parseJson<AlertEvent[]>(row.alert_recent) ?? [],
   };
+}
+
+/** The alert columns hold JSON this store wrote itself (rules parsed strictly on the way in). */
+function parseJson<T>(text: string | null): T | null {
+  return text === null ? null : (JSON.parse(text) as T);
 }
 
 function toRow(s: SessionState): SessionRow {
@@ -362,6 +496,11 @@ function toRow(s: SessionState): SessionRow {
     tokens: s.tokens,
     tokens_at: s.tokensAt,
     last_active_at: s.lastActiveAt,
+    alert_seq: s.alertSeq,
+    alert_share: s.alertShare === null ? null : s.alertShare ? 1 : 0,
+    alert_settings: s.alertSettings === null ? null : JSON.stringify(s.alertSettings),
+    alert_state: s.alertState === null ? null : JSON.stringify(s.alertState),
+    alert_recent: s.alertRecent.length === 0 ? null : JSON.stringify(s.alertRecent),
   };
 }
 

@@ -79,6 +79,15 @@ export const DEFAULTS = {
     timeoutSeconds: 60,
   },
 
+  alertClock: {
+    // EventBridge's finest schedule: "no data" of N s is seen within about N s + 1 min in AWS (the embedded
+    // stack's timer runs every second: ALERT_CLOCK_INTERVAL_MS in infra/local/local-stack.ts).
+    everyMinutes: 1,
+    memoryMiB: 256,
+    // One search and one bulk write of the sessions index; well inside the minute before the next run.
+    timeoutSeconds: 30,
+  },
+
   batchLayer: {
     // Firehose flushes at whichever comes first. One person at 1 Hz writes ~0.5 MB an hour, so the interval
     // decides: 5 minutes gives ~300 objects a day (cheap to list and scan) and history in Athena within

@@ -16,6 +16,7 @@ import { OpenSearchSetup } from './constructs/opensearch-setup.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { secureBucket } from './constructs/secure-bucket.ts';
 import { SessionRetention } from './constructs/session-retention.ts';
+import { AlertClock } from './constructs/alert-clock.ts';
 import { StreamCostBudget } from './constructs/stream-cost-budget.ts';
 import { concurrencyBoundOf, StreamConsumer } from './constructs/stream-consumer.ts';
 import { API_PATH_PREFIX, WebFront } from './constructs/web-front.ts';
@@ -99,6 +100,10 @@ export class LiveHeartRateStack extends Stack {
       retentionDays: options.speedRetentionDays,
     });
     store.allow({ principal: retention.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_delete_by_query`] });
+    // "No data" needs time: the alert clock searches the sessions with alert rules and writes back those that
+    // fired, both on the sessions index's own paths.
+    const alertClock = new AlertClock(this, 'AlertClock', { entry: ENTRIES.alertClock, openSearchEndpointUrl: store.endpointUrl });
+    store.allow({ principal: alertClock.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_search`, `${SESSIONS_INDEX}/_bulk`] });
 
     const batch = new BatchLayer(this, 'Batch', { stream, accessLogsBucket: accessLogs, rawRetentionDays: options.rawRetentionDays });
 

@@ -2,6 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
+import { foldAlertClock } from '../../functions/alert-clock/fold-alert-clock.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
 import { deleteInactiveSessions } from '../../functions/retention/delete-inactive-sessions.ts';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
@@ -35,6 +36,10 @@ export interface EmbeddedBackendOptions {
   pollIntervalMs?: number;
   /** Records per consumer call (Lambda's batch size). Default 500. */
   batchSize?: number;
+  /** How often the alert clock fires "no data", ms. Default ALERT_CLOCK_INTERVAL_MS. */
+  alertClockIntervalMs?: number;
+  /** The clock the alert clock reads (tests move time on); Date.now by default. */
+  now?: () => number;
   /**
    * Receives one line per component as it comes up, then only lines about trouble (dropped records,
    * consumer retries).
@@ -86,6 +91,10 @@ export class LocalStackStartError extends Error {
 }
 
 const LABEL_WIDTH = 9;
+
+// A "no data" alert of N s fires within N s plus this (and the clock's own run); EventBridge's finest schedule in
+// AWS is a minute (infra/cdk/defaults.ts alertClock).
+export const ALERT_CLOCK_INTERVAL_MS = 1000;
 
 export function formatComponentLine(component: LocalComponent, text: string): string {
   return `${component.padEnd(LABEL_WIDTH)}${text}`;
@@ -159,6 +168,7 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
   log(formatComponentLine('store', `SQLite ${storePath} (${liveStore.countAllReadings()} readings)`));
   // Stopped before the store (last started, first stopped), so no deletion runs into a closed file.
   components.adopt(startSessionRetention(liveStore, createLineLogger('store', log)));
+  components.adopt(startAlertClock(liveStore, options.now ?? Date.now, options.alertClockIntervalMs ?? ALERT_CLOCK_INTERVAL_MS, createLineLogger('store', log)));
 
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const consumer = await components.start('consumer', () => startConsumer(options, emulator.endpoint, liveStore, pollIntervalMs));
@@ -198,6 +208,30 @@ function startSessionRetention(store: SqliteLiveStore, log: Logger): { stop(): P
   };
   run();
   const timer = setInterval(run, SESSION_RETENTION.everyMinutes * 60_000);
+  timer.unref();
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
+
+/**
+ * The alert clock as the EventBridge schedule runs it in AWS: the same handler, every `everyMs` (a run never
+ * overlaps the previous one). A failed run is logged and the next one tries again.
+ */
+function startAlertClock(store: SqliteLiveStore, now: () => number, everyMs: number, log: Logger): { stop(): Promise<void> } {
+  let running: Promise<unknown> | null = null;
+  const run = (): void => {
+    if (running !== null) return;
+    running = foldAlertClock({ store, now, log })
+      .catch((error: unknown) => log.error('alert clock failed', { error: error instanceof Error ? error.name : typeof error }))
+      .finally(() => {
+        running = null;
+      });
+  };
+  const timer = setInterval(run, everyMs);
   timer.unref();
   return {
     stop: async () => {

@@ -98,7 +98,17 @@ export const DROP_REASONS = [
 
 export type DropReason = (typeof DROP_REASONS)[number];
 
-export type DecodeResult = { ok: true; record: WireRecord } | { ok: false; reason: DropReason };
+/**
+ * A contact gap (bpm 0 with contact false) is not a reading, but it is news for the alert engine: the sensor
+ * lost contact. Its header is handed back with the drop, so a consumer can feed it to the engine.
+ */
+export interface ContactGap {
+  key: string;
+  seq: number;
+  t: number;
+}
+
+export type DecodeResult = { ok: true; record: WireRecord } | { ok: false; reason: DropReason; gap?: ContactGap };
 
 export function isControlRecord(r: WireRecord): r is ControlRecord {
   return (r as Partial<ReadingRecord>).bpm === undefined;
@@ -212,7 +222,7 @@ function parseSharedAlerts(value: unknown): SharedAlerts | null {
 
 function validateReading(o: Record<string, unknown>, header: Header): DecodeResult {
   // Garmin watches send 0 on contact loss: a gap to show as such, not a reading; counted separately from faults.
-  if (o.bpm === 0 && o.contact === false) return drop('contact-gap');
+  if (o.bpm === 0 && o.contact === false) return { ok: false, reason: 'contact-gap', gap: { key: header.key, seq: header.seq, t: header.t } };
   if (!isIntegerIn(o.bpm, BOUNDS.minBpm, BOUNDS.maxBpm)) return drop('bad-bpm');
   if (o.rr !== undefined && !isRrList(o.rr)) return drop('bad-rr');
   if (o.contact !== undefined && typeof o.contact !== 'boolean') return drop('bad-contact');

@@ -196,7 +196,7 @@ describe('OpenSearch domain', () => {
     });
   });
 
-  it('lets only the consumer, the live API, the setup function, the sessions retention and the admin principal in', () => {
+  it('lets only the consumer, the live API, the setup function, the sessions retention, the alert clock and the admin principal in', () => {
     const [, domain] = only('AWS::OpenSearchService::Domain');
     const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement;
     const principals = statements.map((statement) => (statement['Principal'] as Json)['AWS']);
@@ -207,6 +207,7 @@ describe('OpenSearch domain', () => {
       getAttArn(roleId('LiveApiRole')),
       getAttArn(roleId('OpenSearchSetupApplyRole')),
       getAttArn(roleId('SessionRetentionDeleteRole')),
+      getAttArn(roleId('AlertClockFoldRole')),
       ADMIN_ARN,
     ]);
     for (const statement of statements) {
@@ -370,6 +371,50 @@ describe('sessions retention', () => {
     expect(statements).toHaveLength(1);
     expect(statements[0]?.['Action']).toBe('es:ESHttpPost');
     expect(flattenJoin(statements[0]?.['Resource'])).toBe('arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_delete_by_query');
+    expect(JSON.stringify(attached)).not.toMatch(/"es:/);
+  });
+});
+
+describe('alert clock', () => {
+  const roleId = () => logicalIdStartingWith(template, 'AWS::IAM::Role', 'AlertClockFoldRole');
+  const functionId = () => logicalIdStartingWith(template, 'AWS::Lambda::Function', 'AlertClockFoldFunction');
+
+  it('runs the alert clock handler every minute (EventBridge\'s finest rate), pointed at the domain', () => {
+    // Prepare
+    const [domainId] = only('AWS::OpenSearchService::Domain');
+
+    // Act
+    const fn = propsOf('AWS::Lambda::Function', functionId());
+
+    // Assess
+    expect(DEFAULTS.alertClock.everyMinutes).toBe(1);
+    template.hasResourceProperties('AWS::Events::Rule', {
+      ScheduleExpression: 'rate(1 minute)',
+      State: 'ENABLED',
+      Targets: [Match.objectLike({ Arn: getAttArn(functionId()), RetryPolicy: { MaximumRetryAttempts: 0, MaximumEventAgeInSeconds: 60 } })],
+    });
+    template.hasResourceProperties('AWS::Lambda::Permission', { Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', FunctionName: getAttArn(functionId()) });
+    expect(fn['Environment']).toEqual({
+      Variables: expect.objectContaining({ OPENSEARCH_ENDPOINT: { 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [domainId, 'DomainEndpoint'] }]] } }),
+    });
+  });
+
+  it('may only search and bulk-write the sessions index, nothing else on the domain', () => {
+    // Prepare
+    const [, domain] = only('AWS::OpenSearchService::Domain');
+    const role = JSON.stringify(getAttArn(roleId()));
+
+    // Act
+    const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement.filter((statement) => JSON.stringify((statement['Principal'] as Json)['AWS']) === role);
+    const attached = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${roleId()}"`));
+
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.['Action']).toBe('es:ESHttpPost');
+    expect((statements[0]?.['Resource'] as unknown[]).map(flattenJoin)).toEqual([
+      'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_search',
+      'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_bulk',
+    ]);
     expect(JSON.stringify(attached)).not.toMatch(/"es:/);
   });
 });

@@ -3,6 +3,9 @@
 import type { Client } from '@opensearch-project/opensearch';
 import type { KinesisStreamEvent } from 'aws-lambda';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { AlertSettings } from '../../../src/core/alert-rules.ts';
+import type { ControlRecord } from '../../../src/core/record.ts';
+import { foldAlertClock } from '../../../functions/alert-clock/fold-alert-clock.ts';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
 import type { LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
@@ -403,6 +406,84 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       // Assess: without the mapping every session write fails and is retried; with it, the reading is stored.
       expect(refused.batchItemFailures).toHaveLength(1);
       expect(passed).toMatchObject({ batchItemFailures: [], stored: 1 });
+    });
+  });
+
+  describe('alerts', () => {
+    const settings: AlertSettings = {
+      rules: [
+        { id: 'high', kind: 'high', bpm: 150, forS: 0 },
+        { id: 'silent', kind: 'no-data', forS: 10 },
+        { id: 'contact', kind: 'contact-lost', forS: 0 },
+      ],
+      hysteresisBpm: 3,
+      repeatAfterS: 60,
+    };
+    const shareRules: ControlRecord = { v: 1, key, seq: 0, t: NOW - 1000, alerts: { share: true, settings } };
+
+    it('keeps the rules, the engine state and the events in the session document; a replayed batch adds no event', async () => {
+      // Prepare
+      const gap = JSON.stringify({ v: 1, key, seq: 3, t: NOW - 1000, bpm: 0, contact: false });
+      const event = kinesisEvent([shareRules, reading(key, 1, { bpm: 120 }), reading(key, 2, { bpm: 160 }), { data: gap }]);
+
+      // Act
+      const first = await consume(event);
+      const replay = await consume(event);
+      const session = await store.getSession(viewId);
+
+      // Assess: every write passed the strict mapping, and the events are there once.
+      expect(first).toMatchObject({ batchItemFailures: [], stored: 3 });
+      expect(first.dropped['contact-gap']).toBe(1);
+      expect(replay.batchItemFailures).toEqual([]);
+      expect(session?.alerts).toEqual({
+        share: true,
+        settings,
+        active: ['high', 'contact'],
+        recent: [
+          { ruleId: 'high', kind: 'high', type: 'fired', at: NOW, value: 160 },
+          { ruleId: 'contact', kind: 'contact-lost', type: 'fired', at: NOW, value: null },
+        ],
+      });
+    });
+
+    it('fires "no data" from the clock with one search and one versioned bulk write, and never twice', async () => {
+      // Prepare
+      await consume(kinesisEvent([shareRules, reading(key, 1, { bpm: 80 })]));
+      standIn.refresh();
+      standIn.requests.length = 0;
+
+      // Act
+      const fired = await foldAlertClock({ store, now: () => NOW + 10_500, log: silentLogger });
+      standIn.refresh();
+      const again = await foldAlertClock({ store, now: () => NOW + 11_500, log: silentLogger });
+
+      // Assess
+      expect(fired).toEqual({ sessions: 1, events: 1 });
+      expect(again.events).toBe(0);
+      expect((await store.getSession(viewId))?.alerts?.recent).toEqual([{ ruleId: 'silent', kind: 'no-data', type: 'fired', at: NOW + 10_000, value: null }]);
+      const [search, write] = standIn.requests;
+      expect(search?.path).toBe('/hr-sessions/_search');
+      expect(write?.path).toBe('/hr-sessions/_bulk');
+      expect(Object.values(ndjson(write as RecordedRequest)[0] as object)[0]).toMatchObject({ _id: viewId, if_seq_no: expect.any(Number) });
+    });
+
+    it('skips a session the consumer wrote since the search saw it, and folds it from its newer state next time', async () => {
+      // Prepare: the search (refreshed once a second) still sees the session as it was before reading 2.
+      await consume(kinesisEvent([shareRules, reading(key, 1, { bpm: 80 })]));
+      standIn.refresh();
+      await consume(kinesisEvent([reading(key, 2, { bpm: 81 })], 50));
+
+      // Act
+      const skipped = await foldAlertClock({ store, now: () => NOW + 10_500, log: silentLogger });
+      standIn.refresh();
+      const folded = await foldAlertClock({ store, now: () => NOW + 10_500, log: silentLogger });
+
+      // Assess: the stale write was refused by its version; the next run stored the event once, from the new state.
+      expect(skipped.events).toBe(0);
+      expect(folded.events).toBe(1);
+      const session = await store.getSession(viewId);
+      expect(session?.lastSeq).toBe(2);
+      expect(session?.alerts?.recent).toHaveLength(1);
     });
   });
 });

@@ -85,6 +85,7 @@ describe('SQLite live store', () => {
       exp: null,
       expSetAt: null,
       cursor: '3',
+      alerts: null,
     });
   });
 

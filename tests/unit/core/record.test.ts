@@ -317,6 +317,17 @@ describe('readingToRecord', () => {
     expect(reasonOf(validateRecord(record, NOW))).toBe('contact-gap');
   });
 
+  it('hands back a contact gap with its header, so a consumer can tell the alert engine contact was lost', () => {
+    // Prepare
+    const record = readingToRecord({ bpm: 0, contact: 'not-detected', rrMs: [] }, KEY, 7, NOW);
+
+    // Act
+    const result = validateRecord(record, NOW);
+
+    // Assess
+    expect(result).toEqual({ ok: false, reason: 'contact-gap', gap: { key: KEY, seq: 7, t: NOW } });
+  });
+
   it('leaves out RR values the wire would reject instead of losing the reading', () => {
     const record = readingToRecord({ bpm: 70, contact: 'detected', rrMs: [0, ...new Array<number>(40).fill(850)] }, KEY, 0, NOW);
 

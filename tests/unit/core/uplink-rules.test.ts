@@ -35,7 +35,7 @@ describe('readingToUplinkRecord', () => {
       const decoded = decodeRecord(encodeRecord(readingToUplinkRecord(reading, KEY, 3, T)), T);
 
       // Assess
-      expect(decoded).toEqual({ ok: false, reason: 'contact-gap' });
+      expect(decoded).toMatchObject({ ok: false, reason: 'contact-gap' });
     },
   );
 });

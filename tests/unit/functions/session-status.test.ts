@@ -22,6 +22,7 @@ function session(fields: Partial<SessionSnapshot>): SessionSnapshot {
     exp: null,
     expSetAt: null,
     cursor: '1',
+    alerts: null,
     ...fields,
   };
 }

@@ -28,6 +28,8 @@ interface IndexState {
   docs: Map<string, StoredDoc>;
   /** Ids visible to search: what was there at the last refresh. */
   searchable: Map<string, Record<string, unknown>>;
+  /** The seq_no of each searchable document at the last refresh (a search answers these with seq_no_primary_term). */
+  searchableSeqNo: Map<string, number>;
   seqNo: number;
   /** Taken from the matching template when the index is created; later template changes do not reach it. */
   mappings: Record<string, unknown> | undefined;
@@ -101,7 +103,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
   function indexOf(name: string, create: boolean): IndexState | undefined {
     let index = indices.get(name);
     if (index === undefined && create) {
-      index = { docs: new Map(), searchable: new Map(), seqNo: -1, mappings: mappingFor(name) };
+      index = { docs: new Map(), searchable: new Map(), searchableSeqNo: new Map(), seqNo: -1, mappings: mappingFor(name) };
       indices.set(name, index);
     }
     return index;
@@ -125,6 +127,8 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     }
     if ((r.method === 'POST' || r.method === 'GET') && parts.length === 1 && parts[0] === '_mget') return send(200, mget(r));
     if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 1 && parts[0] === '_bulk') return send(200, bulk(r));
+    // An index in the path is the default for actions that name none.
+    if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 2 && parts[1] === '_bulk') return send(200, bulk(r, parts[0]));
     if (r.method === 'GET' && parts.length === 3 && parts[1] === '_doc') {
       const [indexName, , id] = parts as [string, string, string];
       const doc = indices.get(indexName)?.docs.get(id);
@@ -152,7 +156,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     };
   }
 
-  function bulk(r: RecordedRequest): unknown {
+  function bulk(r: RecordedRequest, defaultIndex?: string): unknown {
     if (!r.body.endsWith('\n')) throw new Error('The bulk request must be terminated by a newline [\\n]');
     const lines = r.body.split('\n').slice(0, -1);
     const items: unknown[] = [];
@@ -162,7 +166,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
       const action = JSON.parse(lines[i++] as string) as Record<string, Record<string, unknown>>;
       const [kind, meta] = Object.entries(action)[0] as [BulkOperation['action'], Record<string, unknown>];
       const source = kind === 'delete' ? undefined : (JSON.parse(lines[i++] as string) as Record<string, unknown>);
-      const indexName = meta._index as string;
+      const indexName = (meta._index ?? defaultIndex) as string;
       const id = meta._id as string;
       const answer = (status: number, extra: Record<string, unknown>): void => {
         if (status >= 300) errors = true;
@@ -233,14 +237,20 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     const body = JSON.parse(r.body) as {
       size?: number;
       sort?: Array<Record<string, string>>;
-      query?: { bool?: { filter?: Array<{ term?: Record<string, string>; range?: Record<string, { gt?: string; lte?: string }> }> } };
+      seq_no_primary_term?: boolean;
+      query?: { bool?: { filter?: Array<{ term?: Record<string, string>; range?: Record<string, { gt?: string; lte?: string }> }> } } & Query;
     };
     const matcher = wildcard(pattern);
-    let hits: Array<{ _index: string; _id: string; _source: Record<string, unknown> }> = [];
+    let hits: Array<{ _index: string; _id: string; _source: Record<string, unknown>; _seq_no?: number; _primary_term?: number }> = [];
     for (const [name, index] of indices) {
       if (!matcher.test(name)) continue;
-      for (const [id, source] of index.searchable) hits.push({ _index: name, _id: id, _source: source });
+      for (const [id, source] of index.searchable) {
+        const versioned = body.seq_no_primary_term === true ? { _seq_no: index.searchableSeqNo.get(id) as number, _primary_term: 1 } : {};
+        hits.push({ _index: name, _id: id, _source: source, ...versioned });
+      }
     }
+    // A query other than the readings' bool filter (the alert clock's exists) goes through the general matcher.
+    if (body.query !== undefined && body.query.bool === undefined) hits = hits.filter((h) => matches(body.query as Query, h._source));
     for (const clause of body.query?.bool?.filter ?? []) {
       if (clause.term !== undefined) {
         const [field, value] = Object.entries(clause.term)[0] as [string, string];
@@ -300,6 +310,7 @@ function matches(query: Query, source: Record<string, unknown>): boolean {
 
 function refreshIndex(index: IndexState): void {
   index.searchable = new Map([...index.docs].map(([id, doc]) => [id, doc.source]));
+  index.searchableSeqNo = new Map([...index.docs].map(([id, doc]) => [id, doc.seqNo]));
 }
 
 function wildcard(pattern: string): RegExp {

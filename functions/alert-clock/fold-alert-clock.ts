@@ -1,0 +1,33 @@
+// The alert clock, shared by the scheduled Lambda (functions/alert-clock/handler.ts) and the embedded stack's
+// timer: "no data" needs the passage of time, not records, so this folds `now` into every session with alert
+// rules and stores what fires. A session fires only while it is being broadcast: not ended by the broadcaster,
+// not revoked, not expired (stale is exactly when a silence is news). The engine dates a "no data" event at the
+// moment the silence reached its length, so when the clock happens to run changes how soon it is seen, not what
+// it says.
+import { foldTime } from '../../src/core/alert-engine.ts';
+import { sessionStatusOf } from '../live-api/session-status.ts';
+import type { AlertClockStore } from '../store/alert-clock-store.ts';
+import { toSnapshot, type SessionState } from '../store/session-state.ts';
+import type { Logger } from '../lib/logger.ts';
+
+export interface AlertClockDeps {
+  store: AlertClockStore;
+  now: () => number;
+  log: Logger;
+}
+
+/** One tick: how many sessions with rules were looked at, and how many events were stored. Logs only when any fired. */
+export async function foldAlertClock(deps: AlertClockDeps): Promise<{ sessions: number; events: number }> {
+  const now = deps.now();
+  const result = await deps.store.foldAlertClock((session) => foldSessionTime(session, now));
+  // Counts only, never view ids or values.
+  if (result.events > 0) deps.log.info('alert clock stored events', result);
+  return result;
+}
+
+function foldSessionTime(session: SessionState, now: number): ReturnType<typeof foldTime> {
+  if (session.alertSettings === null || session.alertState === null) return [];
+  const status = sessionStatusOf(toSnapshot(session, '0'), now);
+  const broadcasting = status === 'live' || status === 'stale';
+  return foldTime(session.alertSettings, session.alertState, now, broadcasting);
+}

@@ -1,0 +1,12 @@
+// What the scheduled alert clock (functions/alert-clock/) needs of a store; both stores implement it.
+import type { AlertEvent } from '../../src/core/alert-engine.ts';
+import type { SessionState } from './session-state.ts';
+
+export interface AlertClockStore {
+  /**
+   * Calls `fold` for every session with alert rules, with its state to update in place (`fold` decides whether
+   * the session is still being broadcast); stores the session and the events when `fold` returns any, and
+   * wakes the session's long-polls. How many sessions were folded and how many events were stored.
+   */
+  foldAlertClock(fold: (session: SessionState) => AlertEvent[]): Promise<{ sessions: number; events: number }>;
+}
