@@ -294,6 +294,60 @@ describe('Uplink', () => {
     expect(uplink.snapshot.session?.exp).toBe(T0);
   });
 
+  it('sends shared alert rules as a control record, says sent only once the stream acknowledged it, and again for a new session', async () => {
+    // Prepare: the stream turns down everything until told otherwise
+    const settings = { rules: [{ id: 'high', kind: 'high' as const, bpm: 170, forS: 10 }], hysteresisBpm: 3, repeatAfterS: 60 };
+    const stream = { up: false };
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      answer: (entries) => {
+        if (!stream.up) return { acked: [], failed: entries.map((entry) => ({ entry, code: 'InternalFailure' })) };
+        bodies.push(...entries.map((e) => e.data));
+        return { acked: [...entries], failed: [] };
+      },
+    });
+    await uplink.start();
+    uplink.shareAlerts({ share: true, settings });
+    const beforeSession = uplink.snapshot.alerts;
+
+    // Act: a session starts; the record waits while the stream fails, then gets through
+    uplink.record(timedReading(70, 0));
+    await vi.waitFor(() => expect(uplink.snapshot.phase).toBe('retrying'));
+    const whileFailing = uplink.snapshot.alerts;
+    stream.up = true;
+    uplink.wentOnline();
+    await vi.waitFor(() => expect(uplink.snapshot.alerts?.phase).toBe('sent'));
+    await uplink.rotateSession();
+    const afterRotate = uplink.snapshot.alerts;
+    uplink.record(timedReading(71, 1));
+    await vi.waitFor(() => expect(uplink.snapshot.alerts?.phase).toBe('sent'));
+
+    // Assess
+    expect(beforeSession).toEqual({ share: true, phase: 'no-session' });
+    expect(whileFailing).toEqual({ share: true, phase: 'waiting' });
+    expect(afterRotate?.phase).toBe('waiting');
+    const shared = bodies.map(decode).filter((r) => isControlRecord(r) && r.alerts !== undefined);
+    expect(shared).toHaveLength(2);
+    expect(shared[0]).toMatchObject({ seq: 1, alerts: { share: true, settings } });
+    expect(shared[1]?.key).not.toBe(shared[0]?.key);
+    expect(bodies.every((body) => new TextEncoder().encode(body).length <= 1024)).toBe(true);
+  });
+
+  it('withdraws alerts from viewers with share false in the active session', async () => {
+    // Prepare
+    const settings = { rules: [], hysteresisBpm: 3, repeatAfterS: 60 };
+    const { uplink, bodies } = createRecordingUplink();
+    await uplink.start();
+    await uplink.startSession();
+    uplink.shareAlerts({ share: true, settings });
+    // Act
+    uplink.shareAlerts({ share: false, settings });
+    await vi.waitFor(() => expect(uplink.snapshot.alerts).toEqual({ share: false, phase: 'sent' }));
+    // Assess
+    const shared = bodies.map(decode).filter((r) => isControlRecord(r) && r.alerts !== undefined);
+    expect(shared.at(-1)).toMatchObject({ alerts: { share: false } });
+  });
+
   it('is offline from the start when the browser is, and sends as soon as it is back online', async () => {
     // Prepare
     const rig = createUplink({ online: false });
