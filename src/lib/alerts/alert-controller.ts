@@ -88,6 +88,7 @@ export class AlertController {
     if (!enabled) return;
     const contact = reading.contact === 'unsupported' ? undefined : reading.contact === 'detected';
     this.handle(foldReading(settings, this.engine, { seq: this.seq++, at: receivedAt, bpm: reading.bpm, contact }));
+    this.expireSnooze(this.deps.now());
   }
 
   /** The passage of time: fires "no data" once a silence has lasted its length. */
@@ -95,8 +96,7 @@ export class AlertController {
     const { enabled, settings } = this.snapshot.preferences;
     const now = this.deps.now();
     if (enabled) this.handle(foldTime(settings, this.engine, now, this.snapshot.watching));
-    const snoozedUntil = this.snapshot.snoozedUntil;
-    if (snoozedUntil !== null && now >= snoozedUntil) this.status.update({ snoozedUntil: null });
+    this.expireSnooze(now);
   }
 
   /**
@@ -142,7 +142,11 @@ export class AlertController {
     const before = this.snapshot.preferences;
     const preferences = { enabled: next.enabled, share: next.share, settings: parsed.settings };
     writeAlertPreferences(this.deps.storage, preferences);
-    if (!preferences.enabled) this.engine = createAlertState();
+    if (preferences.enabled !== before.enabled) {
+      // Alerts start afresh; turned on while a sensor is in use, a silence from now on is "no data".
+      this.engine = createAlertState();
+      if (preferences.enabled && this.snapshot.watching) startWatching(this.engine, this.deps.now());
+    }
     this.status.update({ preferences, active: activeAlertIds(preferences.settings, this.engine) });
     const wasShared = before.enabled && before.share;
     const shared = preferences.enabled && preferences.share;
@@ -173,6 +177,11 @@ export class AlertController {
   stop(): void {
     this.stopTimer?.();
     this.stopTimer = null;
+  }
+
+  private expireSnooze(now: number): void {
+    const snoozedUntil = this.snapshot.snoozedUntil;
+    if (snoozedUntil !== null && now >= snoozedUntil) this.status.update({ snoozedUntil: null });
   }
 
   private handle(events: readonly AlertEvent[]): void {

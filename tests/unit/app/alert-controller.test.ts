@@ -114,6 +114,21 @@ describe('AlertController', () => {
     expect(rig.signals.map((a) => a.ruleId)).toEqual(['contact', 'no-data']);
   });
 
+  it('counts a silence as "no data" from the moment alerts are turned on while a sensor is in use', () => {
+    // Prepare: alerts off, a sensor connected that sends nothing
+    const rig = createRig(new MemoryStorage(), false);
+    rig.controller.setWatching(true);
+    rig.clock.now = at(5);
+    // Act
+    rig.controller.setPreferences({ enabled: true, share: false, settings: SETTINGS });
+    for (let s = 6; s <= 15; s++) {
+      rig.clock.now = at(s);
+      rig.ticks.run?.();
+    }
+    // Assess
+    expect(rig.signals.map((a) => [a.ruleId, a.firedAt])).toEqual([['no-data', at(15)]]);
+  });
+
   it('raises no "no data" while no sensor is in use, and stops its timer', () => {
     // Prepare
     const rig = createRig();
