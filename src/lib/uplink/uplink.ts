@@ -6,7 +6,7 @@ import type { SharedAlerts } from '../../core/record.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 import type { LockRunner } from './flush-lock.ts';
 import { Flusher, type FlushEvent } from './flusher.ts';
-import type { Outbox, OutboxItem } from './outbox.ts';
+import type { AppendResult, Outbox, OutboxItem } from './outbox.ts';
 import type { RecordSender } from './record-sender.ts';
 import { StatusStore } from './status-store.ts';
 import { StorageWatch, type StorageManagerLike } from './storage-watch.ts';
@@ -41,8 +41,9 @@ export class Uplink {
   private stopped = false;
   /** The alert rules viewers are to see, sent with every session until replaced. */
   private alerts: SharedAlerts | null = null;
-  /** The session key the latest alerts are stored (or queued) for, and the stored record's identity. */
+  /** The session key the latest alerts are queued for, the queued item, and the stored record's identity. */
   private alertsKey: string | null = null;
+  private alertsItem: OutboxItem | null = null;
   private alertsRecord: { key: string; seq: number } | null = null;
   /** The key of the session the next control item joins, as last stored (null: none active). */
   private activeKey: string | null = null;
@@ -55,7 +56,7 @@ export class Uplink {
       onStored: (items, result) => {
         this.inOutbox = result.waiting;
         this.update({ unsaved: this.writes.length, session: publicSession(result.session), storage: { ...this.snapshot.storage, writeError: null } });
-        this.alertsStored(result);
+        this.alertsStored(result, items);
         this.flusher.kick();
         this.storageWatch.readingsStored(items.filter((item) => item.kind === 'reading').length);
       },
@@ -97,7 +98,7 @@ export class Uplink {
       const [count, session] = await Promise.all([this.deps.outbox.count(), this.deps.outbox.activeSession()]);
       this.inOutbox = count;
       this.update({ session: publicSession(session) });
-      this.alertsStored({ session, alerts: null });
+      this.alertsStored({ session, alerts: null }, []);
     } catch (error) {
       this.update({ storage: { ...this.snapshot.storage, writeError: describeStorageError(error) } });
     }
@@ -150,7 +151,7 @@ export class Uplink {
     const key = this.activeKey;
     this.alertsKey = key;
     this.update({ alerts: { share: alerts.share, phase: key === null ? 'no-session' : 'waiting' } });
-    if (key !== null) this.writes.add({ kind: 'alerts', at: this.deps.now(), alerts });
+    if (key !== null) this.queueAlerts(alerts);
   }
 
   /** Ends the session and starts a new one (a new link) with no gap in which readings are not broadcast. */
@@ -190,9 +191,16 @@ export class Uplink {
     return stored;
   }
 
-  private alertsStored(result: { session: { key: string } | null; alerts: { key: string; seq: number } | null }): void {
+  private queueAlerts(alerts: SharedAlerts): void {
+    this.alertsItem = { kind: 'alerts', at: this.deps.now(), alerts };
+    this.writes.add(this.alertsItem);
+  }
+
+  private alertsStored(result: Pick<AppendResult, 'session' | 'alerts'>, items: readonly OutboxItem[]): void {
     this.activeKey = result.session?.key ?? null;
-    if (result.alerts !== null && result.alerts.key === this.alertsKey) this.alertsRecord = result.alerts;
+    // Only the record of the latest rules counts: an earlier one acknowledged says nothing about these. Items are
+    // appended in order, so when the latest is among them the append's last alerts record is it.
+    if (this.alertsItem !== null && items.includes(this.alertsItem) && result.alerts !== null) this.alertsRecord = result.alerts;
     if (this.alerts === null) return;
     if (this.activeKey === null) {
       if (this.alertsRecord === null) this.update({ alerts: { share: this.alerts.share, phase: 'no-session' } });
@@ -203,7 +211,7 @@ export class Uplink {
       this.alertsKey = this.activeKey;
       this.alertsRecord = null;
       this.update({ alerts: { share: this.alerts.share, phase: 'waiting' } });
-      this.writes.add({ kind: 'alerts', at: this.deps.now(), alerts: this.alerts });
+      this.queueAlerts(this.alerts);
     }
   }
 

@@ -333,6 +333,41 @@ describe('Uplink', () => {
     expect(bodies.every((body) => new TextEncoder().encode(body).length <= 1024)).toBe(true);
   });
 
+  it('does not call newer rules sent when only the record of older ones was acknowledged', async () => {
+    // Prepare: storing each set of rules waits until the test lets it go
+    const older = { rules: [], hysteresisBpm: 3, repeatAfterS: 60 };
+    const newer = { rules: [], hysteresisBpm: 5, repeatAfterS: 60 };
+    const outbox = new Outbox(uniqueDbName());
+    const gates = new Map<number, { open: () => void; opened: Promise<void> }>();
+    for (const h of [3, 5]) {
+      let open = (): void => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      gates.set(h, { open, opened });
+    }
+    const gatedOutbox = Object.assign(Object.create(outbox) as Outbox, {
+      append: async (items: readonly OutboxItem[]) => {
+        for (const item of items) if (item.kind === 'alerts') await gates.get(item.alerts.settings.hysteresisBpm)?.opened;
+        return outbox.append(items);
+      },
+    });
+    const { uplink } = createUplink({ outbox: gatedOutbox });
+    await uplink.start();
+    await uplink.startSession();
+    await uplink.settled();
+    // Act: the newer rules come while the older ones are being stored; the older ones reach the stream first
+    uplink.shareAlerts({ share: true, settings: older });
+    uplink.shareAlerts({ share: true, settings: newer });
+    gates.get(3)?.open();
+    await vi.waitFor(() => expect(uplink.snapshot.lastAck).not.toBeNull());
+    const whileHeld = uplink.snapshot.alerts;
+    gates.get(5)?.open();
+    await vi.waitFor(() => expect(uplink.snapshot.alerts?.phase).toBe('sent'));
+    // Assess
+    expect(whileHeld).toEqual({ share: true, phase: 'waiting' });
+    expect(await outbox.count()).toBe(0);
+    await outbox.close();
+  });
+
   it('withdraws alerts from viewers with share false in the active session', async () => {
     // Prepare
     const settings = { rules: [], hysteresisBpm: 3, repeatAfterS: 60 };
