@@ -66,7 +66,7 @@ test.describe('alerts on the broadcaster page', () => {
     await pair(page, sensor);
     await sensor.notify([0x00, 120]);
     await expect(page.getByTestId('bpm')).toHaveText('120');
-    await expect(page.getByTestId('alert-banner')).toBeEmpty();
+    await expect(page.getByTestId('alert-banner')).toHaveCount(0);
     // Act
     await sensor.notify([0x00, 163]);
     // Assess
