@@ -9,6 +9,10 @@ import { ServerClock } from '../uplink/server-clock.ts';
 import { createLiveApiClient } from '../viewer/live-api-client.ts';
 import { sleep } from '../with-timeout.ts';
 import { createBrowserSensorController } from '../sensor/browser-sensor.ts';
+import { AlertsState } from './alerts.svelte.ts';
+import { AlertController } from '../alerts/alert-controller.ts';
+import { BrowserAlerter } from '../alerts/browser-alerter.ts';
+import { safeLocalStorage } from '../safe-local-storage.ts';
 
 /** The broadcaster app's state, created once and handed to components. */
 export interface AppState {
@@ -17,10 +21,12 @@ export interface AppState {
   wakeLock: ScreenWakeLock;
   pwa: PwaUpdate;
   uplink: UplinkState;
+  alerts: AlertsState;
 }
 
 export function createAppState(): AppState {
-  const sensor = new SensorState(createBrowserSensorController());
+  const sensorController = createBrowserSensorController();
+  const sensor = new SensorState(sensorController);
   const session = new SessionState();
   const clock = new ServerClock();
   // Both worlds serve the live API on the app's own origin (as the viewer's fallback in viewer-main.ts).
@@ -32,9 +38,27 @@ export function createAppState(): AppState {
     isOnline: () => navigator.onLine,
     observeClock: (sample) => clock.observe(sample),
   });
-  const uplink = new UplinkState(createBrowserUplink(`${import.meta.env.BASE_URL}config.json`, clock), confirmations);
+  const browserUplink = createBrowserUplink(`${import.meta.env.BASE_URL}config.json`, clock);
+  const uplink = new UplinkState(browserUplink, confirmations);
+  const alerter = new BrowserAlerter(safeLocalStorage());
+  const alertController = new AlertController({
+    storage: safeLocalStorage(),
+    now: Date.now,
+    every: (ms, tick) => {
+      const timer = setInterval(tick, ms);
+      return () => clearInterval(timer);
+    },
+    signal: (alert) => alerter.signal(alert),
+    share: (alerts) => browserUplink.shareAlerts(alerts),
+    maxHr: session.maxHr,
+  });
   // The uplink first: storing the reading durably must not depend on the views handling it.
   sensor.onReading((r) => uplink.record(r));
   sensor.onReading((r) => session.add(r));
-  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink };
+  sensor.onReading((r) => alertController.reading(r));
+  // Silence counts as "no data" while a sensor is in use, including one lost that the person did not stop.
+  sensorController.subscribe((s) => alertController.setWatching(s.status === 'live' || s.status === 'reconnecting' || s.status === 'lost'));
+  browserUplink.subscribe((status) => alertController.setSession(status.session?.viewId ?? null));
+  const alerts = new AlertsState(alertController, alerter);
+  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink, alerts };
 }

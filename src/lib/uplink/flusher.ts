@@ -9,7 +9,8 @@ import { toSendFailure, type PutOutcome, type RecordSender, type RetryReason } f
 
 export type FlushEvent =
   | { type: 'sending'; entries: number }
-  | { type: 'acked'; count: number; newestT: number; remaining: number }
+  /** `acked`: the identities of the entries the stream holds now (the uplink watches for its alerts record). */
+  | { type: 'acked'; count: number; newestT: number; remaining: number; acked: ReadonlyArray<Pick<OutboxEntry, 'key' | 'seq'>> }
   /** `failed`: entries a partial failure turned down (0 when the whole request failed). */
   | { type: 'retrying'; reason: RetryReason; attempt: number; delayMs: number; failed: number }
   | { type: 'offline' }
@@ -129,7 +130,7 @@ export class Flusher {
           continue;
         }
         const newestT = Math.max(...outcome.acked.map((entry) => entry.t));
-        this.deps.report({ type: 'acked', count: outcome.acked.length, newestT, remaining });
+        this.deps.report({ type: 'acked', count: outcome.acked.length, newestT, remaining, acked: outcome.acked });
       }
       if (outcome.failed.length > 0) {
         // The failed entries stay at the head of the outbox, so the next batch starts with them.

@@ -4,7 +4,7 @@
 // across a network call would auto-commit half done (or hold the store locked for as long as the call).
 import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
 import { PUT_RECORDS_LIMITS, countBatch, type PutRecordsLimits } from '../../core/batching.ts';
-import { encodeRecord, type ControlRecord, type WireRecord } from '../../core/record.ts';
+import { encodeRecord, type ControlRecord, type SharedAlerts, type WireRecord } from '../../core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../core/session-key.ts';
 import { readingToUplinkRecord } from '../../core/uplink-rules.ts';
 import { utf8ByteLength } from '../../core/utf8-length.ts';
@@ -49,12 +49,14 @@ export interface StoredSession {
 
 /**
  * What the uplink stores: readings; `start` opens a session before its first reading (so its link can be
- * shared at once); `expiry` sends the link's expiry (exp ≤ now revokes it); `end` closes the session.
+ * shared at once); `expiry` sends the link's expiry (exp ≤ now revokes it); `alerts` sends the session's alert
+ * rules and whether viewers see them; `end` closes the session. A control item with no active session stores nothing.
  */
 export type OutboxItem =
   | { kind: 'reading'; reading: TimedReading }
   | { kind: 'start'; at: number }
   | { kind: 'expiry'; at: number; exp: number }
+  | { kind: 'alerts'; at: number; alerts: SharedAlerts }
   | { kind: 'end'; at: number };
 
 export interface AppendResult {
@@ -62,6 +64,8 @@ export interface AppendResult {
   session: StoredSession | null;
   /** Entries in the outbox after the append. */
   waiting: number;
+  /** The identity of the last alerts record stored, if the items held one: the uplink watches for its acknowledgement. */
+  alerts: { key: string; seq: number } | null;
 }
 
 interface UplinkDb extends DBSchema {
@@ -101,6 +105,7 @@ export class Outbox {
     const requests: Array<Promise<unknown>> = [tx.done];
     try {
       let session: StoredSession | null = (await meta.get(OUTBOX_SCHEMA.sessionKey)) ?? null;
+      let alerts: AppendResult['alerts'] = null;
       for (const item of items) {
         if (item.kind === 'reading') {
           const { reading, receivedAt } = item.reading;
@@ -114,6 +119,11 @@ export class Outbox {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, exp: item.exp };
           requests.push(entries.add(toOutboxEntry(record)));
           session = { ...session, nextSeq: session.nextSeq + 1, exp: item.exp };
+        } else if (item.kind === 'alerts' && session) {
+          const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, alerts: item.alerts };
+          requests.push(entries.add(toOutboxEntry(record)));
+          alerts = { key: session.key, seq: session.nextSeq };
+          session = { ...session, nextSeq: session.nextSeq + 1 };
         } else if (item.kind === 'end' && session) {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, end: true };
           requests.push(entries.add(toOutboxEntry(record)));
@@ -124,7 +134,7 @@ export class Outbox {
       const waiting = entries.count();
       requests.push(waiting);
       await Promise.all(requests);
-      return { session, waiting: await waiting };
+      return { session, waiting: await waiting, alerts };
     } catch (error) {
       // A request can also fail synchronously (DataCloneError) with earlier ones already queued: abort so
       // that none of them commits. The other requests then reject too and are handled here. The

@@ -22,6 +22,17 @@ export interface UplinkStatus {
   /** Whether readings are being broadcast; off after the person stops, until they start again. */
   broadcasting: boolean;
   storage: StorageStatus;
+  /** The alert rules last handed to the uplink for viewers, and how far they got; null when none were. */
+  alerts: AlertsDelivery | null;
+}
+
+/**
+ * `no-session`: nothing to send them with until a broadcast starts; `waiting`: stored on this device, not yet
+ * acknowledged by the stream; `sent`: the stream holds them (viewers see them once the consumer reads them).
+ */
+export interface AlertsDelivery {
+  share: boolean;
+  phase: 'no-session' | 'waiting' | 'sent';
 }
 
 export interface StorageStatus {
@@ -45,6 +56,7 @@ export function initialUplinkStatus(broadcasting: boolean): UplinkStatus {
     session: null,
     broadcasting,
     storage: { persisted: null, headroomHours: null, short: false, writeError: null },
+    alerts: null,
   };
 }
 

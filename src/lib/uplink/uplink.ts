@@ -2,10 +2,11 @@
 // seq, kept in the outbox database) and composes the parts that do the work: the write queue stores each
 // reading before anything sends it, the flusher sends, the storage watch looks at the browser's storage,
 // and one status store holds the snapshot that the UI state mirrors.
+import type { SharedAlerts } from '../../core/record.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 import type { LockRunner } from './flush-lock.ts';
-import { Flusher } from './flusher.ts';
-import type { Outbox, OutboxItem } from './outbox.ts';
+import { Flusher, type FlushEvent } from './flusher.ts';
+import type { AppendResult, Outbox, OutboxItem } from './outbox.ts';
 import type { RecordSender } from './record-sender.ts';
 import { StatusStore } from './status-store.ts';
 import { StorageWatch, type StorageManagerLike } from './storage-watch.ts';
@@ -38,6 +39,14 @@ export class Uplink {
   /** Entries in the outbox, as last counted; `waiting` adds the items still queued for writing. */
   private inOutbox = 0;
   private stopped = false;
+  /** The alert rules viewers are to see, sent with every session until replaced. */
+  private alerts: SharedAlerts | null = null;
+  /** The session key the latest alerts are queued for, the queued item, and the stored record's identity. */
+  private alertsKey: string | null = null;
+  private alertsItem: OutboxItem | null = null;
+  private alertsRecord: { key: string; seq: number } | null = null;
+  /** The key of the session the next control item joins, as last stored (null: none active). */
+  private activeKey: string | null = null;
 
   constructor(private readonly deps: UplinkDeps) {
     this.status = new StatusStore(initialUplinkStatus(deps.broadcastSetting?.read() ?? true));
@@ -47,6 +56,7 @@ export class Uplink {
       onStored: (items, result) => {
         this.inOutbox = result.waiting;
         this.update({ unsaved: this.writes.length, session: publicSession(result.session), storage: { ...this.snapshot.storage, writeError: null } });
+        this.alertsStored(result, items);
         this.flusher.kick();
         this.storageWatch.readingsStored(items.filter((item) => item.kind === 'reading').length);
       },
@@ -67,6 +77,7 @@ export class Uplink {
         const effect = flushEventEffect(this.snapshot, event, this.writes.length, this.deps.now());
         if (effect.inOutbox !== undefined) this.inOutbox = effect.inOutbox;
         this.update(effect.change);
+        this.alertsAcked(event);
         // Space was freed: readings held in memory may fit now.
         if (event.type === 'acked' && this.writes.length > 0) void this.writes.write();
       },
@@ -87,6 +98,7 @@ export class Uplink {
       const [count, session] = await Promise.all([this.deps.outbox.count(), this.deps.outbox.activeSession()]);
       this.inOutbox = count;
       this.update({ session: publicSession(session) });
+      this.alertsStored({ session, alerts: null }, []);
     } catch (error) {
       this.update({ storage: { ...this.snapshot.storage, writeError: describeStorageError(error) } });
     }
@@ -128,6 +140,20 @@ export class Uplink {
     return this.store({ kind: 'expiry', at: this.deps.now(), exp });
   }
 
+  /**
+   * The alert rules viewers see (share false withdraws alerts from them), sent as a control record through the
+   * outbox like any other, now if a session is active and again at the start of each new session. The status
+   * says `sent` only once the stream acknowledged that record.
+   */
+  shareAlerts(alerts: SharedAlerts): void {
+    this.alerts = alerts;
+    this.alertsRecord = null;
+    const key = this.activeKey;
+    this.alertsKey = key;
+    this.update({ alerts: { share: alerts.share, phase: key === null ? 'no-session' : 'waiting' } });
+    if (key !== null) this.queueAlerts(alerts);
+  }
+
   /** Ends the session and starts a new one (a new link) with no gap in which readings are not broadcast. */
   rotateSession(): Promise<void> {
     this.setBroadcasting(true);
@@ -163,6 +189,38 @@ export class Uplink {
     const stored = this.writes.addAndWait(...items);
     this.update({});
     return stored;
+  }
+
+  private queueAlerts(alerts: SharedAlerts): void {
+    this.alertsItem = { kind: 'alerts', at: this.deps.now(), alerts };
+    this.writes.add(this.alertsItem);
+  }
+
+  private alertsStored(result: Pick<AppendResult, 'session' | 'alerts'>, items: readonly OutboxItem[]): void {
+    this.activeKey = result.session?.key ?? null;
+    // Only the record of the latest rules counts: an earlier one acknowledged says nothing about these. Items are
+    // appended in order, so when the latest is among them the append's last alerts record is it.
+    if (this.alertsItem !== null && items.includes(this.alertsItem) && result.alerts !== null) this.alertsRecord = result.alerts;
+    if (this.alerts === null) return;
+    if (this.activeKey === null) {
+      if (this.alertsRecord === null) this.update({ alerts: { share: this.alerts.share, phase: 'no-session' } });
+      return;
+    }
+    // A new session (a first reading, Start broadcast, New link) knows nothing of the rules: send them again.
+    if (this.activeKey !== this.alertsKey) {
+      this.alertsKey = this.activeKey;
+      this.alertsRecord = null;
+      this.update({ alerts: { share: this.alerts.share, phase: 'waiting' } });
+      this.queueAlerts(this.alerts);
+    }
+  }
+
+  private alertsAcked(event: FlushEvent): void {
+    const record = this.alertsRecord;
+    if (this.alerts === null || record === null || this.snapshot.alerts?.phase === 'sent') return;
+    // 'drained' means the outbox is empty: whichever tab sent the record, the stream acknowledged it.
+    const acked = event.type === 'drained' || (event.type === 'acked' && event.acked.some((e) => e.key === record.key && e.seq === record.seq));
+    if (acked) this.update({ alerts: { share: this.alerts.share, phase: 'sent' } });
   }
 
   private setBroadcasting(on: boolean): void {

@@ -37,7 +37,7 @@ describe('Outbox.append', () => {
       [key, 1],
       [key, 2],
     ]);
-    expect(first).toEqual({ session: { key, viewId: deriveViewId(key), nextSeq: 2, startedAt: T0 }, waiting: 2 });
+    expect(first).toEqual({ session: { key, viewId: deriveViewId(key), nextSeq: 2, startedAt: T0 }, waiting: 2, alerts: null });
     expect(second.waiting).toBe(3);
   });
 
@@ -115,7 +115,7 @@ describe('Outbox.append', () => {
     const result = await outbox.append([{ kind: 'end', at: T0 }]);
 
     // Assess
-    expect(result).toEqual({ session: null, waiting: 0 });
+    expect(result).toEqual({ session: null, waiting: 0, alerts: null });
     expect(await outbox.count()).toBe(0);
   });
 

@@ -12,7 +12,7 @@ describe('flushEventEffect', () => {
     const before = status({ phase: 'retrying', retry: { reason: 'network', attempt: 2, failed: 0 }, waiting: 9 });
 
     // Act
-    const effect = flushEventEffect(before, { type: 'acked', count: 5, newestT: T0 + 4_000, remaining: 4 }, 2, NOW);
+    const effect = flushEventEffect(before, { type: 'acked', count: 5, newestT: T0 + 4_000, remaining: 4, acked: [] }, 2, NOW);
 
     // Assess
     expect(effect).toEqual({
@@ -26,7 +26,7 @@ describe('flushEventEffect', () => {
     const before = status({ lastAck: { at: NOW - 1_000, readingAt: T0 + 9_000 } });
 
     // Act
-    const effect = flushEventEffect(before, { type: 'acked', count: 1, newestT: T0 + 2_000, remaining: 0 }, 0, NOW);
+    const effect = flushEventEffect(before, { type: 'acked', count: 1, newestT: T0 + 2_000, remaining: 0, acked: [] }, 0, NOW);
 
     // Assess
     expect(effect.change.lastAck).toEqual({ at: NOW, readingAt: T0 + 9_000 });

@@ -12,6 +12,7 @@ const base: UplinkStatus = {
   session: null,
   broadcasting: true,
   storage: { persisted: true, headroomHours: 100, short: false, writeError: null },
+  alerts: null,
 };
 
 const status = (change: Partial<UplinkStatus>): UplinkStatus => ({ ...base, ...change });

@@ -294,6 +294,95 @@ describe('Uplink', () => {
     expect(uplink.snapshot.session?.exp).toBe(T0);
   });
 
+  it('sends shared alert rules as a control record, says sent only once the stream acknowledged it, and again for a new session', async () => {
+    // Prepare: the stream turns down everything until told otherwise
+    const settings = { rules: [{ id: 'high', kind: 'high' as const, bpm: 170, forS: 10 }], hysteresisBpm: 3, repeatAfterS: 60 };
+    const stream = { up: false };
+    const bodies: string[] = [];
+    const { uplink } = createUplink({
+      answer: (entries) => {
+        if (!stream.up) return { acked: [], failed: entries.map((entry) => ({ entry, code: 'InternalFailure' })) };
+        bodies.push(...entries.map((e) => e.data));
+        return { acked: [...entries], failed: [] };
+      },
+    });
+    await uplink.start();
+    uplink.shareAlerts({ share: true, settings });
+    const beforeSession = uplink.snapshot.alerts;
+
+    // Act: a session starts; the record waits while the stream fails, then gets through
+    uplink.record(timedReading(70, 0));
+    await vi.waitFor(() => expect(uplink.snapshot.phase).toBe('retrying'));
+    const whileFailing = uplink.snapshot.alerts;
+    stream.up = true;
+    uplink.wentOnline();
+    await vi.waitFor(() => expect(uplink.snapshot.alerts?.phase).toBe('sent'));
+    await uplink.rotateSession();
+    const afterRotate = uplink.snapshot.alerts;
+    uplink.record(timedReading(71, 1));
+    await vi.waitFor(() => expect(uplink.snapshot.alerts?.phase).toBe('sent'));
+
+    // Assess
+    expect(beforeSession).toEqual({ share: true, phase: 'no-session' });
+    expect(whileFailing).toEqual({ share: true, phase: 'waiting' });
+    expect(afterRotate?.phase).toBe('waiting');
+    const shared = bodies.map(decode).filter((r) => isControlRecord(r) && r.alerts !== undefined);
+    expect(shared).toHaveLength(2);
+    expect(shared[0]).toMatchObject({ seq: 1, alerts: { share: true, settings } });
+    expect(shared[1]?.key).not.toBe(shared[0]?.key);
+    expect(bodies.every((body) => new TextEncoder().encode(body).length <= 1024)).toBe(true);
+  });
+
+  it('does not call newer rules sent when only the record of older ones was acknowledged', async () => {
+    // Prepare: storing each set of rules waits until the test lets it go
+    const older = { rules: [], hysteresisBpm: 3, repeatAfterS: 60 };
+    const newer = { rules: [], hysteresisBpm: 5, repeatAfterS: 60 };
+    const outbox = new Outbox(uniqueDbName());
+    const gates = new Map<number, { open: () => void; opened: Promise<void> }>();
+    for (const h of [3, 5]) {
+      let open = (): void => {};
+      const opened = new Promise<void>((resolve) => (open = resolve));
+      gates.set(h, { open, opened });
+    }
+    const gatedOutbox = Object.assign(Object.create(outbox) as Outbox, {
+      append: async (items: readonly OutboxItem[]) => {
+        for (const item of items) if (item.kind === 'alerts') await gates.get(item.alerts.settings.hysteresisBpm)?.opened;
+        return outbox.append(items);
+      },
+    });
+    const { uplink } = createUplink({ outbox: gatedOutbox });
+    await uplink.start();
+    await uplink.startSession();
+    await uplink.settled();
+    // Act: the newer rules come while the older ones are being stored; the older ones reach the stream first
+    uplink.shareAlerts({ share: true, settings: older });
+    uplink.shareAlerts({ share: true, settings: newer });
+    gates.get(3)?.open();
+    await vi.waitFor(() => expect(uplink.snapshot.lastAck).not.toBeNull());
+    const whileHeld = uplink.snapshot.alerts;
+    gates.get(5)?.open();
+    await vi.waitFor(() => expect(uplink.snapshot.alerts?.phase).toBe('sent'));
+    // Assess
+    expect(whileHeld).toEqual({ share: true, phase: 'waiting' });
+    expect(await outbox.count()).toBe(0);
+    await outbox.close();
+  });
+
+  it('withdraws alerts from viewers with share false in the active session', async () => {
+    // Prepare
+    const settings = { rules: [], hysteresisBpm: 3, repeatAfterS: 60 };
+    const { uplink, bodies } = createRecordingUplink();
+    await uplink.start();
+    await uplink.startSession();
+    uplink.shareAlerts({ share: true, settings });
+    // Act
+    uplink.shareAlerts({ share: false, settings });
+    await vi.waitFor(() => expect(uplink.snapshot.alerts).toEqual({ share: false, phase: 'sent' }));
+    // Assess
+    const shared = bodies.map(decode).filter((r) => isControlRecord(r) && r.alerts !== undefined);
+    expect(shared.at(-1)).toMatchObject({ alerts: { share: false } });
+  });
+
   it('is offline from the start when the browser is, and sends as soon as it is back online', async () => {
     // Prepare
     const rig = createUplink({ online: false });
