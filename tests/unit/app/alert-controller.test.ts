@@ -200,7 +200,7 @@ describe('AlertController', () => {
     rig.controller.setSession('view-a');
     const unreadable = rig.controller.snapshot.log;
     // Act: many alerts (a zero repeat interval and no hold time), each fired and cleared
-    rig.controller.setPreferences({ enabled: true, share: false, settings: { rules: [{ id: 'high', kind: 'high', bpm: 150, forS: 0 }], hysteresisBpm: 0, repeatAfterS: 0 } });
+    rig.controller.setPreferences({ enabled: true, share: false, settings: { rules: [{ id: 'high', kind: 'high', bpm: 150, forS: 0 }], hysteresisBpm: 2, repeatAfterS: 0 } });
     feed(rig, Array.from({ length: 300 }, (_, i) => (i % 2 === 0 ? 160 : 140)), 0);
     // Assess
     expect(unreadable).toEqual([]);
