@@ -168,10 +168,16 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
   log(formatComponentLine('store', `SQLite ${storePath} (${liveStore.countAllReadings()} readings)`));
   // Stopped before the store (last started, first stopped), so no deletion runs into a closed file.
   components.adopt(startSessionRetention(liveStore, createLineLogger('store', log)));
-  components.adopt(startAlertClock(liveStore, options.now ?? Date.now, options.alertClockIntervalMs ?? ALERT_CLOCK_INTERVAL_MS, createLineLogger('store', log)));
+  // The clock infers silence from the store, so it never looks past what the consumer has caught up with:
+  // readings still waiting in the stream (a consumer behind) are not a silence.
+  let caughtUpTo: () => number | null = () => null;
+  components.adopt(
+    startAlertClock(liveStore, options.now ?? Date.now, () => caughtUpTo(), options.alertClockIntervalMs ?? ALERT_CLOCK_INTERVAL_MS, createLineLogger('store', log)),
+  );
 
   const pollIntervalMs = options.pollIntervalMs ?? DEFAULT_POLL_INTERVAL_MS;
   const consumer = await components.start('consumer', () => startConsumer(options, emulator.endpoint, liveStore, pollIntervalMs));
+  caughtUpTo = () => consumer.runner.caughtUpTo();
   const resumed = consumer.runner.shards.some((shard) => shard.from === 'checkpoint');
   const shardCount = consumer.runner.shards.length;
   log(
@@ -219,13 +225,22 @@ function startSessionRetention(store: SqliteLiveStore, log: Logger): { stop(): P
 
 /**
  * The alert clock as the EventBridge schedule runs it in AWS: the same handler, every `everyMs` (a run never
- * overlaps the previous one). A failed run is logged and the next one tries again.
+ * overlaps the previous one), folding time only up to where the stream runner has caught up (no run before
+ * its first empty read). A failed run is logged and the next one tries again.
  */
-function startAlertClock(store: SqliteLiveStore, now: () => number, everyMs: number, log: Logger): { stop(): Promise<void> } {
+function startAlertClock(
+  store: SqliteLiveStore,
+  now: () => number,
+  caughtUpTo: () => number | null,
+  everyMs: number,
+  log: Logger,
+): { stop(): Promise<void> } {
   let running: Promise<unknown> | null = null;
   const run = (): void => {
     if (running !== null) return;
-    running = foldAlertClock({ store, now, log })
+    const upTo = caughtUpTo();
+    if (upTo === null) return;
+    running = foldAlertClock({ store, now: () => Math.min(now(), upTo), log })
       .catch((error: unknown) => log.error('alert clock failed', { error: error instanceof Error ? error.name : typeof error }))
       .finally(() => {
         running = null;
@@ -261,6 +276,7 @@ async function startConsumer(
       batchSize: options.batchSize,
       handler: (event) => processKinesisBatch(event, { store: liveStore, now: Date.now, log: consumerLog }),
       log: (line) => log(formatComponentLine('consumer', line)),
+      now: options.now,
     });
     return { runner, stop: () => runner.stop().finally(() => client.destroy()) };
   } catch (error) {

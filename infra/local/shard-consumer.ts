@@ -31,11 +31,18 @@ export interface ShardConsumerContext {
   signal: AbortSignal;
   /** Counted across shards. */
   stats: StreamRunnerStats;
+  /** The clock for caughtUpAt. */
+  now: () => number;
 }
 
 export class ShardConsumer {
   private readonly source: EventSource;
   private readFailures = 0;
+  /**
+   * When the newest read that found the shard empty was asked for: every record put before then has been
+   * handed to the handler. null until the first empty read.
+   */
+  caughtUpAt: number | null = null;
 
   constructor(
     private readonly context: ShardConsumerContext,
@@ -53,12 +60,16 @@ export class ShardConsumer {
   async run(firstIterator: string): Promise<void> {
     let iterator: string | undefined = firstIterator;
     while (iterator !== undefined && !this.context.signal.aborted) {
+      // Reads run one after another and each batch is delivered before the next read, so an empty answer to
+      // a read asked at `askedAt` means nothing put before then is still waiting.
+      const askedAt = this.context.now();
       const batch = await this.read(iterator);
       if (batch === 'stopped') break;
       if (batch === 'failed') {
         iterator = await iteratorAfter(this.shard, this.lastDone).catch(() => iterator);
         continue;
       }
+      if (batch.records.length === 0) this.caughtUpAt = askedAt;
       if (batch.records.length > 0 && !(await this.deliver(batch.records))) break;
       // A closed shard (after a reshard) has no next iterator; its children are not followed locally.
       iterator = batch.next;

@@ -27,6 +27,8 @@ export interface StreamRunnerOptions {
   retryBackoff?: BackoffOptions;
   /** Lines about failures and retries; the runner is silent while all is well. */
   log?: (line: string) => void;
+  /** The clock caughtUpTo reads; Date.now by default. */
+  now?: () => number;
 }
 
 export interface ShardStart {
@@ -37,6 +39,12 @@ export interface ShardStart {
 export interface StreamRunner {
   shards: ShardStart[];
   stats(): StreamRunnerStats;
+  /**
+   * A time up to which every record put into the stream has been handed to the handler (the oldest of the
+   * shards' newest empty reads); null until every shard has been read empty once. What a timer that infers
+   * silence from the store (the alert clock) may trust.
+   */
+  caughtUpTo(): number | null;
   /** Stops polling, lets a handler call in progress finish (retries in backoff stop), saves checkpoints. */
   stop(): Promise<void>;
 }
@@ -58,15 +66,18 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
     log,
     signal: stopping.signal,
     stats: { polls: 0, batches: 0, records: 0, failures: 0 },
+    now: options.now ?? Date.now,
   };
   const streamArn = await describeStreamArn(client, streamName, options.region);
   const saved = await options.checkpoints.load(streamName);
 
   const starts: ShardStart[] = [];
+  const consumers: ShardConsumer[] = [];
   const loops: Array<Promise<void>> = [];
   for (const shard of await listOpenShards(client, streamName)) {
     const { shardId, consumer, iterator, from } = await prepareShard(context, options, streamArn, shard, saved);
     starts.push({ shardId, from });
+    consumers.push(consumer);
     loops.push(
       consumer.run(iterator).catch((error: unknown) => {
         log(`${shardId}: stopped after an unexpected error (${error instanceof Error ? error.message : String(error)})`);
@@ -77,6 +88,11 @@ export async function startStreamRunner(options: StreamRunnerOptions): Promise<S
   return {
     shards: starts,
     stats: () => ({ ...context.stats }),
+    caughtUpTo: () => {
+      const times = consumers.map((consumer) => consumer.caughtUpAt);
+      if (times.length === 0 || times.some((time) => time === null)) return null;
+      return Math.min(...(times as number[]));
+    },
     async stop() {
       stopping.abort();
       await Promise.all(loops);

@@ -130,6 +130,29 @@ describe('local stream runner (real kinesalite)', () => {
     expect(lines.some((l) => l.includes('could not save the checkpoint (ENOSPC'))).toBe(true);
   });
 
+  it('says how far it has caught up: never past a record it has not handed over yet', async () => {
+    // Prepare: a handler held until the test lets it go, so the runner is behind on purpose.
+    const delivered: string[] = [];
+    let release: () => void = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    runner = await start(async (event) => {
+      await held;
+      delivered.push(...event.Records.map((r) => Buffer.from(r.kinesis.data, 'base64').toString()));
+    });
+    await waitUntil(() => runner?.caughtUpTo() != null, 'a first empty read of every shard');
+
+    // Act
+    await putLines(client, ['b 1', 'b 2', 'b 3']);
+    const putDoneAt = Date.now();
+    const whileHeld = runner.caughtUpTo();
+    release();
+    await waitUntil(() => (runner?.caughtUpTo() ?? 0) >= putDoneAt, 'caught up past the puts');
+
+    // Assess: behind, it stayed before the puts; once past them, everything put before had been delivered.
+    expect(whileHeld).toBeLessThan(putDoneAt);
+    expect([...delivered].sort()).toEqual(['b 1', 'b 2', 'b 3']);
+  });
+
   it('delivers at most batchSize records per event', async () => {
     const sizes: number[] = [];
     runner = await start(async (event) => {
