@@ -2,10 +2,11 @@
 // local app server (infra/local/lambda-url-adapter.ts builds the same event from a node:http request).
 //
 //   GET /api/sessions/{viewId}                                     status and statistics
-//   GET /api/sessions/{viewId}/readings?after=&limit=&wait=        readings after a cursor
+//   GET /api/sessions/{viewId}/readings?after=&limit=&wait=&alertsTag=   readings after a cursor
 //
 // Everything it returns comes from the store, which only ever holds view ids: no write key can leak here.
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { ALERTS_TAG_PATTERN, alertsTagOf } from '../../src/core/alerts-tag.ts';
 import { isViewId } from '../../src/core/session-key.ts';
 import {
   DEFAULT_READINGS_LIMIT,
@@ -13,6 +14,7 @@ import {
   MAX_WAIT_MS,
   type PublicReading,
   type ReadingsBody,
+  type SessionAlerts,
   type SessionBody,
   type SessionStatus,
 } from '../../src/core/live-api-types.ts';
@@ -85,16 +87,26 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
   let session = await deps.store.getSession(viewId);
   let status = sessionStatusOf(session, deps.now());
   if (status === 'revoked' || status === 'expired') {
-    return okResponse({ viewId, status, serverTime: deps.now(), readings: [], next: params.after, more: false } satisfies ReadingsBody);
+    const body: ReadingsBody = { viewId, status, serverTime: deps.now(), readings: [], next: params.after, more: false, alertsTag: alertsTagOf(undefined) };
+    return okResponse(body);
   }
   let page = await deps.store.getReadings(viewId, params.after, params.limit);
-  // A long-poll: only a store that can wait (the embedded one) honours `wait`; an ended session has nothing to wait for.
+  // A long-poll: only a store that can wait (the embedded one) honours `wait`; an ended session has nothing to wait
+  // for, and a viewer whose alerts are out of date (its tag is not the one served now) is told at once.
   const waitForReadings = params.waitMs > 0 ? deps.store.waitForReadings?.bind(deps.store) : undefined;
-  if (waitForReadings !== undefined && page.readings.length === 0 && status !== 'ended' && (await waitForReadings(viewId, params.after, params.waitMs))) {
+  const alertsKnown = params.alertsTag === undefined || params.alertsTag === alertsTagOf(sharedAlertsOf(session, status));
+  if (
+    waitForReadings !== undefined &&
+    page.readings.length === 0 &&
+    status !== 'ended' &&
+    alertsKnown &&
+    (await waitForReadings(viewId, params.after, params.waitMs))
+  ) {
     session = await deps.store.getSession(viewId);
     status = sessionStatusOf(session, deps.now());
     page = isViewable(status) ? await deps.store.getReadings(viewId, params.after, params.limit) : { readings: [], cursor: params.after, more: false };
   }
+  const alerts = sharedAlertsOf(session, status);
   const body: ReadingsBody = {
     viewId,
     status,
@@ -102,19 +114,23 @@ async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchPa
     readings: page.readings.map(toPublicReading),
     next: page.cursor,
     more: page.more,
+    alertsTag: alertsTagOf(alerts),
   };
+  // The alerts ride along, so a change the long-poll woke for (an alert event, rules withdrawn) needs no second request.
+  if (alerts !== undefined) body.alerts = alerts;
   // An empty page is not cached either: the viewer asks again for the same cursor a second later, and a cached
   // empty answer would hide a reading that landed meanwhile for up to the cache time (README, latency budget).
   return waitForReadings !== undefined || page.readings.length === 0 ? longPollResponse(body) : okResponse(body);
 }
 
-type ReadingsQuery = { after: string; limit: number; waitMs: number } | { error: APIGatewayProxyStructuredResultV2 };
+type ReadingsQuery = { after: string; limit: number; waitMs: number; alertsTag: string | undefined } | { error: APIGatewayProxyStructuredResultV2 };
 
 function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): ReadingsQuery {
   // getAll: a repeated parameter is ambiguous, so it is refused rather than picking one.
   const after = query.getAll('after');
   const limit = query.getAll('limit');
   const wait = query.getAll('wait');
+  const alertsTag = query.getAll('alertsTag');
   if (after.length > 1 || (after[0] !== undefined && !isCursor(after[0]))) {
     return { error: errorResponse(400, 'bad-cursor', 'after must be a cursor from an earlier answer ("next"), or 0 for the start.') };
   }
@@ -124,14 +140,19 @@ function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): Readings
   if (wait.length > 1 || (wait[0] !== undefined && !(WAIT_PATTERN.test(wait[0]) && Number(wait[0]) <= maxWaitMs))) {
     return { error: errorResponse(400, 'bad-wait', `wait must be whole milliseconds from 0 to ${maxWaitMs}.`) };
   }
+  if (alertsTag.length > 1 || (alertsTag[0] !== undefined && !ALERTS_TAG_PATTERN.test(alertsTag[0]))) {
+    return { error: errorResponse(400, 'bad-alerts-tag', 'alertsTag must be the alertsTag of an earlier answer: 8 hex digits.') };
+  }
   return {
     after: after[0] ?? START_CURSOR,
     limit: limit[0] === undefined ? DEFAULT_READINGS_LIMIT : Number(limit[0]),
     waitMs: wait[0] === undefined ? 0 : Number(wait[0]),
+    alertsTag: alertsTag[0],
   };
 }
 
 function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTime: number): SessionBody {
+  const alerts = sharedAlertsOf(session, status);
   const body: SessionBody = {
     viewId: session.viewId,
     status,
@@ -148,12 +169,20 @@ function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTi
     endedAt: status === 'ended' ? session.endedAt : null,
     expiresAt: session.exp,
     cursor: session.cursor,
+    alertsTag: alertsTagOf(alerts),
   };
-  // Only while the broadcaster shares them (this is reached only for a status a viewer may see); an allow-list
-  // again, so the engine's state stays out of the answer.
-  const alerts = session.alerts;
-  if (alerts !== null && alerts.share) body.alerts = { settings: alerts.settings, active: alerts.active, recent: alerts.recent };
+  if (alerts !== undefined) body.alerts = alerts;
   return body;
+}
+
+/**
+ * What a viewer is told of the session's alerts: only while the broadcaster shares them and the status lets a
+ * viewer see the session; an allow-list again, so the engine's state stays out of the answer.
+ */
+function sharedAlertsOf(session: SessionSnapshot | null, status: SessionStatus): SessionAlerts | undefined {
+  const alerts = session?.alerts ?? null;
+  if (alerts === null || !alerts.share || !isViewable(status)) return undefined;
+  return { settings: alerts.settings, active: alerts.active, recent: alerts.recent };
 }
 
 // An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.

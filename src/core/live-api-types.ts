@@ -3,7 +3,7 @@
 // side and not the other is a compile error instead of a blank panel in a viewer's browser.
 //
 //   GET /api/sessions/{viewId}                                     → SessionBody
-//   GET /api/sessions/{viewId}/readings?after=&limit=&wait=        → ReadingsBody
+//   GET /api/sessions/{viewId}/readings?after=&limit=&wait=&alertsTag=   → ReadingsBody
 //   any error                                                      → ApiErrorBody
 import type { AlertEvent } from './alert-engine.ts';
 import type { AlertSettings } from './alert-rules.ts';
@@ -39,6 +39,11 @@ export interface SessionBody {
   cursor?: string;
   /** Present only when the broadcaster shares alerts with viewers and the status lets a viewer see the session. */
   alerts?: SessionAlerts;
+  /**
+   * Tag of `alerts` as served here (src/core/alerts-tag.ts), present with the statistics: send it back as
+   * `alertsTag` with the long-poll.
+   */
+  alertsTag?: string;
 }
 
 /** Alerts evaluated by the pipeline (src/core/alert-engine.ts) from the rules the broadcaster shared. */
@@ -70,9 +75,13 @@ export interface ReadingsBody {
   next: string;
   /** More readings are waiting right now: ask again at once. */
   more: boolean;
+  /** The session's shared alerts now, as in SessionBody: a long-poll answers when they change, not only on readings. */
+  alerts?: SessionAlerts;
+  /** Tag of `alerts` as served here: send it back as `alertsTag` next time. Always sent; absent from older servers. */
+  alertsTag?: string;
 }
 
-export type ApiErrorCode = 'not-found' | 'method-not-allowed' | 'bad-view-id' | 'bad-cursor' | 'bad-limit' | 'bad-wait' | 'unavailable';
+export type ApiErrorCode = 'not-found' | 'method-not-allowed' | 'bad-view-id' | 'bad-cursor' | 'bad-limit' | 'bad-wait' | 'bad-alerts-tag' | 'unavailable';
 
 export interface ApiErrorBody {
   error: ApiErrorCode;

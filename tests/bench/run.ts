@@ -11,6 +11,7 @@ import { benchBacklog, formatBacklogBench } from './backlog.ts';
 import { benchConsumer, formatConsumerBench } from './consumer.ts';
 import { benchPipeline, formatPipelineBench } from './pipeline.ts';
 import { benchLatency, formatLatencyBench } from './latency.ts';
+import { benchAlertLatency, formatAlertLatencyBench } from './alert-latency.ts';
 import { benchFlood, formatFloodBench } from './flood.ts';
 
 interface Bench {
@@ -27,6 +28,7 @@ const benches: Bench[] = [
   // Offered above the 5,000/s target, so the stored rate measures the pipeline rather than the producer's pacing.
   { name: 'pipeline', run: async () => formatPipelineBench(await benchPipeline({ rate: 6_000 })) },
   { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },
+  { name: 'alert-latency', run: async () => formatAlertLatencyBench(await benchAlertLatency()) },
   // The stack as `npm start` runs it (stream on disk); the in-memory emulator is starved far worse (BENCHMARKS.md).
   { name: 'flood', run: async () => formatFloodBench(await benchFlood()) },
   // The attacker on the emulator's own port instead: the trusted side, for comparison; 20 readings a phase, as

@@ -1,5 +1,6 @@
 // The viewer's side of the live API (functions/live-api): typed answers, and errors a person can read.
 import { ALERT_RULE_KINDS, parseAlertSettings } from '../../core/alert-rules.ts';
+import { ALERTS_TAG_PATTERN } from '../../core/alerts-tag.ts';
 import { SESSION_STATUSES, type ReadingsBody, type SessionAlerts, type SessionBody } from '../../core/live-api-types.ts';
 import type { AlertEvent } from '../../core/alert-engine.ts';
 
@@ -18,7 +19,8 @@ const STATUSES: readonly string[] = SESSION_STATUSES;
 
 export interface LiveApiClient {
   getSession(viewId: string): Promise<SessionBody>;
-  getReadings(viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<ReadingsBody>;
+  /** `alertsTag`: the tag of the shared alerts this page holds; a long-poll answers at once when they changed. */
+  getReadings(viewId: string, after: string, opts: { limit: number; waitMs: number; alertsTag?: string; signal?: AbortSignal }): Promise<ReadingsBody>;
 }
 
 export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetch.bind(globalThis)): LiveApiClient {
@@ -44,23 +46,37 @@ export function createLiveApiClient(apiUrl: string, fetchFn: typeof fetch = fetc
   return {
     async getSession(viewId) {
       const body = (await getJson(`/sessions/${encodeURIComponent(viewId)}`)) as unknown as SessionBody;
-      if (body.alerts === undefined) return body;
-      const alerts = readAlerts(body.alerts);
-      if (alerts === null) console.warn('viewer: ignoring shared alerts this page does not understand');
-      return { ...body, alerts: alerts ?? undefined };
+      return checkedAlerts(body);
     },
-    async getReadings(viewId, after, { limit, waitMs, signal }) {
+    async getReadings(viewId, after, { limit, waitMs, alertsTag, signal }) {
       const query = new URLSearchParams({ after, limit: String(limit), wait: String(waitMs) });
+      if (alertsTag !== undefined) query.set('alertsTag', alertsTag);
       const body = await getJson(`/sessions/${encodeURIComponent(viewId)}/readings?${query}`, signal);
       if (!Array.isArray(body['readings']) || typeof body['next'] !== 'string') {
         throw new LiveApiError('The live API sent readings this page does not understand.', 200);
       }
-      return body as unknown as ReadingsBody;
+      return checkedAlerts(body as unknown as ReadingsBody);
     },
   };
 }
 
 const KINDS: readonly string[] = ALERT_RULE_KINDS;
+
+/**
+ * An answer's alerts and their tag as the page may rely on them: alerts it cannot read are left out, and so is
+ * their tag, so the page neither describes an alert by a rule it could not read nor tells the server it is up to
+ * date with them.
+ */
+function checkedAlerts<T extends SessionBody | ReadingsBody>(body: T): T {
+  const { alerts: raw, alertsTag: rawTag, ...rest } = body;
+  const alerts = raw === undefined ? undefined : readAlerts(raw);
+  if (alerts === null) {
+    console.warn('viewer: ignoring shared alerts this page does not understand');
+    return rest as T;
+  }
+  const tag = typeof rawTag === 'string' && ALERTS_TAG_PATTERN.test(rawTag) ? rawTag : undefined;
+  return { ...rest, ...(alerts === undefined ? {} : { alerts }), ...(tag === undefined ? {} : { alertsTag: tag }) } as T;
+}
 
 /**
  * The shared alerts checked before the page relies on them: rules by the one strict parser, events and active

@@ -64,6 +64,8 @@ export class ViewerController {
   private hrv = new RmssdAccumulator();
   private readonly seen = new Set<number>();
   private cursor = '0';
+  /** Tag of the shared alerts in the snapshot, as the server gave it; undefined from a server that sends none. */
+  private alertsTag: string | undefined = undefined;
   private stopped = false;
   private abort: AbortController | null = null;
   /** Ends the current pause early (the network came back). */
@@ -157,6 +159,7 @@ export class ViewerController {
     }
     // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
     // one (the long-poll answers the moment a reading lands), and shown as unknown until then.
+    this.alertsTag = session.alertsTag;
     this.update({ ...summaryOf(session), remote: session.status, clockOffset: this.offsetFrom(session.serverTime) });
     await this.followReadings();
   }
@@ -168,6 +171,8 @@ export class ViewerController {
       const page = await this.deps.api.getReadings(this.viewId, this.cursor, {
         limit: PAGE_LIMIT,
         waitMs: this.state.remote === 'ended' ? 0 : WAIT_MS,
+        // The server answers at once when the shared alerts are no longer these: an alert fired without a reading.
+        ...(this.alertsTag === undefined ? {} : { alertsTag: this.alertsTag }),
         signal: this.abort.signal,
       });
       this.cursor = page.next;
@@ -178,7 +183,10 @@ export class ViewerController {
         return;
       }
       this.add(page.readings, page.serverTime);
-      this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
+      // A server that tags its alerts sends them with every page; absent alerts then mean not shared (any more).
+      const alerts = page.alertsTag === undefined ? {} : { alerts: page.alerts ?? null };
+      this.alertsTag = page.alertsTag;
+      this.update({ ...alerts, remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
       if (page.more) continue;
       if (page.status === 'ended' && page.readings.length === 0) {
         await this.pause(RECHECK_MS);

@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { alertsTagOf } from '../../../src/core/alerts-tag.ts';
 import { STALE_AFTER_MS } from '../../../src/core/liveness.ts';
 import { processKinesisBatch } from '../../../functions/consumer/process-batch.ts';
 import { createLiveApi } from '../../../functions/live-api/live-api.ts';
@@ -103,6 +104,7 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
         endedAt: null,
         expiresAt: null,
         cursor: '5',
+        alertsTag: alertsTagOf(undefined),
       });
     });
 
@@ -165,6 +167,7 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
         ],
         next: '2',
         more: true,
+        alertsTag: alertsTagOf(undefined),
       });
       expect(rest.json).toMatchObject({ next: '5', more: false });
       expect((rest.json.readings as Array<{ seq: number }>).map((r) => r.seq)).toEqual([2, 3, 4]);
@@ -248,6 +251,9 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
       { path: `/api/sessions/${live.viewId}/readings?limit=10&limit=20`, error: 'bad-limit' },
       { path: `/api/sessions/${live.viewId}/readings?wait=-5`, error: 'bad-wait' },
       { path: `/api/sessions/${live.viewId}/readings?wait=600000`, error: 'bad-wait' },
+      { path: `/api/sessions/${live.viewId}/readings?alertsTag=XYZ`, error: 'bad-alerts-tag' },
+      { path: `/api/sessions/${live.viewId}/readings?alertsTag=0123456789`, error: 'bad-alerts-tag' },
+      { path: `/api/sessions/${live.viewId}/readings?alertsTag=01234567&alertsTag=01234567`, error: 'bad-alerts-tag' },
     ])('$error for $path', async ({ path, error }) => {
       const { status, headers, json } = await get(path);
 

@@ -110,20 +110,47 @@ describe('alerts on the embedded stack, seen through the live API over HTTP', ()
     await put(viewId, [rules(key, 0), beat(key, 1, 80)]);
     const live = await waitFor(() => session(viewId), (body) => body.count === 1 && body.alerts !== undefined, 'reading stored');
     const lastReceivedAt = live.lastReceivedAt as number;
-    const polling = fetch(`${stack.apiUrl}/sessions/${viewId}/readings?after=${live.cursor as string}&wait=25000`).then(
-      async (response) => (await response.json()) as ReadingsBody,
-    );
+    const poll = (): Promise<ReadingsBody> =>
+      fetch(`${stack.apiUrl}/sessions/${viewId}/readings?after=${live.cursor as string}&wait=25000&alertsTag=${live.alertsTag as string}`).then(
+        async (response) => (await response.json()) as ReadingsBody,
+      );
+    const polling = poll();
 
     // Act: the clock reads N s and one timer interval after the last reading, still inside N + 2 s.
     clockAt = lastReceivedAt + NO_DATA_S * 1000 + ALERT_CLOCK_INTERVAL_MS;
     const silent = await waitFor(() => session(viewId), (body) => body.alerts?.active.includes('silent') === true, 'no data');
     const woken = await polling;
+    // A viewer that asks again with the tag it held before (the event landed between its requests) is told at once.
+    const late = await poll();
     clockAt = null;
 
     // Assess: the event is dated when the silence reached its length, whenever the timer ran.
     expect(ALERT_CLOCK_INTERVAL_MS).toBeLessThanOrEqual(2000);
     expect(silent.alerts?.recent).toEqual([{ ruleId: 'silent', kind: 'no-data', type: 'fired', at: lastReceivedAt + NO_DATA_S * 1000, value: null }]);
-    expect(woken.serverTime - lastReceivedAt).toBeLessThan(25_000);
+    // The woken long-poll carries the alert itself: no second request is needed to see it.
+    expect(woken).toMatchObject({ readings: [], alerts: silent.alerts, alertsTag: silent.alertsTag });
+    expect(woken.alertsTag).not.toBe(live.alertsTag);
+    expect(late).toMatchObject({ readings: [], alerts: silent.alerts, alertsTag: silent.alertsTag });
+  });
+
+  it('answers a long-poll at once when the broadcaster stops sharing alerts, and then serves none', async () => {
+    // Prepare
+    const { key, viewId } = sessionKeys(45);
+    await put(viewId, [rules(key, 0), beat(key, 1, 80)]);
+    const live = await waitFor(() => session(viewId), (body) => body.count === 1 && body.alerts !== undefined, 'reading stored');
+    const polling = fetch(`${stack.apiUrl}/sessions/${viewId}/readings?after=${live.cursor as string}&wait=25000&alertsTag=${live.alertsTag as string}`).then(
+      async (response) => (await response.json()) as ReadingsBody,
+    );
+
+    // Act
+    await put(viewId, [rules(key, 2, false)]);
+    const woken = await polling;
+
+    // Assess
+    expect(woken.readings).toEqual([]);
+    expect(woken).not.toHaveProperty('alerts');
+    expect(woken.alertsTag).toBe((await session(viewId)).alertsTag);
+    expect(woken.alertsTag).not.toBe(live.alertsTag);
   });
 
   it('serves no alerts for a revoked session, nor while the broadcaster does not share them', async () => {

@@ -1,4 +1,5 @@
 import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody, SessionStatus } from '../../../src/core/live-api-types.ts';
+import { alertsTagOf } from '../../../src/core/alerts-tag.ts';
 import { LiveApiError, type LiveApiClient } from '../../../src/lib/viewer/live-api-client.ts';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -29,7 +30,7 @@ export class FakeLiveApi implements LiveApiClient {
   /** The broadcaster's shared alerts, served with the session while it is viewable; undefined: not shared. */
   alerts: SessionAlerts | undefined = undefined;
   readonly readings: PublicReading[] = [];
-  readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number }[] = [];
+  readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number; alertsTag?: string }[] = [];
   private offline = false;
   private readonly waiting = new Set<() => void>();
 
@@ -47,7 +48,7 @@ export class FakeLiveApi implements LiveApiClient {
     this.wake();
   }
 
-  /** Shared alerts change: the server's answer to the next session request. */
+  /** Shared alerts change: served with the next answer, and a waiting long-poll that holds their tag answers. */
   setAlerts(alerts: SessionAlerts | undefined): void {
     this.alerts = alerts;
     this.wake();
@@ -87,24 +88,44 @@ export class FakeLiveApi implements LiveApiClient {
           lastReceivedAt: this.readings.at(-1)?.t ?? null,
           expiresAt: this.expiresAt,
           ...(this.alerts ? { alerts: this.alerts } : {}),
+          alertsTag: alertsTagOf(this.alerts),
         }
       : { viewId, status: this.status, serverTime: this.clock.now() };
   }
 
-  async getReadings(viewId: string, after: string, opts: { limit: number; waitMs: number; signal?: AbortSignal }): Promise<ReadingsBody> {
-    this.requests.push({ kind: 'readings', after, waitMs: opts.waitMs });
+  async getReadings(
+    viewId: string,
+    after: string,
+    opts: { limit: number; waitMs: number; alertsTag?: string; signal?: AbortSignal },
+  ): Promise<ReadingsBody> {
+    this.requests.push({ kind: 'readings', after, waitMs: opts.waitMs, ...(opts.alertsTag === undefined ? {} : { alertsTag: opts.alertsTag }) });
     this.failIfOffline();
     const from = Number(after);
     const viewable = !['revoked', 'expired'].includes(this.status);
-    if (viewable && from >= this.readings.length && opts.waitMs > 0) {
+    const known = (): boolean => opts.alertsTag === undefined || opts.alertsTag === alertsTagOf(this.servedAlerts());
+    if (viewable && from >= this.readings.length && opts.waitMs > 0 && known()) {
       const statusBefore = this.status;
       await this.waitForChange(opts.signal);
       this.failIfOffline();
-      if (this.status === statusBefore && from >= this.readings.length) return this.getReadings(viewId, after, opts);
+      if (this.status === statusBefore && from >= this.readings.length && known()) return this.getReadings(viewId, after, opts);
     }
     const page = viewable ? this.readings.slice(from, from + opts.limit) : [];
     const next = from + page.length;
-    return { viewId, status: this.status, serverTime: this.clock.now(), readings: page, next: String(next), more: viewable && next < this.readings.length };
+    const alerts = this.servedAlerts();
+    return {
+      viewId,
+      status: this.status,
+      serverTime: this.clock.now(),
+      readings: page,
+      next: String(next),
+      more: viewable && next < this.readings.length,
+      ...(alerts ? { alerts } : {}),
+      alertsTag: alertsTagOf(alerts),
+    };
+  }
+
+  private servedAlerts(): SessionAlerts | undefined {
+    return ['revoked', 'expired', 'unknown'].includes(this.status) ? undefined : this.alerts;
   }
 
   private waitForChange(signal: AbortSignal | undefined): Promise<void> {

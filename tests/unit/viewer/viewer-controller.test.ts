@@ -3,7 +3,8 @@ import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
 import { MIN_POLL_MS, PAGE_LIMIT, RECHECK_MS, ViewerController, WAIT_MS } from '../../../src/lib/viewer/viewer-controller.ts';
 import { shownStatus } from '../../../src/lib/viewer/viewer-status.ts';
 import { FakeClock, FakeLiveApi } from './fake-live-api.ts';
-import type { SessionStatus } from '../../../src/core/live-api-types.ts';
+import type { SessionAlerts, SessionStatus } from '../../../src/core/live-api-types.ts';
+import { alertsTagOf } from '../../../src/core/alerts-tag.ts';
 
 const VIEW_ID = deriveViewId(createWriteKey());
 const running: ViewerController[] = [];
@@ -214,6 +215,47 @@ describe('ViewerController', () => {
     api.send(71);
     expect(api.requests.length).toBe(asked);
     expect(controller.snapshot.bpm).toBe(70);
+  });
+});
+
+describe('ViewerController and the shared alerts', () => {
+  const SHARED: SessionAlerts = {
+    settings: { rules: [{ id: 'silent', kind: 'no-data', forS: 5 }], hysteresisBpm: 3, repeatAfterS: 60 },
+    active: [],
+    recent: [],
+  };
+
+  it('takes an alert that fires without a reading from the waiting long-poll, with no other request', async () => {
+    // Prepare: a silent session whose long-poll waits, holding the tag of the alerts it was given
+    const { api, clock, controller } = follow();
+    api.setAlerts(SHARED);
+    api.send(70);
+    void controller.start();
+    await vi.waitFor(() => expect(controller.snapshot.alerts).toEqual(SHARED));
+    await vi.waitFor(() => expect(api.requests.at(-1)).toMatchObject({ kind: 'readings', alertsTag: alertsTagOf(SHARED) }));
+    const requests = api.requests.length;
+    // Act: the server's alert clock fires "no data"
+    const fired = { ...SHARED, active: ['silent'], recent: [{ ruleId: 'silent', kind: 'no-data' as const, type: 'fired' as const, at: clock.now(), value: null }] };
+    api.setAlerts(fired);
+    // Assess: the long-poll that was waiting brought it, and the next one holds the new tag
+    await vi.waitFor(() => expect(controller.snapshot.alerts).toEqual(fired));
+    expect(api.requests.slice(requests).filter((r) => r.kind === 'session')).toEqual([]);
+    await vi.waitFor(() => expect(api.requests.at(-1)).toMatchObject({ kind: 'readings', alertsTag: alertsTagOf(fired) }));
+    expect(controller.snapshot.bpm).toBe(70);
+  });
+
+  it('drops the alerts when the broadcaster stops sharing them, from the long-poll alone', async () => {
+    // Prepare
+    const { api, controller } = follow();
+    api.setAlerts(SHARED);
+    api.send(70);
+    void controller.start();
+    await vi.waitFor(() => expect(api.requests.at(-1)).toMatchObject({ kind: 'readings', alertsTag: alertsTagOf(SHARED) }));
+    // Act
+    api.setAlerts(undefined);
+    // Assess
+    await vi.waitFor(() => expect(controller.snapshot.alerts).toBeNull());
+    await vi.waitFor(() => expect(api.requests.at(-1)).toMatchObject({ kind: 'readings', alertsTag: alertsTagOf(undefined) }));
   });
 });
 
