@@ -144,6 +144,9 @@ export const DEFAULTS = {
     // The app stays below the consumer's per-session rate limit (docs/speed-layer.md): a record it drops comes
     // from a writer that is not the app, or from an offline backlog longer than the burst. Worth a look each time.
     rateLimitedRecordsPerFiveMinutes: 1,
+    // An alert event that SNS or the alerts index did not take (after the client's own retries) is not re-sent:
+    // each one is worth a look, since someone may be waiting for it.
+    alertPublishFailuresPerFiveMinutes: 1,
     // Monthly Kinesis spend (AWS Budgets, filter "Amazon Kinesis", the whole account) above which the alarm
     // topic hears about it, actual or forecast. On-demand idles at about USD 29 a stream plus up to USD 0.40 per
     // broadcaster sending all month; a provisioned shard is about USD 11, an enhanced fan-out consumer about USD 11 a
