@@ -111,9 +111,10 @@ export const DEFAULTS = {
     // The deploy-time setup waits for the domain by asking again (the Provider's completion check), not
     // inside one invocation: a new access policy answers 403 for a few minutes, Dashboards starts last.
     queryIntervalSeconds: 30,
-    // One pass makes at most ~8 requests (templates, ISM, Dashboards), one after another.
+    // One pass makes at most 12 requests, one after another: 3 templates, 4 per ISM policy (readings, alerts) and
+    // the Dashboards import; the function's timeout fits them all at their whole request timeout.
     requestTimeoutSeconds: 20,
-    checkTimeoutSeconds: 180,
+    checkTimeoutSeconds: 240,
     // After this a Dashboards still not ready is reported in the stack output, not waited for.
     dashboardsWaitMinutes: 15,
     // The one overall deadline: the resource fails with what the domain last answered.
