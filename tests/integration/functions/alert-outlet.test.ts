@@ -91,7 +91,7 @@ describe('alert outlet (contract)', () => {
 
       // Assess
       expect(result).toEqual({ published: 2, failed: 0 });
-      expect(sns.published.map((m) => JSON.parse(m.message))).toEqual([
+      expect(sns.published.map((m) => JSON.parse(m.message) as unknown)).toEqual([
         toAlertMessage(FIRED, { viewId, share: true }),
         toAlertMessage(CLEARED, { viewId, share: true }),
       ]);
