@@ -6,6 +6,8 @@
 // it says.
 import { foldTime } from '../../src/core/alert-engine.ts';
 import { sessionStatusOf } from '../live-api/session-status.ts';
+import { publishStoredAlerts, type AlertOutlet } from '../alerts/alert-outlet.ts';
+import { alertMetricsFields } from '../consumer/drop-metrics.ts';
 import type { AlertClockStore } from '../store/alert-clock-store.ts';
 import { toSnapshot, type SessionState } from '../store/session-state.ts';
 import type { Logger } from '../lib/logger.ts';
@@ -14,15 +16,21 @@ export interface AlertClockDeps {
   store: AlertClockStore;
   now: () => number;
   log: Logger;
+  /** Where stored alert events go (functions/alerts/); none: they stay in the store only. */
+  alerts?: AlertOutlet;
 }
 
-/** One tick: how many sessions with rules were looked at, and how many events were stored. Logs only when any fired. */
+/**
+ * One tick: how many sessions with rules were looked at, and how many events were stored. The stored events go to
+ * the outlet after the store wrote them. Logs only when any were stored: the line is also the run's metrics document.
+ */
 export async function foldAlertClock(deps: AlertClockDeps): Promise<{ sessions: number; events: number }> {
   const now = deps.now();
-  const result = await deps.store.foldAlertClock((session) => foldSessionTime(session, now));
+  const { sessions, events, stored } = await deps.store.foldAlertClock((session) => foldSessionTime(session, now));
+  const alertCounts = await publishStoredAlerts(deps.alerts, stored);
   // Counts only, never view ids or values.
-  if (result.events > 0) deps.log.info('alert clock stored events', result);
-  return result;
+  if (events > 0) deps.log.info('alert clock stored events', { sessions, events, ...alertMetricsFields(alertCounts, now) });
+  return { sessions, events };
 }
 
 function foldSessionTime(session: SessionState, now: number): ReturnType<typeof foldTime> {

@@ -1,16 +1,21 @@
 // Lambda entry for the alert clock, invoked by an EventBridge schedule (rate(1 minute), EventBridge's finest).
 // Everything that does not change between invocations is built once, at cold start.
-import { readOpenSearchConfig } from '../lib/env.ts';
+import { createAwsAlertOutlet } from '../alerts/aws-alert-outlet.ts';
+import { readAlertTopicArn, readOpenSearchConfig } from '../lib/env.ts';
 import { createJsonLogger } from '../lib/logger.ts';
 import { createSignedOpenSearchClient } from '../store/opensearch-client.ts';
 import { createOpenSearchStore } from '../store/opensearch-store.ts';
 import { foldAlertClock } from './fold-alert-clock.ts';
 
 const config = readOpenSearchConfig(process.env);
-// One search and one bulk write per run; the function timeout bounds them.
-const store = createOpenSearchStore(createSignedOpenSearchClient({ ...config, requestTimeoutMs: 20_000 }));
-const log = createJsonLogger();
+const topicArn = readAlertTopicArn(process.env);
+// One search and one bulk write per run, then the alert outlet; the function timeout bounds them.
+const client = createSignedOpenSearchClient({ ...config, requestTimeoutMs: 20_000 });
+const store = createOpenSearchStore(client);
+// Straight to stdout, as the consumer does: the line carrying the alert metrics must have `_aws` at its root.
+const log = createJsonLogger((line) => process.stdout.write(`${line}\n`));
+const alerts = createAwsAlertOutlet({ region: config.region, topicArn, openSearch: client, log });
 
 export async function handler(): Promise<{ sessions: number; events: number }> {
-  return foldAlertClock({ store, now: Date.now, log });
+  return foldAlertClock({ store, now: Date.now, log, alerts });
 }

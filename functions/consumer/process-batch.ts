@@ -4,6 +4,8 @@ import type { KinesisStreamBatchResponse, KinesisStreamEvent, KinesisStreamRecor
 import { isWithinLiveHorizon } from '../../src/core/live-horizon.ts';
 import { MAX_RECORD_BYTES, decodeRecord, isControlRecord } from '../../src/core/record.ts';
 import { createViewIdCache } from '../../src/core/session-key.ts';
+import { publishStoredAlerts, type AlertOutlet, type AlertSession } from '../alerts/alert-outlet.ts';
+import type { AlertEvent } from '../../src/core/alert-engine.ts';
 import type { LiveStore, LiveWrite, WriteResult } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { createDropCounts, nonZeroCounts, type ConsumerDropReason, type DropCounts } from './drop-counts.ts';
@@ -16,6 +18,8 @@ export interface ConsumerDeps {
   log: Logger;
   /** Write key → view id; a bounded cache by default, since hashing every record would dominate the cost. */
   viewIdOf?: (writeKey: string) => string;
+  /** Where stored alert events go (functions/alerts/); none: they stay in the store only. */
+  alerts?: AlertOutlet;
 }
 
 export interface ConsumerBatchResult extends KinesisStreamBatchResponse {
@@ -90,12 +94,17 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
 
   const failedRecord = failedAt === -1 ? undefined : records[failedAt];
   const batchItemFailures = failedRecord === undefined ? [] : [{ itemIdentifier: failedRecord.kinesis.sequenceNumber }];
+  // After the store has written them, and whatever their position: an item stored after the first failure (another
+  // session's) is a duplicate when it comes back, so its events would never be published otherwise.
+  const alertCounts = await publishStoredAlerts(deps.alerts, storedAlertsOf(items, results));
+
   const droppedNow = nonZeroCounts(dropped);
-  if (failedRecord !== undefined || Object.keys(droppedNow).length > 0) {
-    // One line per batch: counts and machinery only, never keys, view ids or values; with drops, it is also the
-    // batch's metrics document (functions/consumer/drop-metrics.ts).
-    const fields = { records: records.length, stored, duplicates, dropped: droppedNow, ...dropMetricsFields(dropped, now) };
-    if (failedRecord === undefined) deps.log.info('consumer batch dropped records', fields);
+  const metrics = dropMetricsFields(dropped, now, alertCounts);
+  if (failedRecord !== undefined || metrics !== undefined) {
+    // One line per batch: counts and machinery only, never keys, view ids or values; with drops or alert events, it
+    // is also the batch's metrics document (functions/consumer/drop-metrics.ts).
+    const fields = { records: records.length, stored, duplicates, dropped: droppedNow, ...metrics };
+    if (failedRecord === undefined) deps.log.info(Object.keys(droppedNow).length > 0 ? 'consumer batch dropped records' : 'consumer batch stored alert events', fields);
     else {
       deps.log.error('consumer batch failed; retrying from a record', {
         ...fields,
@@ -106,6 +115,20 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
     }
   }
   return { batchItemFailures, dropped, stored, duplicates };
+}
+
+/** The alert events the store wrote, by session in order of first appearance, each in the order produced. */
+function storedAlertsOf(items: readonly LiveWrite[], results: readonly WriteResult[]): Array<AlertSession & { events: AlertEvent[] }> {
+  const bySession = new Map<string, AlertSession & { events: AlertEvent[] }>();
+  results.forEach((result, k) => {
+    if (result.status !== 'stored' || result.alerts === undefined) return;
+    const viewId = (items[k] as LiveWrite).viewId;
+    const entry = bySession.get(viewId) ?? { viewId, share: result.alerts.share, events: [] };
+    entry.share = result.alerts.share;
+    entry.events.push(...result.alerts.events);
+    bySession.set(viewId, entry);
+  });
+  return [...bySession.values()];
 }
 
 function decodeKinesisRecord(

@@ -35,3 +35,11 @@ export function readRetentionDays(env: NodeJS.ProcessEnv): number {
   if (!Number.isSafeInteger(days) || days < 1) throw new Error(`RETENTION_DAYS must be a whole number of days, at least 1: ${raw}`);
   return days;
 }
+
+/** ALERT_TOPIC_ARN: the SNS topic alert events are published to (functions/alerts/sns-alert-outlet.ts). */
+export function readAlertTopicArn(env: NodeJS.ProcessEnv): string {
+  const arn = env.ALERT_TOPIC_ARN ?? '';
+  if (arn === '') throw new Error('missing environment: ALERT_TOPIC_ARN');
+  if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(arn)) throw new Error(`ALERT_TOPIC_ARN is not an SNS topic ARN: ${arn}`);
+  return arn;
+}

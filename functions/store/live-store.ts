@@ -62,8 +62,18 @@ export interface ContactGapWrite {
 export type LiveWrite = ReadingWrite | ControlWrite | ContactGapWrite;
 
 /**
+ * Alert events a write stored, and whether the session shares its alerts with viewers at that point: handed to
+ * the alert outlet (functions/alerts/alert-outlet.ts) only once the store has written them.
+ */
+export interface StoredAlerts {
+  share: boolean;
+  events: AlertEvent[];
+}
+
+/**
  * Per item of a batch, in the batch's order.
- * - stored: newly written (a reading counted in the session's statistics, or a control that changed state).
+ * - stored: newly written (a reading counted in the session's statistics, or a control that changed state);
+ *   `alerts` holds the alert events it produced, stored with it (what the alert outlet publishes afterwards).
  * - duplicate: already there under its identity; nothing changed.
  * - failed: transient (throttling, unavailable); the caller retries it and everything after it.
  * - rejected: the store will never accept it (e.g. a mapping error); the caller drops it and counts it.
@@ -71,7 +81,7 @@ export type LiveWrite = ReadingWrite | ControlWrite | ContactGapWrite;
  *   the caller drops it and counts it. A duplicate is recognised first and never limited.
  */
 export type WriteResult =
-  | { status: 'stored' }
+  | { status: 'stored'; alerts?: StoredAlerts }
   | { status: 'duplicate' }
   | { status: 'failed'; error: string }
   | { status: 'rejected'; error: string }

@@ -24,6 +24,21 @@ export function readingsIndexFor(t: number, receivedAt: number): string {
   return `${READINGS_INDEX_PREFIX}${d.getUTCFullYear()}.${mm}.${dd}`;
 }
 
+const ALERTS_INDEX_PREFIX = 'hr-alerts-';
+export const ALERTS_INDEX_PATTERN = `${ALERTS_INDEX_PREFIX}*`;
+
+/**
+ * Daily alert indices by event time (UTC), clamped like readings: an event is dated by the server (a receive time,
+ * or the moment a silence reached its length), but a "no data" event found late by the clock can be older, and a
+ * written day must stay within the live horizon around the write so ISM's retention covers every index made.
+ */
+export function alertsIndexFor(at: number, writtenAt: number): string {
+  const d = new Date(clampToLiveHorizon(at, writtenAt, HORIZON_SLACK_MS));
+  const mm = String(d.getUTCMonth() + 1).padStart(2, '0');
+  const dd = String(d.getUTCDate()).padStart(2, '0');
+  return `${ALERTS_INDEX_PREFIX}${d.getUTCFullYear()}-${mm}-${dd}`;
+}
+
 export function readingDocId(viewId: string, seq: number): string {
   return `${viewId}:${seq}`;
 }
@@ -93,6 +108,22 @@ const SESSIONS_MAPPINGS = {
   },
 } as const;
 
+// One document per alert event, for Dashboards: the event as the engine produced it, its identity as _id (so a
+// re-written event collapses) and whether the session shared its alerts. No heart-rate series, no key.
+const ALERTS_MAPPINGS = {
+  dynamic: 'strict',
+  properties: {
+    id: { type: 'keyword' },
+    viewId: { type: 'keyword' },
+    ruleId: { type: 'keyword' },
+    kind: { type: 'keyword' },
+    type: { type: 'keyword' },
+    at: { type: 'date', format: 'epoch_millis' },
+    value: { type: 'short' },
+    shared: { type: 'boolean' },
+  },
+} as const;
+
 /** PUT _index_template/hr-readings */
 export const READINGS_INDEX_TEMPLATE = {
   index_patterns: [READINGS_INDEX_PATTERN],
@@ -122,7 +153,20 @@ export const SESSIONS_INDEX_TEMPLATE = {
   _meta: { description: 'liveheartrate session state, one document per view id' },
 } as const;
 
+/** PUT _index_template/hr-alerts */
+export const ALERTS_INDEX_TEMPLATE = {
+  index_patterns: [ALERTS_INDEX_PATTERN],
+  priority: 100,
+  template: {
+    // Searched by Dashboards, not by viewers: the default refresh is soon enough.
+    settings: { index: { number_of_shards: 1, number_of_replicas: 1 } },
+    mappings: ALERTS_MAPPINGS,
+  },
+  _meta: { description: 'liveheartrate alert events, one index per UTC day of event time' },
+} as const;
+
 export const INDEX_TEMPLATES = {
   'hr-readings': READINGS_INDEX_TEMPLATE,
   'hr-sessions': SESSIONS_INDEX_TEMPLATE,
+  'hr-alerts': ALERTS_INDEX_TEMPLATE,
 } as const;

@@ -16,8 +16,18 @@
 //   multi-get found new, so a duplicate never spends one.
 import type { Client } from '@opensearch-project/opensearch';
 import type { AlertEvent } from '../../src/core/alert-engine.ts';
-import type { AlertClockStore } from './alert-clock-store.ts';
-import type { LiveStore, LiveWrite, ReadingWrite, ReadingsPage, SessionRetentionStore, SessionSnapshot, StoredReading, WriteResult } from './live-store.ts';
+import type { AlertClockStore, ClockAlerts } from './alert-clock-store.ts';
+import type {
+  LiveStore,
+  LiveWrite,
+  ReadingWrite,
+  ReadingsPage,
+  SessionRetentionStore,
+  SessionSnapshot,
+  StoredAlerts,
+  StoredReading,
+  WriteResult,
+} from './live-store.ts';
 import {
   addReading,
   applyControl,
@@ -111,6 +121,8 @@ interface Placement {
 interface ItemResult {
   status: ItemOutcome;
   error?: string | undefined;
+  /** Alert events the item produced: stored only if its session document is written. */
+  alerts?: StoredAlerts | undefined;
 }
 
 /** Read what is there, create the new readings, then raise each session's statistics and watermark over them. */
@@ -123,9 +135,9 @@ async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Prom
   const changedSessions: SessionPlan[] = [];
   for (const plan of plans.values()) if (applyToSession(plan, items, placement.position, written, results)) changedSessions.push(plan);
   await writeSessionDocs(client, changedSessions, results);
-  return results.map(({ status, error }): WriteResult => {
+  return results.map(({ status, error, alerts }): WriteResult => {
     if (status === 'failed' || status === 'rejected') return { status, error: error ?? 'earlier item failed' };
-    return { status };
+    return status === 'stored' && alerts !== undefined ? { status, alerts } : { status };
   });
 }
 
@@ -235,9 +247,10 @@ function applyToSession(
       // Only the alert engine hears of a gap, and only a session with rules; the engine ignores a replayed seq.
       const engine = plan.state.alertState;
       const folded = engine !== null && (engine.lastSeq === null || item.seq > engine.lastSeq);
-      foldAlertReading(plan.state, { seq: item.seq, receivedAt: item.receivedAt, bpm: 0, contact: false });
+      const events = foldAlertReading(plan.state, { seq: item.seq, receivedAt: item.receivedAt, bpm: 0, contact: false });
       changed ||= folded;
       result.status = folded ? 'stored' : 'duplicate';
+      result.alerts = alertsOf(plan.state, events);
       continue;
     }
     const pos = position.get(i);
@@ -255,7 +268,7 @@ function applyToSession(
     }
     if (writeOutcome === 'stored' && addReading(plan.state, item)) {
       // Counted now, so folded now: the engine state is written in the same session document as the counts.
-      foldAlertReading(plan.state, item);
+      result.alerts = alertsOf(plan.state, foldAlertReading(plan.state, item));
       changed = true;
     }
   }
@@ -287,6 +300,10 @@ async function writeSessionDocs(client: Client, plans: readonly SessionPlan[], r
     const error = `session ${answer?.error?.type ?? 'no answer'} (${answer?.status ?? 0})`;
     for (const i of plan.itemIndexes) results[i] = { status: 'failed', error };
   });
+}
+
+function alertsOf(state: SessionState, events: AlertEvent[]): StoredAlerts | undefined {
+  return events.length === 0 ? undefined : { share: state.alertShare === true, events };
 }
 
 function toPlan(viewId: string, doc: MgetItem | undefined): SessionPlan {
@@ -370,7 +387,10 @@ const ALERT_CLOCK_PAGE = 1000;
  * with optimistic concurrency: a session the consumer wrote meanwhile is skipped, and the next run folds it
  * again from its newer state, so an event is never stored twice nor lost (its time is fixed by the engine).
  */
-async function foldAlertClockOver(client: Client, fold: (session: SessionState) => AlertEvent[]): Promise<{ sessions: number; events: number }> {
+async function foldAlertClockOver(
+  client: Client,
+  fold: (session: SessionState) => AlertEvent[],
+): Promise<{ sessions: number; events: number; stored: ClockAlerts[] }> {
   const response = await client.search({
     index: SESSIONS_INDEX,
     ignore_unavailable: true,
@@ -379,7 +399,7 @@ async function foldAlertClockOver(client: Client, fold: (session: SessionState) 
   } as never);
   const hits = (response.body as { hits?: { hits?: Array<{ _id: string; _seq_no?: number; _primary_term?: number; _source?: SessionDoc }> } }).hits?.hits ?? [];
   const body: unknown[] = [];
-  const fired: number[] = [];
+  const fired: ClockAlerts[] = [];
   for (const hit of hits) {
     if (hit._source === undefined || hit._seq_no === undefined || hit._primary_term === undefined) continue;
     const { watermark, ...stored } = hit._source;
@@ -389,13 +409,14 @@ async function foldAlertClockOver(client: Client, fold: (session: SessionState) 
     keepAlertEvents(state, events);
     body.push({ index: { _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } });
     body.push({ ...state, watermark } satisfies SessionDoc);
-    fired.push(events.length);
+    fired.push({ viewId: hit._id, share: state.alertShare === true, events });
   }
-  if (body.length === 0) return { sessions: hits.length, events: 0 };
+  if (body.length === 0) return { sessions: hits.length, events: 0, stored: [] };
   // The index in the path, not in each action: the clock's role may write to the sessions index only.
   const answers = bulkItems((await client.bulk({ index: SESSIONS_INDEX, body: body as never })).body);
-  const events = fired.reduce((sum, n, k) => sum + ((answers[k]?.status ?? 500) < 300 ? n : 0), 0);
-  return { sessions: hits.length, events };
+  // Only what was written counts as stored: a skipped session's events come again, from its newer state.
+  const stored = fired.filter((_, k) => (answers[k]?.status ?? 500) < 300);
+  return { sessions: hits.length, events: stored.reduce((sum, s) => sum + s.events.length, 0), stored };
 }
 
 async function getSessionDoc(client: Client, viewId: string): Promise<SessionDoc | null> {

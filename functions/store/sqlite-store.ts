@@ -15,7 +15,7 @@ import {
   toSnapshot,
   type SessionState,
 } from './session-state.ts';
-import type { AlertClockStore } from './alert-clock-store.ts';
+import type { AlertClockStore, ClockAlerts } from './alert-clock-store.ts';
 import type {
   LiveStore,
   LiveWrite,
@@ -165,6 +165,11 @@ const STORED: WriteResult = Object.freeze({ status: 'stored' });
 const DUPLICATE: WriteResult = Object.freeze({ status: 'duplicate' });
 const LIMITED: WriteResult = Object.freeze({ status: 'limited' });
 
+/** A stored item's result, carrying the alert events it produced (committed with it) for the alert outlet. */
+function storedWith(s: SessionState, events: AlertEvent[]): WriteResult {
+  return events.length === 0 ? STORED : { status: 'stored', alerts: { share: s.alertShare === true, events } };
+}
+
 export function openSqliteStore(file: string, options: SqliteStoreOptions = {}): SqliteLiveStore {
   const db = new Database(file);
   db.pragma('journal_mode = WAL');
@@ -194,7 +199,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
         storeAlertEvents(item.viewId, events);
         if (folded) entry.changed = true;
         if (events.length > 0) entry.grown = true;
-        results.push(folded ? STORED : DUPLICATE);
+        results.push(folded ? storedWith(s, events) : DUPLICATE);
         continue;
       }
       if (item.kind === 'reading') {
@@ -219,10 +224,11 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
           takeReadingToken(s, item.receivedAt);
           addReading(s, item);
           // Only new readings reach the engine, in the batch's (stream) order, at their receive time.
-          storeAlertEvents(item.viewId, foldAlertReading(s, item));
+          const events = foldAlertReading(s, item);
+          storeAlertEvents(item.viewId, events);
           entry.changed = true;
           entry.grown = true;
-          results.push(STORED);
+          results.push(storedWith(s, events));
         } else {
           results.push(DUPLICATE);
         }
@@ -250,7 +256,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
   // One transaction for all sessions: the consumer cannot write a session between its read here and its write.
   const foldClockInTransaction = db.transaction((fold: (session: SessionState) => AlertEvent[]) => {
     const rows = statements.selectAlertSessions.all() as SessionRow[];
-    const woken: string[] = [];
+    const stored: ClockAlerts[] = [];
     let events = 0;
     for (const row of rows) {
       const state = fromRow(row);
@@ -259,10 +265,10 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       keepAlertEvents(state, fired);
       storeAlertEvents(state.viewId, fired);
       statements.upsertSession.run(toRow(state));
-      woken.push(state.viewId);
+      stored.push({ viewId: state.viewId, share: state.alertShare === true, events: fired });
       events += fired.length;
     }
-    return { sessions: rows.length, events, woken };
+    return { sessions: rows.length, events, stored };
   });
 
   // One transaction: a reader sees a session with its readings or neither. A session without a last activity
@@ -337,9 +343,9 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
     async foldAlertClock(fold) {
       if (closed) throw new Error('store is closed');
-      const { sessions, events, woken } = foldClockInTransaction(fold);
-      for (const viewId of woken) notify(viewId, true);
-      return { sessions, events };
+      const { sessions, events, stored } = foldClockInTransaction(fold);
+      for (const { viewId } of stored) notify(viewId, true);
+      return { sessions, events, stored };
     },
 
     alertLog(viewId) {

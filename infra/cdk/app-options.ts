@@ -33,6 +33,8 @@ export interface AppOptions {
   openSearchInstanceType: string;
   /** Receives the pipeline alarms (SNS email subscription, confirmed by the recipient). */
   alarmEmail?: string;
+  /** Receives alert events (SNS e-mail subscription to the alert topic, confirmed by the recipient). */
+  alertEmail?: string;
   /** A custom host name for the app; needs certificateArn (an ACM certificate in us-east-1). */
   customDomain?: { domainName: string; certificateArn: string };
 }
@@ -91,10 +93,8 @@ export function readAppOptions(context: ContextReader, repoRoot: string): AppOpt
     throw new AppOptionsError('domainName and certificateArn go together (the certificate must be in us-east-1 for CloudFront).');
   }
 
-  const alarmEmail = optionalString(context, 'alarmEmail');
-  if (alarmEmail !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(alarmEmail)) {
-    throw new AppOptionsError(`alarmEmail must be an e-mail address, got "${alarmEmail}".`);
-  }
+  const alarmEmail = emailOf(context, 'alarmEmail');
+  const alertEmail = emailOf(context, 'alertEmail');
 
   const siteDir = resolve(repoRoot, optionalString(context, 'siteDir') ?? 'dist');
   if (!existsSync(join(siteDir, 'index.html'))) {
@@ -117,6 +117,7 @@ export function readAppOptions(context: ContextReader, repoRoot: string): AppOpt
     openSearchEngineVersion: optionalString(context, 'openSearchEngineVersion') ?? DEFAULTS.speedLayer.engineVersion,
     openSearchInstanceType: optionalString(context, 'openSearchInstanceType') ?? DEFAULTS.speedLayer.instanceType,
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...(alertEmail !== undefined ? { alertEmail } : {}),
     ...(domainName !== undefined && certificateArn !== undefined ? { customDomain: { domainName, certificateArn } } : {}),
   };
 }
@@ -141,6 +142,12 @@ function optionalString(context: ContextReader, key: string): string | undefined
   const value = context(key);
   if (value === undefined || value === null || value === '') return undefined;
   if (typeof value !== 'string') throw new AppOptionsError(`Context ${key} must be a string, got ${JSON.stringify(value)}.`);
+  return value;
+}
+
+function emailOf(context: ContextReader, key: string): string | undefined {
+  const value = optionalString(context, key);
+  if (value !== undefined && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)) throw new AppOptionsError(`${key} must be an e-mail address, got "${value}".`);
   return value;
 }
 

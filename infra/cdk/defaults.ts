@@ -111,9 +111,10 @@ export const DEFAULTS = {
     // The deploy-time setup waits for the domain by asking again (the Provider's completion check), not
     // inside one invocation: a new access policy answers 403 for a few minutes, Dashboards starts last.
     queryIntervalSeconds: 30,
-    // One pass makes at most ~8 requests (templates, ISM, Dashboards), one after another.
+    // One pass makes at most 12 requests, one after another: 3 templates, 4 per ISM policy (readings, alerts) and
+    // the Dashboards import; the function's timeout fits them all at their whole request timeout.
     requestTimeoutSeconds: 20,
-    checkTimeoutSeconds: 180,
+    checkTimeoutSeconds: 240,
     // After this a Dashboards still not ready is reported in the stack output, not waited for.
     dashboardsWaitMinutes: 15,
     // The one overall deadline: the resource fails with what the domain last answered.
@@ -144,6 +145,9 @@ export const DEFAULTS = {
     // The app stays below the consumer's per-session rate limit (docs/speed-layer.md): a record it drops comes
     // from a writer that is not the app, or from an offline backlog longer than the burst. Worth a look each time.
     rateLimitedRecordsPerFiveMinutes: 1,
+    // An alert event that SNS or the alerts index did not take (after the client's own retries) is not re-sent:
+    // each one is worth a look, since someone may be waiting for it.
+    alertPublishFailuresPerFiveMinutes: 1,
     // Monthly Kinesis spend (AWS Budgets, filter "Amazon Kinesis", the whole account) above which the alarm
     // topic hears about it, actual or forecast. On-demand idles at about USD 29 a stream plus up to USD 0.40 per
     // broadcaster sending all month; a provisioned shard is about USD 11, an enhanced fan-out consumer about USD 11 a

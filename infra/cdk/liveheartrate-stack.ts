@@ -3,7 +3,7 @@ import { CfnOutput, Duration, Stack, type StackProps } from 'aws-cdk-lib';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import type { Construct } from 'constructs';
-import { READINGS_INDEX_PATTERN, SESSIONS_INDEX } from '../../functions/store/opensearch-indices.ts';
+import { ALERTS_INDEX_PATTERN, READINGS_INDEX_PATTERN, SESSIONS_INDEX } from '../../functions/store/opensearch-indices.ts';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import type { AppOptions } from './app-options.ts';
 import { ApiWebAcl } from './constructs/api-web-acl.ts';
@@ -17,6 +17,7 @@ import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
 import { secureBucket } from './constructs/secure-bucket.ts';
 import { SessionRetention } from './constructs/session-retention.ts';
 import { AlertClock } from './constructs/alert-clock.ts';
+import { AlertTopic } from './constructs/alert-topic.ts';
 import { StreamCostBudget } from './constructs/stream-cost-budget.ts';
 import { concurrencyBoundOf, StreamConsumer } from './constructs/stream-consumer.ts';
 import { API_PATH_PREFIX, WebFront } from './constructs/web-front.ts';
@@ -51,10 +52,13 @@ export class LiveHeartRateStack extends Stack {
       instanceType: options.openSearchInstanceType,
       adminPrincipalArn: options.adminPrincipalArn,
     });
+    // Alert events, apart from the pipeline alarms' topic (functions/alerts/, docs/deploy-aws.md "Alerts").
+    const alertTopic = new AlertTopic(this, 'Alerts', options.alertEmail !== undefined ? { email: options.alertEmail } : {});
     const consumer = new StreamConsumer(this, 'Consumer', {
       entry: ENTRIES.consumer,
       stream,
       openSearchEndpointUrl: store.endpointUrl,
+      alertTopicArn: alertTopic.topic.topicArn,
       enhancedFanOut: options.enhancedFanOut,
       // Exactly the batches the stream can run at once: the consumer is never starved by other functions in
       // the account, and never holds more than it can use.
@@ -86,6 +90,10 @@ export class LiveHeartRateStack extends Stack {
     // and stored readings, and _bulk creates and versioned index writes. Both are POSTs to domain-level paths;
     // OpenSearch does not check the indices named inside their bodies against this policy.
     store.allow({ principal: roleOf(consumer.fn), verbs: ['Post'], paths: ['_mget', '_bulk'] });
+    // Alert events it stored go to the alerts indices (functions/alerts/alerts-index-outlet.ts): a bulk with the
+    // index in its path, which the client sends as PUT; and to the alert topic.
+    store.allow({ principal: roleOf(consumer.fn), verbs: ['Put'], paths: [`${ALERTS_INDEX_PATTERN}/_bulk`] });
+    alertTopic.allowPublish(roleOf(consumer.fn));
     // The live API only reads: a session document by id (GET) and a search of the reading indices, which
     // the client sends as POST because it has a body. POST on the whole domain would also allow writes and
     // _delete_by_query, so POST is limited to the _search path of the reading indices.
@@ -101,9 +109,16 @@ export class LiveHeartRateStack extends Stack {
     });
     store.allow({ principal: retention.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_delete_by_query`] });
     // "No data" needs time: the alert clock searches the sessions with alert rules and writes back those that
-    // fired, both on the sessions index's own paths.
-    const alertClock = new AlertClock(this, 'AlertClock', { entry: ENTRIES.alertClock, openSearchEndpointUrl: store.endpointUrl });
-    store.allow({ principal: alertClock.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_search`, `${SESSIONS_INDEX}/_bulk`] });
+    // fired, both on the sessions index's own paths; the search is a POST (it has a body), a bulk with the index in
+    // its path a PUT. The events it stored go to the alerts indices the same way, and to the alert topic.
+    const alertClock = new AlertClock(this, 'AlertClock', {
+      entry: ENTRIES.alertClock,
+      openSearchEndpointUrl: store.endpointUrl,
+      alertTopicArn: alertTopic.topic.topicArn,
+    });
+    store.allow({ principal: alertClock.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_search`] });
+    store.allow({ principal: alertClock.role, verbs: ['Put'], paths: [`${SESSIONS_INDEX}/_bulk`, `${ALERTS_INDEX_PATTERN}/_bulk`] });
+    alertTopic.allowPublish(alertClock.role);
 
     const batch = new BatchLayer(this, 'Batch', { stream, accessLogsBucket: accessLogs, rawRetentionDays: options.rawRetentionDays });
 
@@ -156,6 +171,7 @@ export class LiveHeartRateStack extends Stack {
       AccessLogsBucket: [accessLogs.bucketName, 'S3 and CloudFront access logs'],
       FailedBatchesQueueUrl: [consumer.failureQueue.queueUrl, 'Batches the consumer gave up on (shard and sequence ranges)'],
       AlarmTopicArn: [alarms.topic.topicArn, 'Subscribe here to receive the pipeline alarms'],
+      AlertTopicArn: [alertTopic.topic.topicArn, 'Subscribe here to receive alert events (JSON; dedupe on the id attribute)'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { foldAlertClock } from '../../functions/alert-clock/fold-alert-clock.ts';
+import { createLogAlertOutlet } from '../../functions/alerts/log-alert-outlet.ts';
 import { processKinesisBatch } from '../../functions/consumer/process-batch.ts';
 import { deleteInactiveSessions } from '../../functions/retention/delete-inactive-sessions.ts';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
@@ -240,7 +241,7 @@ function startAlertClock(
     if (running !== null) return;
     const upTo = caughtUpTo();
     if (upTo === null) return;
-    running = foldAlertClock({ store, now: () => Math.min(now(), upTo), log })
+    running = foldAlertClock({ store, now: () => Math.min(now(), upTo), log, alerts: createLogAlertOutlet(log) })
       .catch((error: unknown) => log.error('alert clock failed', { error: error instanceof Error ? error.name : typeof error }))
       .finally(() => {
         running = null;
@@ -274,7 +275,8 @@ async function startConsumer(
       checkpoints: openCheckpointFile(join(options.dataDir, 'stream-checkpoints.json')),
       pollIntervalMs,
       batchSize: options.batchSize,
-      handler: (event) => processKinesisBatch(event, { store: liveStore, now: Date.now, log: consumerLog }),
+      // No SNS locally: the outlet logs one line per stored event (the SQLite alert_events table is the alerts index).
+      handler: (event) => processKinesisBatch(event, { store: liveStore, now: Date.now, log: consumerLog, alerts: createLogAlertOutlet(consumerLog) }),
       log: (line) => log(formatComponentLine('consumer', line)),
       now: options.now,
     });

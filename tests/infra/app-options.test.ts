@@ -76,6 +76,7 @@ describe('readAppOptions', () => {
     [{ speedRetentionDays: '-1' }, /speedRetentionDays/],
     [{ openSearchDomainName: 'Live_HR' }, /openSearchDomainName must be/],
     [{ alarmEmail: 'not-an-address' }, /alarmEmail must be an e-mail address/],
+    [{ alertEmail: 'coach at example' }, /alertEmail must be an e-mail address/],
     [{ domainName: 'hr.example.com' }, /domainName and certificateArn go together/],
   ])('rejects %j', (extra, message) => {
     expect(() => read({ adminPrincipalArn: ADMIN, siteDir: SITE, ...extra })).toThrow(message);

@@ -1,9 +1,9 @@
 // The setup resource's input as the stack builds it at synthesis, and the Dashboards file it ships.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
+import { ALERTS_INDEX_PATTERN, INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
 import type { OpenSearchSetupConfig } from '../../functions/opensearch-setup/setup-config.ts';
-import { buildSetupConfig, READINGS_RETENTION_POLICY_ID } from '../../infra/cdk/opensearch-setup/build-config.ts';
+import { ALERTS_RETENTION_POLICY_ID, buildSetupConfig, READINGS_RETENTION_POLICY_ID } from '../../infra/cdk/opensearch-setup/build-config.ts';
 import { DASHBOARDS_NDJSON } from '../../infra/cdk/paths.ts';
 
 describe('buildSetupConfig', () => {
@@ -13,8 +13,8 @@ describe('buildSetupConfig', () => {
 
   it('applies the live store templates as they are, but with replicas the domain can hold', () => {
     expect(Object.keys(config(1).indexTemplates)).toEqual(Object.keys(INDEX_TEMPLATES));
-    expect(replicasOf(config(1))).toEqual([0, 0]);
-    expect(replicasOf(config(3))).toEqual([1, 1]);
+    expect(replicasOf(config(1))).toEqual([0, 0, 0]);
+    expect(replicasOf(config(3))).toEqual([1, 1, 1]);
     const readings = config(1).indexTemplates['hr-readings'] as typeof INDEX_TEMPLATES['hr-readings'];
     expect(readings.template.mappings).toBe(INDEX_TEMPLATES['hr-readings'].template.mappings);
     expect(readings.template.settings.index.refresh_interval).toBe('1s');
@@ -35,6 +35,14 @@ describe('buildSetupConfig', () => {
       },
     });
   });
+
+  it('deletes alert indices after the same number of days as the readings', () => {
+    const { ismPolicies } = config(1, 30);
+    const policy = ismPolicies[ALERTS_RETENTION_POLICY_ID];
+    expect(Object.keys(ismPolicies)).toEqual([READINGS_RETENTION_POLICY_ID, ALERTS_RETENTION_POLICY_ID]);
+    expect(policy?.indexPattern).toBe(ALERTS_INDEX_PATTERN);
+    expect(JSON.stringify(policy?.policy)).toBe(JSON.stringify(ismPolicies[READINGS_RETENTION_POLICY_ID]?.policy).replaceAll(READINGS_INDEX_PATTERN, ALERTS_INDEX_PATTERN));
+  });
 });
 
 describe('Dashboards saved objects (infra/cdk/dashboards/liveheartrate.ndjson)', () => {
@@ -43,8 +51,17 @@ describe('Dashboards saved objects (infra/cdk/dashboards/liveheartrate.ndjson)',
     .split('\n')
     .map((line) => JSON.parse(line) as { id: string; type: string; attributes: Record<string, unknown>; references: Array<{ id: string; type: string }> });
 
-  it('holds an index pattern, a visualization and a dashboard', () => {
-    expect(objects.map((o) => o.type)).toEqual(['index-pattern', 'visualization', 'dashboard']);
+  const byId = (id: string) => objects.find((o) => o.id === id);
+
+  it('holds an index pattern and a visualization each for readings and alerts, and one dashboard showing both', () => {
+    expect(objects.map((o) => `${o.type}:${o.id}`)).toEqual([
+      'index-pattern:liveheartrate-readings',
+      'visualization:liveheartrate-live-bpm',
+      'index-pattern:liveheartrate-alerts',
+      'visualization:liveheartrate-alerts-fired',
+      'dashboard:liveheartrate-dashboard',
+    ]);
+    expect(byId('liveheartrate-dashboard')?.references.map((ref) => ref.id)).toEqual(['liveheartrate-live-bpm', 'liveheartrate-alerts-fired']);
   });
 
   it('points the index pattern at the live readings indices, by reading time', () => {
@@ -59,6 +76,25 @@ describe('Dashboards saved objects (infra/cdk/dashboards/liveheartrate.ndjson)',
     for (const field of fields.filter((f) => !f.name.startsWith('_'))) {
       expect(mapping[field.name]?.type, field.name).toBe(field.esTypes?.[0]);
     }
+  });
+
+  it('points the alerts index pattern at the alerts indices, by event time, with only fields their mapping has', () => {
+    const pattern = byId('liveheartrate-alerts');
+    const mapping = INDEX_TEMPLATES['hr-alerts'].template.mappings.properties as Record<string, { type: string }>;
+    const fields = JSON.parse(String(pattern?.attributes['fields'])) as Array<{ name: string; esTypes?: string[] }>;
+    expect(pattern?.attributes['title']).toBe(ALERTS_INDEX_PATTERN);
+    expect(pattern?.attributes['timeFieldName']).toBe('at');
+    expect(fields.filter((f) => !f.name.startsWith('_')).map((f) => f.name).sort()).toEqual(Object.keys(mapping).sort());
+    for (const field of fields.filter((f) => !f.name.startsWith('_'))) expect(mapping[field.name]?.type, field.name).toBe(field.esTypes?.[0]);
+  });
+
+  it('charts the count of fired alerts over their time per rule kind', () => {
+    const vis = byId('liveheartrate-alerts-fired');
+    const visState = JSON.parse(String(vis?.attributes['visState'])) as { type: string; aggs: Array<{ type: string; params: { field?: string } }> };
+    const search = JSON.parse(String((vis?.attributes['kibanaSavedObjectMeta'] as { searchSourceJSON: string }).searchSourceJSON)) as { query: { query: string } };
+    expect(visState.aggs.map((agg) => `${agg.type}:${agg.params.field ?? ''}`)).toEqual(['count:', 'date_histogram:at', 'terms:kind']);
+    expect(search.query.query).toBe('type:fired');
+    expect(vis?.references).toEqual([{ id: 'liveheartrate-alerts', name: 'kibanaSavedObjectMeta.searchSourceJSON.index', type: 'index-pattern' }]);
   });
 
   it('charts bpm over t per view id, and never the write key', () => {

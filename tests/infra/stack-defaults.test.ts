@@ -7,7 +7,7 @@ import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
+import { ALERTS_INDEX_PATTERN, READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { DEFAULTS } from '../../infra/cdk/defaults.ts';
 import { SPA_ROUTING_FUNCTION } from '../../infra/cdk/web/spa-routing.ts';
@@ -33,6 +33,7 @@ afterAll(() => synth?.cleanUp());
 type Json = Record<string, unknown>;
 const resourcesOf = (type: string): Record<string, Json> => template.findResources(type);
 const propsOf = (type: string, id: string): Json => (resourcesOf(type)[id]?.['Properties'] ?? {}) as Json;
+const alarmTopicId = (): string => logicalIdStartingWith(template, 'AWS::SNS::Topic', 'AlarmsTopic');
 const only = (type: string): [string, Json] => {
   const entries = Object.entries(resourcesOf(type));
   expect(entries, type).toHaveLength(1);
@@ -203,10 +204,12 @@ describe('OpenSearch domain', () => {
     const roleId = (prefix: string) => logicalIdStartingWith(template, 'AWS::IAM::Role', prefix);
     expect(principals).toEqual([
       getAttArn(roleId('ConsumerRole')),
+      getAttArn(roleId('ConsumerRole')),
       getAttArn(roleId('LiveApiRole')),
       getAttArn(roleId('LiveApiRole')),
       getAttArn(roleId('OpenSearchSetupApplyRole')),
       getAttArn(roleId('SessionRetentionDeleteRole')),
+      getAttArn(roleId('AlertClockFoldRole')),
       getAttArn(roleId('AlertClockFoldRole')),
       ADMIN_ARN,
     ]);
@@ -230,14 +233,14 @@ describe('OpenSearch domain', () => {
   });
 
   it('alarms when the domain holds more shards than a week of daily indices on one node explains', () => {
-    // 7 days kept + 4 more the store may write or ISM has yet to delete + sessions, no replicas on one node,
-    // and 20 for the domain's own indices: the 33rd shard alarms.
+    // 7 days kept + 4 more the store may write or ISM has yet to delete, for readings and for alerts, + sessions,
+    // no replicas on one node, and 20 for the domain's own indices: the 44th shard alarms.
     template.hasResourceProperties('AWS::CloudWatch::Alarm', {
       Namespace: 'AWS/ES',
       MetricName: 'Shards.active',
       Statistic: 'Maximum',
       ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-      Threshold: 33,
+      Threshold: 44,
       Dimensions: Match.arrayWith([Match.objectLike({ Name: 'ClientId' }), Match.objectLike({ Name: 'DomainName' })]),
     });
   });
@@ -270,21 +273,24 @@ describe('deploy-time OpenSearch setup', () => {
 
   it('applies the live store index templates with a 1 s refresh and no replica on one node', () => {
     const templates = setupConfig()['indexTemplates'] as Record<string, { index_patterns: string[]; template: { settings: { index: Json } } }>;
-    expect(Object.keys(templates).sort()).toEqual(['hr-readings', 'hr-sessions']);
+    expect(Object.keys(templates).sort()).toEqual(['hr-alerts', 'hr-readings', 'hr-sessions']);
     expect(templates['hr-readings']?.index_patterns).toEqual([READINGS_INDEX_PATTERN]);
-    for (const body of Object.values(templates)) {
-      expect(body.template.settings.index).toEqual(expect.objectContaining({ refresh_interval: '1s', number_of_replicas: 0 }));
+    expect(templates['hr-alerts']?.index_patterns).toEqual([ALERTS_INDEX_PATTERN]);
+    for (const [name, body] of Object.entries(templates)) {
+      expect(body.template.settings.index['number_of_replicas'], name).toBe(0);
+      // Viewers wait on readings and sessions; alert documents are for Dashboards, at the default refresh.
+      if (name !== 'hr-alerts') expect(body.template.settings.index['refresh_interval'], name).toBe('1s');
     }
   });
 
-  it('deletes reading indices 7 days after creation (ISM), for new and existing indices', () => {
+  it('deletes reading and alert indices 7 days after creation (ISM), for new and existing indices', () => {
     const policies = setupConfig()['ismPolicies'] as Record<string, { indexPattern: string; policy: { policy: Json } }>;
-    const [setup] = Object.values(policies);
-    expect(Object.keys(policies)).toHaveLength(1);
-    expect(setup?.indexPattern).toBe(READINGS_INDEX_PATTERN);
-    expect(setup?.policy.policy['ism_template']).toEqual([{ index_patterns: [READINGS_INDEX_PATTERN], priority: 100 }]);
-    expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"min_index_age":"7d"');
-    expect(JSON.stringify(setup?.policy.policy['states'])).toContain('"delete":{}');
+    expect(Object.values(policies).map((p) => p.indexPattern)).toEqual([READINGS_INDEX_PATTERN, ALERTS_INDEX_PATTERN]);
+    for (const setup of Object.values(policies)) {
+      expect(setup.policy.policy['ism_template']).toEqual([{ index_patterns: [setup.indexPattern], priority: 100 }]);
+      expect(JSON.stringify(setup.policy.policy['states'])).toContain('"min_index_age":"7d"');
+      expect(JSON.stringify(setup.policy.policy['states'])).toContain('"delete":{}');
+    }
   });
 
   it('waits for a new domain through the Provider completion check, under one deadline that fits inside the total timeout', () => {
@@ -399,7 +405,7 @@ describe('alert clock', () => {
     });
   });
 
-  it('may only search and bulk-write the sessions index, nothing else on the domain', () => {
+  it('may only search and bulk-write the sessions index and bulk-write the alerts indices, nothing else on the domain', () => {
     // Prepare
     const [, domain] = only('AWS::OpenSearchService::Domain');
     const role = JSON.stringify(getAttArn(roleId()));
@@ -408,14 +414,62 @@ describe('alert clock', () => {
     const statements = (domain['AccessPolicies'] as { Statement: Json[] }).Statement.filter((statement) => JSON.stringify((statement['Principal'] as Json)['AWS']) === role);
     const attached = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${roleId()}"`));
 
-    // Assess
-    expect(statements).toHaveLength(1);
-    expect(statements[0]?.['Action']).toBe('es:ESHttpPost');
-    expect((statements[0]?.['Resource'] as unknown[]).map(flattenJoin)).toEqual([
-      'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_search',
-      'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_bulk',
+    // Assess: the search is a POST; the client sends a bulk with the index in its path as PUT.
+    expect(statements.map((statement) => [statement['Action'], [statement['Resource']].flat().map(flattenJoin)])).toEqual([
+      ['es:ESHttpPost', ['arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_search']],
+      [
+        'es:ESHttpPut',
+        ['arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-sessions/_bulk', 'arn:aws:es:eu-west-1:123456789012:domain/liveheartrate/hr-alerts-*/_bulk'],
+      ],
     ]);
     expect(JSON.stringify(attached)).not.toMatch(/"es:/);
+  });
+});
+
+describe('alerts in AWS', () => {
+  const alertTopicId = () => logicalIdStartingWith(template, 'AWS::SNS::Topic', 'AlertsTopic');
+  const roleId = (prefix: string) => logicalIdStartingWith(template, 'AWS::IAM::Role', prefix);
+  const snsStatementsOf = (role: string): Json[] =>
+    Object.values(resourcesOf('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${role}"`))
+      .flatMap((policy) => ((policy['Properties'] as { PolicyDocument: { Statement: Json[] } }).PolicyDocument.Statement))
+      .filter((statement) => JSON.stringify(statement['Action']).includes('sns:'));
+
+  it('has an alert topic of its own, encrypted with the AWS managed key and TLS only, with no subscription unless asked', () => {
+    // Act
+    const topic = propsOf('AWS::SNS::Topic', alertTopicId());
+    const subscriptions = Object.values(resourcesOf('AWS::SNS::Subscription'));
+
+    // Assess
+    expect(alertTopicId()).not.toBe(alarmTopicId());
+    expect(topic['DisplayName']).toBe('liveheartrate alerts');
+    expect(flattenJoin(topic['KmsMasterKeyId'])).toMatch(/alias\/aws\/sns$/);
+    expect(subscriptions).toEqual([]);
+    template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+      Topics: [{ Ref: alertTopicId() }],
+      PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+    });
+  });
+
+  it('lets the consumer and the alert clock do exactly sns:Publish on the alert topic, and tells them its ARN', () => {
+    for (const prefix of ['ConsumerRole', 'AlertClockFoldRole']) {
+      // Act
+      const statements = snsStatementsOf(roleId(prefix));
+
+      // Assess
+      expect(statements, prefix).toEqual([{ Action: 'sns:Publish', Effect: 'Allow', Resource: { Ref: alertTopicId() } }]);
+    }
+    for (const prefix of ['ConsumerFunction', 'AlertClockFoldFunction']) {
+      const fn = propsOf('AWS::Lambda::Function', logicalIdStartingWith(template, 'AWS::Lambda::Function', prefix));
+      expect((fn['Environment'] as { Variables: Json }).Variables['ALERT_TOPIC_ARN'], prefix).toEqual({ Ref: alertTopicId() });
+    }
+    // No other role may publish alerts.
+    const publishers = Object.values(resourcesOf('AWS::IAM::Policy')).filter((policy) => JSON.stringify(policy).includes(`{"Ref":"${alertTopicId()}"}`));
+    expect(publishers).toHaveLength(2);
+  });
+
+  it('names the alert topic in the outputs', () => {
+    template.hasOutput('AlertTopicArn', { Value: { Ref: alertTopicId() } });
   });
 });
 
@@ -645,8 +699,8 @@ describe('web front', () => {
 });
 
 describe('alarms', () => {
-  it('watches consumer lag and errors, given-up batches, write throttling and the live store, notifying one topic', () => {
-    const [topicId] = only('AWS::SNS::Topic');
+  it('watches consumer lag and errors, given-up batches, write throttling, alert publishing and the live store, notifying one topic', () => {
+    const topicId = alarmTopicId();
     const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
     expect(alarms.map((alarm) => `${String(alarm['Namespace'])}/${String(alarm['MetricName'])}`).sort()).toEqual([
       'AWS/ES/ClusterStatus.red',
@@ -656,6 +710,7 @@ describe('alarms', () => {
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
+      'liveheartrate/AlertPublishFailures',
       'liveheartrate/RateLimitedRecords',
     ]);
     for (const alarm of alarms) {
@@ -669,7 +724,7 @@ describe('alarms', () => {
 });
 
 describe('limits and cost', () => {
-  it('alarms on any record the per-session rate limit drops, from the metric the consumer writes as EMF', () => {
+  it('alarms on any record the per-session rate limit drops and any alert event not published, from the metrics written as EMF', () => {
     // Prepare
     const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
 
@@ -677,7 +732,11 @@ describe('limits and cost', () => {
     const limited = alarms.filter((alarm) => alarm['Namespace'] === 'liveheartrate');
 
     // Assess: the contract is namespace liveheartrate, no dimensions, a count per batch.
-    expect(limited).toEqual([
+    expect(limited.map((alarm) => alarm['MetricName'])).toEqual(['RateLimitedRecords', 'AlertPublishFailures']);
+    expect(limited[1]).toEqual(
+      expect.objectContaining({ Statistic: 'Sum', Period: 300, ComparisonOperator: 'GreaterThanOrEqualToThreshold', Threshold: 1, EvaluationPeriods: 1 }),
+    );
+    expect(limited.slice(0, 1)).toEqual([
       expect.objectContaining({
         MetricName: 'RateLimitedRecords',
         Statistic: 'Sum',
@@ -687,7 +746,7 @@ describe('limits and cost', () => {
         EvaluationPeriods: 1,
       }),
     ]);
-    expect(limited[0]?.['Dimensions']).toBeUndefined();
+    expect(limited.map((alarm) => alarm['Dimensions'])).toEqual([undefined, undefined]);
     // DroppedRecords counts contact gaps too, which ordinary use produces: no alarm on it.
     expect(alarms.map((alarm) => alarm['MetricName'])).not.toContain('DroppedRecords');
   });
@@ -719,7 +778,7 @@ describe('limits and cost', () => {
 
   it("states the stream's capacity mode and budgets its Kinesis spend, notifying the alarm topic", () => {
     // Prepare
-    const [topicId] = only('AWS::SNS::Topic');
+    const topicId = alarmTopicId();
     const [, budget] = only('AWS::Budgets::Budget');
 
     // Assess: on-demand by default, USD 40 a month (about 29 idle), forecast and actual both notify.
@@ -808,7 +867,7 @@ describe('least privilege', () => {
     ]);
   });
 
-  it('lets the consumer POST only _mget and _bulk, the two calls its store makes', () => {
+  it('lets the consumer POST only _mget and _bulk, the two calls its store makes, and PUT only the alerts indices\' _bulk', () => {
     // Prepare
     const [, domain] = only('AWS::OpenSearchService::Domain');
     const consumer = JSON.stringify(getAttArn(roleId('ConsumerRole')));
@@ -822,7 +881,10 @@ describe('least privilege', () => {
     }));
 
     // Assess: no GET, PUT or DELETE, and no path under an index (_delete_by_query, _update, settings).
-    expect(access).toEqual([{ actions: ['es:ESHttpPost'], paths: ['/_mget', '/_bulk'] }]);
+    expect(access).toEqual([
+      { actions: ['es:ESHttpPost'], paths: ['/_mget', '/_bulk'] },
+      { actions: ['es:ESHttpPut'], paths: [`/${ALERTS_INDEX_PATTERN}/_bulk`] },
+    ]);
   });
 
   it('gives the live API role no OpenSearch permission of its own', () => {

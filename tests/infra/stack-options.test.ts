@@ -17,6 +17,7 @@ beforeAll(() => {
     speedRetentionDays: '30',
     rawRetentionDays: '90',
     alarmEmail: 'ops@example.com',
+    alertEmail: 'coach@example.com',
     domainName: 'hr.example.com',
     certificateArn: CERTIFICATE_ARN,
     openSearchDomainName: 'hr-live',
@@ -92,7 +93,18 @@ describe('deploy-time options', () => {
   });
 
   it('sends alarms to the given address', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'email',
+      Endpoint: 'ops@example.com',
+      TopicArn: { Ref: logicalIdStartingWith(template, 'AWS::SNS::Topic', 'AlarmsTopic') },
+    });
+  });
+
+  it('sends alert events to the given address, from the alert topic only', () => {
+    const subscriptions = Object.values(template.findResources('AWS::SNS::Subscription')).map((r) => (r as { Properties: Record<string, unknown> }).Properties);
+    expect(subscriptions.filter((p) => p['Endpoint'] === 'coach@example.com')).toEqual([
+      { Protocol: 'email', Endpoint: 'coach@example.com', TopicArn: { Ref: logicalIdStartingWith(template, 'AWS::SNS::Topic', 'AlertsTopic') } },
+    ]);
   });
 
   it('stays free of unacknowledged findings and CDK warnings', () => {

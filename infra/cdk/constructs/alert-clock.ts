@@ -12,6 +12,8 @@ import { NodeFunction } from './node-function.ts';
 export interface AlertClockProps {
   entry: string;
   openSearchEndpointUrl: string;
+  /** The SNS topic the events it stores are published to (functions/alerts/). */
+  alertTopicArn: string;
 }
 
 export class AlertClock extends Construct {
@@ -29,7 +31,7 @@ export class AlertClock extends Construct {
       timeout: Duration.seconds(settings.timeoutSeconds),
       // No reserved concurrency: two overlapping runs are harmless (a session written by one is skipped by the
       // other's versioned write), and reserving would take from the account's unreserved pool.
-      environment: { OPENSEARCH_ENDPOINT: props.openSearchEndpointUrl },
+      environment: { OPENSEARCH_ENDPOINT: props.openSearchEndpointUrl, ALERT_TOPIC_ARN: props.alertTopicArn },
     });
     this.fn = fn.fn;
     this.role = fn.role;

@@ -1,6 +1,6 @@
 // The signals that the live pipeline is not live: the consumer falls behind, the consumer fails, batches
-// were given up on, producers are throttled, a writer is cut by the per-session rate limit, the live store
-// is down, full or growing indices it should not have. All notify one SNS topic.
+// were given up on, producers are throttled, a writer is cut by the per-session rate limit, an alert event was not
+// published, the live store is down, full or growing indices it should not have. All notify one SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -22,6 +22,9 @@ export const CONSUMER_METRICS = {
   namespace: 'liveheartrate',
   rateLimited: 'RateLimitedRecords',
   dropped: 'DroppedRecords',
+  /** Written by the consumer and the alert clock alike (functions/consumer/drop-metrics.ts). */
+  alertsFired: 'AlertsFired',
+  alertPublishFailures: 'AlertPublishFailures',
 } as const;
 
 export interface PipelineAlarmsProps {
@@ -38,14 +41,15 @@ export interface PipelineAlarmsProps {
 
 /**
  * The most active shards the domain should hold: one per daily readings index kept (the retention, plus the
- * day before, today and tomorrow the store may write into, plus one awaiting its ISM delete), one for the
- * sessions index, each with its replicas, and the domain's own indices. More means indices are being made
+ * day before, today and tomorrow the store may write into, plus one awaiting its ISM delete), as many daily alerts
+ * indices (the same retention and days), one for the sessions index, each with its replicas, and the domain's own indices. More means indices are being made
  * that the live horizon should have prevented, and a small domain degrades long before its shard limit.
  */
 export function shardCeilingOf(speedRetentionDays: number, dataNodes: number): number {
   const readingsIndices = speedRetentionDays + 4;
+  const alertsIndices = speedRetentionDays + 4;
   const sessionsIndices = 1;
-  const liveStoreShards = (readingsIndices + sessionsIndices) * (1 + replicasFor(dataNodes));
+  const liveStoreShards = (readingsIndices + alertsIndices + sessionsIndices) * (1 + replicasFor(dataNodes));
   return liveStoreShards + DEFAULTS.alarms.openSearchSystemShards;
 }
 
@@ -119,6 +123,19 @@ export class PipelineAlarms extends Construct {
           period: Duration.minutes(5),
         }),
         thresholds.rateLimitedRecordsPerFiveMinutes,
+      ),
+      alarm(
+        'AlertPublishFailures',
+        'An alert event was not published: SNS or the hr-alerts-* index did not take it after the client\'s retries, and it ' +
+          'is not re-sent. It is still stored with its session (the live API\'s recent events). The consumer or alert clock ' +
+          'log line "alert publish failed" names the outlet and the error.',
+        new cloudwatch.Metric({
+          namespace: CONSUMER_METRICS.namespace,
+          metricName: CONSUMER_METRICS.alertPublishFailures,
+          statistic: 'Sum',
+          period: Duration.minutes(5),
+        }),
+        thresholds.alertPublishFailuresPerFiveMinutes,
       ),
       // No alarm on DroppedRecords: it counts every reason, contact gaps included (a strap off the skin sends
       // them once a second), so it rises in ordinary use. The rate limit above is the drop that means abuse.

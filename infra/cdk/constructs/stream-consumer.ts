@@ -13,6 +13,8 @@ export interface StreamConsumerProps {
   entry: string;
   stream: kinesis.Stream;
   openSearchEndpointUrl: string;
+  /** The SNS topic the alert events it stores are published to (functions/alerts/). */
+  alertTopicArn: string;
   enhancedFanOut: boolean;
   /** Reserved for the consumer alone: at least concurrencyBoundOf the stream, or shards wait their turn. */
   reservedConcurrency?: number;
@@ -42,7 +44,7 @@ export class StreamConsumer extends Construct {
       description: 'liveheartrate: Kinesis readings to the OpenSearch live store',
       memoryMiB: settings.memoryMiB,
       timeout: Duration.seconds(settings.timeoutSeconds),
-      environment: { OPENSEARCH_ENDPOINT: props.openSearchEndpointUrl },
+      environment: { OPENSEARCH_ENDPOINT: props.openSearchEndpointUrl, ALERT_TOPIC_ARN: props.alertTopicArn },
       ...(props.reservedConcurrency !== undefined ? { reservedConcurrency: props.reservedConcurrency } : {}),
     }).fn;
 

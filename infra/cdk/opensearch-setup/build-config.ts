@@ -1,10 +1,11 @@
 // The setup resource's input, assembled at synthesis from the live store's own index definitions
 // (functions/store/opensearch-indices.ts), the retention chosen at deploy time and the Dashboards file.
 import { readFileSync } from 'node:fs';
-import { INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../../functions/store/opensearch-indices.ts';
+import { ALERTS_INDEX_PATTERN, INDEX_TEMPLATES, READINGS_INDEX_PATTERN } from '../../../functions/store/opensearch-indices.ts';
 import { retentionPolicy, type OpenSearchSetupConfig } from '../../../functions/opensearch-setup/setup-config.ts';
 
 export const READINGS_RETENTION_POLICY_ID = 'liveheartrate-readings-retention';
+export const ALERTS_RETENTION_POLICY_ID = 'liveheartrate-alerts-retention';
 
 export interface BuildSetupConfigOptions {
   retentionDays: number;
@@ -34,7 +35,11 @@ export function buildSetupConfig(options: BuildSetupConfigOptions): OpenSearchSe
   );
   return {
     indexTemplates,
-    ismPolicies: { [READINGS_RETENTION_POLICY_ID]: retentionPolicy(READINGS_INDEX_PATTERN, options.retentionDays) },
+    // Alert events are kept as long as the readings they came from.
+    ismPolicies: {
+      [READINGS_RETENTION_POLICY_ID]: retentionPolicy(READINGS_INDEX_PATTERN, options.retentionDays),
+      [ALERTS_RETENTION_POLICY_ID]: retentionPolicy(ALERTS_INDEX_PATTERN, options.retentionDays),
+    },
     dashboardsNdjson: readFileSync(options.dashboardsNdjsonPath, 'utf8'),
   };
 }

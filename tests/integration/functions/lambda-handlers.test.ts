@@ -5,7 +5,8 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NOW, kinesisEvent, reading, sessionKeys } from '../../unit/functions/support/kinesis-events.ts';
 import { startOpenSearchStandIn, type OpenSearchStandIn } from './support/opensearch-stand-in.ts';
 
-const ENV_NAMES = ['OPENSEARCH_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'RETENTION_DAYS'] as const;
+const ENV_NAMES = ['OPENSEARCH_ENDPOINT', 'AWS_REGION', 'AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_SESSION_TOKEN', 'RETENTION_DAYS', 'ALERT_TOPIC_ARN'] as const;
+const TOPIC_ARN = 'arn:aws:sns:eu-west-1:123456789012:liveheartrate-alerts';
 const CREDENTIALS = { accessKeyId: 'AKIDLAMBDAROLE000000', secretAccessKey: 'lambda/role/secret/for/tests/only/00000' };
 const { key, viewId } = sessionKeys(31);
 
@@ -67,6 +68,16 @@ describe('Lambda entry modules', () => {
     await expect(import('../../../functions/opensearch-setup/handler.ts')).rejects.toThrow('missing environment: AWS_REGION');
   });
 
+  it.each(['../../../functions/consumer/handler.ts', '../../../functions/alert-clock/handler.ts'])('%s fails at cold start without its alert topic', async (path) => {
+    process.env.AWS_REGION = 'eu-west-1';
+    process.env.OPENSEARCH_ENDPOINT = 'https://search-domain.eu-west-1.es.amazonaws.com';
+
+    await expect(import(path)).rejects.toThrow('missing environment: ALERT_TOPIC_ARN');
+    vi.resetModules();
+    process.env.ALERT_TOPIC_ARN = 'liveheartrate-alerts';
+    await expect(import(path)).rejects.toThrow(/not an SNS topic ARN/);
+  });
+
   it('rejects an endpoint that is not a URL at cold start', async () => {
     process.env.AWS_REGION = 'eu-west-1';
     process.env.OPENSEARCH_ENDPOINT = 'search-domain.eu-west-1.es.amazonaws.com';
@@ -82,6 +93,7 @@ describe('Lambda entry modules', () => {
       AWS_REGION: 'eu-west-1',
       AWS_ACCESS_KEY_ID: CREDENTIALS.accessKeyId,
       AWS_SECRET_ACCESS_KEY: CREDENTIALS.secretAccessKey,
+      ALERT_TOPIC_ARN: TOPIC_ARN,
     });
     const consumer: ConsumerModule = await import('../../../functions/consumer/handler.ts');
     const liveApi: LiveApiModule = await import('../../../functions/live-api/handler.ts');

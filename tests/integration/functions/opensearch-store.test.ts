@@ -12,7 +12,7 @@ import type { LiveWrite, StoredReading } from '../../../functions/store/live-sto
 import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
-import { INDEX_TEMPLATES, READINGS_INDEX_TEMPLATE, SESSIONS_INDEX_TEMPLATE, readingsIndexFor, toPosition } from '../../../functions/store/opensearch-indices.ts';
+import { ALERTS_INDEX_TEMPLATE, INDEX_TEMPLATES, READINGS_INDEX_TEMPLATE, SESSIONS_INDEX_TEMPLATE, readingsIndexFor, toPosition } from '../../../functions/store/opensearch-indices.ts';
 import { createOpenSearchStore } from '../../../functions/store/opensearch-store.ts';
 import { SESSION_RATE_LIMIT } from '../../../src/core/session-rate-limit.ts';
 import { NOW, control, kinesisEvent, reading, redeliverFrom, sessionKeys, streamSeq } from '../../unit/functions/support/kinesis-events.ts';
@@ -120,9 +120,11 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       // The client sends POST; OpenSearch takes PUT or POST for this API.
       const puts = standIn.requests.filter((r) => (r.method === 'PUT' || r.method === 'POST') && r.path.startsWith('/_index_template/'));
 
-      expect(puts.map((r) => r.path)).toEqual(['/_index_template/hr-readings', '/_index_template/hr-sessions']);
+      expect(puts.map((r) => r.path)).toEqual(['/_index_template/hr-readings', '/_index_template/hr-sessions', '/_index_template/hr-alerts']);
       expect(JSON.parse(puts[0]?.body ?? '{}')).toEqual(JSON.parse(JSON.stringify(READINGS_INDEX_TEMPLATE)));
       expect(JSON.parse(puts[1]?.body ?? '{}')).toEqual(JSON.parse(JSON.stringify(SESSIONS_INDEX_TEMPLATE)));
+      expect(JSON.parse(puts[2]?.body ?? '{}')).toEqual(JSON.parse(JSON.stringify(ALERTS_INDEX_TEMPLATE)));
+      expect(ALERTS_INDEX_TEMPLATE.template.mappings.dynamic).toBe('strict');
       expect(READINGS_INDEX_TEMPLATE.template.settings.index.refresh_interval).toBe('1s');
       expect(READINGS_INDEX_TEMPLATE.template.mappings.dynamic).toBe('strict');
     });

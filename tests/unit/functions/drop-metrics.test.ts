@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createDropCounts } from '../../../functions/consumer/drop-counts.ts';
-import { dropMetricsFields } from '../../../functions/consumer/drop-metrics.ts';
+import { alertMetricsFields, dropMetricsFields } from '../../../functions/consumer/drop-metrics.ts';
 import { createJsonLogger } from '../../../functions/lib/logger.ts';
 
 const NOW = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -47,5 +47,50 @@ describe('drop metrics', () => {
 
     // Assess
     expect(fields).toBeUndefined();
+  });
+
+  it('add AlertsFired and AlertPublishFailures to the batch line when alert events were stored, drops or not', () => {
+    // Prepare
+    const dropped = createDropCounts();
+    dropped['bad-bpm'] = 1;
+
+    // Act
+    const alertsOnly = dropMetricsFields(createDropCounts(), NOW, { fired: 2, publishFailures: 1 });
+    const both = dropMetricsFields(dropped, NOW, { fired: 1, publishFailures: 0 });
+
+    // Assess: same namespace, no dimensions, every listed metric has its value at the root.
+    expect(alertsOnly).toEqual({
+      _aws: {
+        Timestamp: NOW,
+        CloudWatchMetrics: [
+          {
+            Namespace: 'liveheartrate',
+            Dimensions: [[]],
+            Metrics: [
+              { Name: 'AlertsFired', Unit: 'Count' },
+              { Name: 'AlertPublishFailures', Unit: 'Count' },
+            ],
+          },
+        ],
+      },
+      AlertsFired: 2,
+      AlertPublishFailures: 1,
+    });
+    expect((both?.['_aws'] as { CloudWatchMetrics: Array<{ Metrics: Array<{ Name: string }> }> }).CloudWatchMetrics[0]?.Metrics.map((m) => m.Name)).toEqual([
+      'RateLimitedRecords',
+      'DroppedRecords',
+      'AlertsFired',
+      'AlertPublishFailures',
+    ]);
+    expect(both).toMatchObject({ DroppedRecords: 1, AlertsFired: 1, AlertPublishFailures: 0 });
+  });
+
+  it("give the alert clock's line the same alert metrics, and nothing when it stored no event", () => {
+    // Act
+    const fields = alertMetricsFields({ fired: 1, publishFailures: 0 }, NOW);
+
+    // Assess
+    expect(fields).toEqual(dropMetricsFields(createDropCounts(), NOW, { fired: 1, publishFailures: 0 }));
+    expect(alertMetricsFields({ fired: 0, publishFailures: 0 }, NOW)).toBeUndefined();
   });
 });
