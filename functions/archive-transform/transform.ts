@@ -54,8 +54,8 @@ export function transformRecords(event: Pick<FirehoseTransformationEvent, 'recor
     const status = statusFor(result.reason);
     const tally = status === 'Dropped' ? counts.dropped : counts.failed;
     tally[result.reason] = (tally[result.reason] ?? 0) + 1;
-    // Firehose requires data on every result. A dropped record leaves nothing behind; a failed one keeps its
-    // input, which is what Firehose writes under the error prefix (as rawData) in any case.
+    // Firehose requires data on every result. A dropped record leaves nothing behind; a failed one is answered
+    // with its input as received, so the error output shows what was wrong with it.
     return { recordId: record.recordId, result: status, data: status === 'ProcessingFailed' && typeof record.data === 'string' ? record.data : '' };
   });
 
