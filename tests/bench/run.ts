@@ -13,6 +13,7 @@ import { benchPipeline, formatPipelineBench } from './pipeline.ts';
 import { benchLatency, formatLatencyBench } from './latency.ts';
 import { benchAlertLatency, formatAlertLatencyBench } from './alert-latency.ts';
 import { benchFlood, formatFloodBench } from './flood.ts';
+import { benchArchiveTransform, formatArchiveTransformBench } from './archive-transform.ts';
 
 interface Bench {
   name: string;
@@ -25,6 +26,7 @@ const benches: Bench[] = [
   { name: 'kinesis-proxy', run: async () => formatKinesisProxyBench(await benchKinesisProxy()) },
   { name: 'backlog', run: async () => formatBacklogBench(await benchBacklog()) },
   { name: 'consumer', run: async () => formatConsumerBench(await benchConsumer()) },
+  { name: 'archive-transform', run: () => Promise.resolve(formatArchiveTransformBench(benchArchiveTransform())) },
   // Offered above the 5,000/s target, so the stored rate measures the pipeline rather than the producer's pacing.
   { name: 'pipeline', run: async () => formatPipelineBench(await benchPipeline({ rate: 6_000 })) },
   { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },
