@@ -167,6 +167,8 @@ export const DEFAULTS = {
     // An alert event that SNS or the alerts index did not take (after the client's own retries) is not re-sent:
     // each one is worth a look, since someone may be waiting for it.
     alertPublishFailuresPerFiveMinutes: 1,
+    // The transform answers malformed input instead of throwing: any error is the function failing a whole batch.
+    archiveTransformErrorsPerFiveMinutes: 1,
     // Monthly Kinesis spend (AWS Budgets, filter "Amazon Kinesis", the whole account) above which the alarm
     // topic hears about it, actual or forecast. On-demand idles at about USD 29 a stream plus up to USD 0.40 per
     // broadcaster sending all month; a provisioned shard is about USD 11, an enhanced fan-out consumer about USD 11 a

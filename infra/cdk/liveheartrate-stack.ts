@@ -147,6 +147,7 @@ export class LiveHeartRateStack extends Stack {
 
     const alarms = new PipelineAlarms(this, 'Alarms', {
       consumer: consumer.fn,
+      archiveTransform: batch.transform,
       failureQueue: consumer.failureQueue,
       stream,
       domain: store.domain,

@@ -661,6 +661,18 @@ describe('batch layer', () => {
     ]);
     for (const query of queries) expect(query['WorkGroup']).toBe('LiveHeartRate-analytics');
   });
+  it('alarms on the archive transform failing even once, since Firehose then sends the whole batch to errors/', () => {
+    const transform = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'BatchTransformFunction');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: transform } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
 });
 
 describe('web front', () => {
@@ -781,7 +793,7 @@ describe('web front', () => {
 });
 
 describe('alarms', () => {
-  it('watches consumer lag and errors, given-up batches, write throttling, alert publishing and the live store, notifying one topic', () => {
+  it('watches consumer lag and errors, given-up batches, write throttling, alert publishing, the live store and the archive transform, notifying one topic', () => {
     const topicId = alarmTopicId();
     const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
     expect(alarms.map((alarm) => `${String(alarm['Namespace'])}/${String(alarm['MetricName'])}`).sort()).toEqual([
@@ -789,6 +801,7 @@ describe('alarms', () => {
       'AWS/ES/FreeStorageSpace',
       'AWS/ES/Shards.active',
       'AWS/Kinesis/WriteProvisionedThroughputExceeded',
+      'AWS/Lambda/Errors',
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',

@@ -7,6 +7,7 @@ import * as athena from 'aws-cdk-lib/aws-athena';
 import * as glue from 'aws-cdk-lib/aws-glue';
 import type * as kinesis from 'aws-cdk-lib/aws-kinesis';
 import * as firehose from 'aws-cdk-lib/aws-kinesisfirehose';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
@@ -50,6 +51,7 @@ export class BatchLayer extends Construct {
   readonly workGroupName: string;
   readonly databaseName: string;
   readonly namedQueries: athena.CfnNamedQuery[];
+  readonly transform: lambda.IFunction;
 
   constructor(scope: Construct, id: string, props: BatchLayerProps) {
     super(scope, id);
@@ -97,6 +99,8 @@ export class BatchLayer extends Construct {
       memoryMiB: DEFAULTS.archiveTransform.memoryMiB,
       timeout: Duration.seconds(DEFAULTS.archiveTransform.timeoutSeconds),
     });
+
+    this.transform = transform.fn;
 
     const destinationRole = new FirehoseS3Role(this, 'ToS3Role');
     const delivery = new firehose.DeliveryStream(this, 'ToS3', {
