@@ -8,15 +8,7 @@ import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERTS_INDEX_PATTERN, READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
-import {
-  ARCHIVE_COLUMNS,
-  ARCHIVE_DATA_PREFIX,
-  ARCHIVE_ERROR_PREFIX,
-  ARCHIVE_PARTITION_KEYS,
-  ARCHIVE_TABLE_NAME,
-  FIREHOSE_PARTITION_PATH,
-  archivePartitionPath,
-} from '../../src/core/archive-layout.ts';
+import * as layout from '../../src/core/archive-layout.ts';
 import { VIEW_ID_DOMAIN } from '../../src/core/session-key.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { DEFAULTS } from '../../infra/cdk/defaults.ts';
@@ -525,7 +517,7 @@ describe('batch layer', () => {
 
   it('expires errors/ (malformed input as sent, keys possible) after two weeks, well before the archive', () => {
     const rules = (propsOf('AWS::S3::Bucket', bucketId('BatchRaw'))['LifecycleConfiguration'] as { Rules: Json[] }).Rules;
-    expect(rules).toContainEqual({ Id: 'errors', Prefix: ARCHIVE_ERROR_PREFIX, ExpirationInDays: 14, Status: 'Enabled' });
+    expect(rules).toContainEqual({ Id: 'errors', Prefix: layout.ARCHIVE_ERROR_PREFIX, ExpirationInDays: 14, Status: 'Enabled' });
     expect(DEFAULTS.batchLayer.errorRetentionDays).toBeLessThan(DEFAULTS.batchLayer.rawRetentionDays);
   });
 
@@ -544,17 +536,17 @@ describe('batch layer', () => {
     expect(destination()).toEqual(
       expect.objectContaining({
         BucketARN: getAttArn(bucketId('BatchRaw')),
-        Prefix: `${ARCHIVE_DATA_PREFIX}${FIREHOSE_PARTITION_PATH}`,
-        ErrorOutputPrefix: `${ARCHIVE_ERROR_PREFIX}!{firehose:error-output-type}/${FIREHOSE_PARTITION_PATH}`,
+        Prefix: `${layout.ARCHIVE_DATA_PREFIX}${layout.FIREHOSE_PARTITION_PATH}`,
+        ErrorOutputPrefix: `${layout.ARCHIVE_ERROR_PREFIX}!{firehose:error-output-type}/${layout.FIREHOSE_PARTITION_PATH}`,
         BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
       }),
     );
     // The prefix Firehose expands is the folder the embedded copier and DuckDB use, for any arrival time.
     const arrival = Date.UTC(2026, 0, 2, 3, 4, 5);
-    const expanded = FIREHOSE_PARTITION_PATH.replace(/!\{timestamp:(\w+)\}/g, (_, format: string) =>
+    const expanded = layout.FIREHOSE_PARTITION_PATH.replace(/!\{timestamp:(\w+)\}/g, (_, format: string) =>
       ({ yyyy: '2026', MM: '01', dd: '02', HH: '03' })[format] ?? '?',
     );
-    expect(expanded).toBe(archivePartitionPath(arrival));
+    expect(expanded).toBe(layout.archivePartitionPath(arrival));
   });
 
   it('transforms every record with the archive transform Lambda (Node 24, arm64) before anything is written', () => {
@@ -608,12 +600,12 @@ describe('batch layer', () => {
     const columns = (input.StorageDescriptor['Columns'] as Array<{ Name: string; Type: string }>).map((c) => `${c.Name}:${c.Type}`);
 
     // Assess
-    expect(input.Name).toBe(ARCHIVE_TABLE_NAME);
-    expect(columns).toEqual(ARCHIVE_COLUMNS.map((c) => `${c.name}:${c.type}`));
+    expect(input.Name).toBe(layout.ARCHIVE_TABLE_NAME);
+    expect(columns).toEqual(layout.ARCHIVE_COLUMNS.map((c) => `${c.name}:${c.type}`));
     expect(columns.map((c) => c.split(':')[0])).not.toContain('key');
     expect(input.StorageDescriptor['SerdeInfo']).toEqual({ SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' });
     expect(JSON.stringify(input)).not.toContain('ignore.malformed.json');
-    expect(input.PartitionKeys.map((k) => `${String(k['Name'])}:${String(k['Type'])}`)).toEqual(ARCHIVE_PARTITION_KEYS.map((k) => `${k}:int`));
+    expect(input.PartitionKeys.map((k) => `${String(k['Name'])}:${String(k['Type'])}`)).toEqual(layout.ARCHIVE_PARTITION_KEYS.map((k) => `${k}:int`));
     expect(input.Parameters).toEqual(
       expect.objectContaining({
         'projection.enabled': 'true',
