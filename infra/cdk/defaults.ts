@@ -91,15 +91,34 @@ export const DEFAULTS = {
   batchLayer: {
     // Firehose flushes at whichever comes first. One person at 1 Hz writes ~0.5 MB an hour, so the interval
     // decides: 5 minutes gives ~300 objects a day (cheap to list and scan) and history in Athena within
-    // about 5 minutes. Larger buffers only matter at far higher volumes.
+    // about 5 minutes. 64 MiB is also the smallest buffer Firehose accepts with Parquet conversion.
     bufferingIntervalSeconds: 300,
     bufferingSizeMiB: 64,
     rawRetentionDays: 365,
-    // First day of the date projection; queries without a dt filter enumerate every day since.
-    partitionStartDate: '2025-01-01',
+    // errors/ holds malformed input exactly as it was sent, and a malformed record can still carry a write key:
+    // kept two weeks, long enough to look into a spike of failures, short enough that a leaked key there is
+    // mostly of a session long over.
+    errorRetentionDays: 14,
+    // Years of the integer partition projection (year=, then month=, day=, hour=). A query without a year
+    // filter plans one path per hour of the range (~8,800 a year), so the range is bounded; extending it is a
+    // change of table parameters only, no data moves.
+    partitionYears: { first: 2025, last: 2045 },
     athenaResultsRetentionDays: 7,
     // A query that would scan more is cancelled: a mistyped query costs cents, not dollars.
     athenaBytesScannedCutoff: 1024 ** 3,
+  },
+
+  archiveTransform: {
+    // Firehose hands the function a batch every minute or every MiB of records, whichever comes first (Firehose's
+    // own defaults). A MiB is ~10,000 records, base64 included well under Lambda's 6 MB payload; the function
+    // transforms that in tens of milliseconds (BENCHMARKS.md, "archive transform"), so the minute adds nothing
+    // beside the 5-minute delivery buffer.
+    bufferIntervalSeconds: 60,
+    bufferSizeMiB: 1,
+    // Invocation failures (timeouts, throttling) are retried; after that the whole batch goes to errors/.
+    retries: 3,
+    memoryMiB: 256,
+    timeoutSeconds: 60,
   },
 
   web: {
@@ -148,6 +167,8 @@ export const DEFAULTS = {
     // An alert event that SNS or the alerts index did not take (after the client's own retries) is not re-sent:
     // each one is worth a look, since someone may be waiting for it.
     alertPublishFailuresPerFiveMinutes: 1,
+    // The transform answers malformed input instead of throwing: any error is the function failing a whole batch.
+    archiveTransformErrorsPerFiveMinutes: 1,
     // Monthly Kinesis spend (AWS Budgets, filter "Amazon Kinesis", the whole account) above which the alarm
     // topic hears about it, actual or forecast. On-demand idles at about USD 29 a stream plus up to USD 0.40 per
     // broadcaster sending all month; a provisioned shard is about USD 11, an enhanced fan-out consumer about USD 11 a

@@ -120,7 +120,12 @@ export class LiveHeartRateStack extends Stack {
     store.allow({ principal: alertClock.role, verbs: ['Put'], paths: [`${SESSIONS_INDEX}/_bulk`, `${ALERTS_INDEX_PATTERN}/_bulk`] });
     alertTopic.allowPublish(alertClock.role);
 
-    const batch = new BatchLayer(this, 'Batch', { stream, accessLogsBucket: accessLogs, rawRetentionDays: options.rawRetentionDays });
+    const batch = new BatchLayer(this, 'Batch', {
+      stream,
+      accessLogsBucket: accessLogs,
+      rawRetentionDays: options.rawRetentionDays,
+      transformEntry: ENTRIES.archiveTransform,
+    });
 
     const runtimeConfig: RuntimeConfig = {
       mode: 'aws',
@@ -142,6 +147,7 @@ export class LiveHeartRateStack extends Stack {
 
     const alarms = new PipelineAlarms(this, 'Alarms', {
       consumer: consumer.fn,
+      archiveTransform: batch.transform,
       failureQueue: consumer.failureQueue,
       stream,
       domain: store.domain,
@@ -164,8 +170,8 @@ export class LiveHeartRateStack extends Stack {
       OpenSearchDashboardsUrl: [store.dashboardsUrl, 'OpenSearch Dashboards (SigV4 as the admin principal)'],
       DashboardsImport: [setup.dashboardsOutcome, 'Outcome of importing infra/cdk/dashboards/liveheartrate.ndjson at this deployment'],
       AthenaWorkGroup: [batch.workGroupName, 'Athena workgroup with the saved queries'],
-      GlueDatabase: [batch.databaseName, 'Glue database of the raw readings table'],
-      RawDataBucket: [batch.rawBucket.bucketName, 'Every record as sent, write keys included: keep private'],
+      GlueDatabase: [batch.databaseName, 'Glue database of the readings archive table'],
+      RawDataBucket: [batch.rawBucket.bucketName, 'Archive (Parquet, view ids) and under errors/ malformed input as sent, keys possible: keep private'],
       AthenaResultsBucket: [batch.resultsBucket.bucketName, 'Athena query results'],
       SiteBucket: [web.siteBucket.bucketName, 'The built app (private; served through CloudFront)'],
       AccessLogsBucket: [accessLogs.bucketName, 'S3 and CloudFront access logs'],

@@ -9,6 +9,7 @@ export const ENTRIES = {
   openSearchSetup: fileURLToPath(new URL('../../functions/opensearch-setup/handler.ts', import.meta.url)),
   sessionRetention: fileURLToPath(new URL('../../functions/retention/handler.ts', import.meta.url)),
   alertClock: fileURLToPath(new URL('../../functions/alert-clock/handler.ts', import.meta.url)),
+  archiveTransform: fileURLToPath(new URL('../../functions/archive-transform/handler.ts', import.meta.url)),
 } as const;
 
 export const DASHBOARDS_NDJSON = fileURLToPath(new URL('./dashboards/liveheartrate.ndjson', import.meta.url));

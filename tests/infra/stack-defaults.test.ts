@@ -8,6 +8,8 @@ import { NagPack } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERTS_INDEX_PATTERN, READINGS_INDEX_PATTERN } from '../../functions/store/opensearch-indices.ts';
+import * as layout from '../../src/core/archive-layout.ts';
+import { VIEW_ID_DOMAIN } from '../../src/core/session-key.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { DEFAULTS } from '../../infra/cdk/defaults.ts';
 import { SPA_ROUTING_FUNCTION } from '../../infra/cdk/web/spa-routing.ts';
@@ -497,7 +499,7 @@ describe('batch layer', () => {
     }
   });
 
-  it('expires raw data after 365 days and keeps it when the stack is deleted', () => {
+  it('expires the archive after 365 days and keeps it when the stack is deleted', () => {
     const raw = resourcesOf('AWS::S3::Bucket')[bucketId('BatchRaw')] as Json;
     expect(raw['DeletionPolicy']).toBe('Retain');
     expect(JSON.stringify(raw['Properties'])).toContain('"ExpirationInDays":365');
@@ -513,45 +515,117 @@ describe('batch layer', () => {
     expect(resourcesOf('AWS::Glue::Table')[tableId]?.['DeletionPolicy'] ?? 'Delete').toBe('Delete');
   });
 
-  it('delivers the stream to S3 as gzipped newline JSON by arrival day, with an error prefix', () => {
-    const [streamId] = only('AWS::Kinesis::Stream');
-    template.hasResourceProperties('AWS::KinesisFirehose::DeliveryStream', {
-      DeliveryStreamType: 'KinesisStreamAsSource',
-      KinesisStreamSourceConfiguration: Match.objectLike({ KinesisStreamARN: getAttArn(streamId) }),
-      ExtendedS3DestinationConfiguration: Match.objectLike({
-        BucketARN: getAttArn(bucketId('BatchRaw')),
-        CompressionFormat: 'GZIP',
-        FileExtension: '.json.gz',
-        Prefix: 'readings/dt=!{timestamp:yyyy-MM-dd}/',
-        ErrorOutputPrefix: 'errors/!{firehose:error-output-type}/dt=!{timestamp:yyyy-MM-dd}/',
-        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
-      }),
-    });
+  it('expires errors/ (malformed input as sent, keys possible) after two weeks, well before the archive', () => {
+    const rules = (propsOf('AWS::S3::Bucket', bucketId('BatchRaw'))['LifecycleConfiguration'] as { Rules: Json[] }).Rules;
+    expect(rules).toContainEqual({ Id: 'errors', Prefix: layout.ARCHIVE_ERROR_PREFIX, ExpirationInDays: 14, Status: 'Enabled' });
+    expect(DEFAULTS.batchLayer.errorRetentionDays).toBeLessThan(DEFAULTS.batchLayer.rawRetentionDays);
   });
 
-  it('describes the v1 record with a date-projected partition that matches the Firehose prefix', () => {
+  const delivery = (): Json => only('AWS::KinesisFirehose::DeliveryStream')[1];
+  const destination = (): Json => delivery()['ExtendedS3DestinationConfiguration'] as Json;
+  const transformId = (): string => logicalIdStartingWith(template, 'AWS::Lambda::Function', 'BatchTransformFunction');
+
+  it('delivers the stream to S3 by arrival hour, in the folders of the archive layout, with an error prefix by output type', () => {
+    const [streamId] = only('AWS::Kinesis::Stream');
+    expect(delivery()).toEqual(
+      expect.objectContaining({
+        DeliveryStreamType: 'KinesisStreamAsSource',
+        KinesisStreamSourceConfiguration: expect.objectContaining({ KinesisStreamARN: getAttArn(streamId) }),
+      }),
+    );
+    expect(destination()).toEqual(
+      expect.objectContaining({
+        BucketARN: getAttArn(bucketId('BatchRaw')),
+        Prefix: `${layout.ARCHIVE_DATA_PREFIX}${layout.FIREHOSE_PARTITION_PATH}`,
+        ErrorOutputPrefix: `${layout.ARCHIVE_ERROR_PREFIX}!{firehose:error-output-type}/${layout.FIREHOSE_PARTITION_PATH}`,
+        BufferingHints: { IntervalInSeconds: 300, SizeInMBs: 64 },
+      }),
+    );
+    // The prefix Firehose expands is the folder the embedded copier and DuckDB use, for any arrival time.
+    const arrival = Date.UTC(2026, 0, 2, 3, 4, 5);
+    const expanded = layout.FIREHOSE_PARTITION_PATH.replace(/!\{timestamp:(\w+)\}/g, (_, format: string) =>
+      ({ yyyy: '2026', MM: '01', dd: '02', HH: '03' })[format] ?? '?',
+    );
+    expect(expanded).toBe(layout.archivePartitionPath(arrival));
+  });
+
+  it('transforms every record with the archive transform Lambda (Node 24, arm64) before anything is written', () => {
+    // Prepare
+    const processing = destination()['ProcessingConfiguration'] as { Enabled: boolean; Processors: Array<{ Type: string; Parameters: Json[] }> };
+    const fn = propsOf('AWS::Lambda::Function', transformId());
+    const bundle = join(synth.app.outdir, `asset.${String((fn['Code'] as Json)['S3Key']).replace(/\.zip$/, '')}`, 'index.mjs');
+
+    // Act
+    const parameters = Object.fromEntries(processing.Processors[0]?.Parameters.map((p) => [p['ParameterName'], p['ParameterValue']]) ?? []);
+
+    // Assess: one processor, that function, the buffers of DEFAULTS; the bundle is the transform (its log message
+    // and the view-id domain it hashes under).
+    expect(processing.Enabled).toBe(true);
+    expect(processing.Processors.map((p) => p.Type)).toEqual(['Lambda']);
+    expect(parameters).toEqual(
+      expect.objectContaining({
+        LambdaArn: getAttArn(transformId()),
+        BufferIntervalInSeconds: String(DEFAULTS.archiveTransform.bufferIntervalSeconds),
+        BufferSizeInMBs: String(DEFAULTS.archiveTransform.bufferSizeMiB),
+        NumberOfRetries: String(DEFAULTS.archiveTransform.retries),
+      }),
+    );
+    expect(fn).toEqual(expect.objectContaining({ Runtime: 'nodejs24.x', Architectures: ['arm64'], Handler: 'index.handler' }));
+    const code = readFileSync(bundle, 'utf8');
+    expect(code).toContain('archive transform');
+    expect(code).toContain(VIEW_ID_DOMAIN);
+  });
+
+  it('converts the lines to Snappy Parquet with the schema of this stack\'s Glue table, mapping the renamed keys', () => {
+    const [databaseId] = only('AWS::Glue::Database');
+    const [tableId] = only('AWS::Glue::Table');
+    const conversion = destination()['DataFormatConversionConfiguration'] as Json;
+    expect(conversion).toEqual({
+      Enabled: true,
+      SchemaConfiguration: expect.objectContaining({ DatabaseName: { Ref: databaseId }, TableName: { Ref: tableId }, VersionId: 'LATEST' }),
+      InputFormatConfiguration: {
+        Deserializer: { OpenXJsonSerDe: { CaseInsensitive: false, ColumnToJsonKeyMappings: { viewid: 'viewId', ended: 'end' } } },
+      },
+      OutputFormatConfiguration: { Serializer: { ParquetSerDe: { Compression: 'SNAPPY' } } },
+    });
+    // With conversion, compression belongs to the serializer: a destination compression would be refused.
+    expect(destination()['CompressionFormat']).toBeUndefined();
+    expect(destination()['FileExtension']).toBe('.parquet');
+  });
+
+  it('describes the archive as Parquet with the archive columns (no key) and integer hour partitions projected onto the Firehose folders', () => {
+    // Prepare
     const [, table] = only('AWS::Glue::Table');
-    const input = table['TableInput'] as { Parameters: Json; PartitionKeys: Json[]; StorageDescriptor: Json };
-    expect(input.PartitionKeys).toEqual([expect.objectContaining({ Name: 'dt', Type: 'string' })]);
+    const input = table['TableInput'] as { Name: string; Parameters: Json; PartitionKeys: Json[]; StorageDescriptor: Json };
+    const columns = (input.StorageDescriptor['Columns'] as Array<{ Name: string; Type: string }>).map((c) => `${c.Name}:${c.Type}`);
+
+    // Assess
+    expect(input.Name).toBe(layout.ARCHIVE_TABLE_NAME);
+    expect(columns).toEqual(layout.ARCHIVE_COLUMNS.map((c) => `${c.name}:${c.type}`));
+    expect(columns.map((c) => c.split(':')[0])).not.toContain('key');
+    expect(input.StorageDescriptor['SerdeInfo']).toEqual({ SerializationLibrary: 'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' });
+    expect(JSON.stringify(input)).not.toContain('ignore.malformed.json');
+    expect(input.PartitionKeys.map((k) => `${String(k['Name'])}:${String(k['Type'])}`)).toEqual(layout.ARCHIVE_PARTITION_KEYS.map((k) => `${k}:int`));
     expect(input.Parameters).toEqual(
       expect.objectContaining({
         'projection.enabled': 'true',
-        'projection.dt.type': 'date',
-        'projection.dt.format': 'yyyy-MM-dd',
-        'projection.dt.range': '2025-01-01,NOW',
-        'projection.dt.interval': '1',
-        'projection.dt.interval.unit': 'DAYS',
+        'projection.year.type': 'integer',
+        'projection.year.range': '2025,2045',
+        'projection.month.type': 'integer',
+        'projection.month.range': '1,12',
+        'projection.month.digits': '2',
+        'projection.day.type': 'integer',
+        'projection.day.range': '1,31',
+        'projection.day.digits': '2',
+        'projection.hour.type': 'integer',
+        'projection.hour.range': '0,23',
+        'projection.hour.digits': '2',
       }),
     );
-    // The template path is the Firehose prefix with the partition value in place of the timestamp.
+    expect(input.Parameters).not.toHaveProperty('projection.year.digits');
+    // The template path is the Firehose prefix with the partition values in place of the timestamps.
     expect(input.Parameters['storage.location.template']).toEqual({
-      'Fn::Join': ['', ['s3://', { Ref: bucketId('BatchRaw') }, '/readings/dt=${dt}/']],
-    });
-    const columns = (input.StorageDescriptor['Columns'] as Array<{ Name: string; Type: string }>).map((c) => `${c.Name}:${c.Type}`);
-    expect(columns).toEqual(['v:int', 'key:string', 'seq:bigint', 't:bigint', 'bpm:int', 'rr:array<int>', 'contact:boolean', 'kj:int', 'end:boolean', 'exp:bigint']);
-    expect(input.StorageDescriptor['SerdeInfo']).toEqual({
-      SerializationLibrary: 'org.openx.data.jsonserde.JsonSerDe',
-      Parameters: { 'ignore.malformed.json': 'true' },
+      'Fn::Join': ['', ['s3://', { Ref: bucketId('BatchRaw') }, '/readings/year=${year}/month=${month}/day=${day}/hour=${hour}/']],
     });
   });
 
@@ -578,6 +652,18 @@ describe('batch layer', () => {
       'liveheartrate - time in heart-rate zones',
     ]);
     for (const query of queries) expect(query['WorkGroup']).toBe('LiveHeartRate-analytics');
+  });
+  it('alarms on the archive transform failing even once, since Firehose then sends the whole batch to errors/', () => {
+    const transform = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'BatchTransformFunction');
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: { Ref: transform } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
   });
 });
 
@@ -699,7 +785,7 @@ describe('web front', () => {
 });
 
 describe('alarms', () => {
-  it('watches consumer lag and errors, given-up batches, write throttling, alert publishing and the live store, notifying one topic', () => {
+  it('watches consumer lag and errors, given-up batches, write throttling, alert publishing, the live store and the archive transform, notifying one topic', () => {
     const topicId = alarmTopicId();
     const alarms = Object.values(resourcesOf('AWS::CloudWatch::Alarm')).map((alarm) => alarm['Properties'] as Json);
     expect(alarms.map((alarm) => `${String(alarm['Namespace'])}/${String(alarm['MetricName'])}`).sort()).toEqual([
@@ -707,6 +793,7 @@ describe('alarms', () => {
       'AWS/ES/FreeStorageSpace',
       'AWS/ES/Shards.active',
       'AWS/Kinesis/WriteProvisionedThroughputExceeded',
+      'AWS/Lambda/Errors',
       'AWS/Lambda/Errors',
       'AWS/Lambda/IteratorAge',
       'AWS/SQS/ApproximateNumberOfMessagesVisible',
@@ -921,6 +1008,35 @@ describe('least privilege', () => {
       's3:ListBucketMultipartUploads',
       's3:PutObject',
     ]);
+  });
+  it('lets Firehose invoke only the archive transform and read only its own Glue table\'s schema', () => {
+    // Prepare
+    const [, stream] = only('AWS::KinesisFirehose::DeliveryStream');
+    const destinationRole = ((stream['ExtendedS3DestinationConfiguration'] as Json)['RoleARN'] as { 'Fn::GetAtt': [string, string] })['Fn::GetAtt'][0];
+    const transform = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'BatchTransformFunction');
+    const [databaseId] = only('AWS::Glue::Database');
+    const [tableId] = only('AWS::Glue::Table');
+
+    // Act
+    const statements = Object.values(resourcesOf('AWS::IAM::Policy'))
+      .filter((policy) => JSON.stringify((policy['Properties'] as Json)['Roles']).includes(`"${destinationRole}"`))
+      .flatMap((policy) => ((policy['Properties'] as Json)['PolicyDocument'] as { Statement: Json[] }).Statement);
+    const about = (service: string) => statements.filter((s) => asList(s['Action']).some((a) => String(a).startsWith(`${service}:`)));
+
+    // Assess: no other service than S3, logs, Lambda and Glue; nothing on "*".
+    expect(new Set(statements.flatMap((s) => asList(s['Action']).map((a) => String(a).split(':')[0])))).toEqual(new Set(['s3', 'logs', 'lambda', 'glue']));
+    for (const statement of statements) expect(asList(statement['Resource'])).not.toContain('*');
+    expect(about('lambda')).toEqual([
+      expect.objectContaining({ Action: 'lambda:InvokeFunction', Resource: [getAttArn(transform), { 'Fn::Join': ['', [getAttArn(transform), ':*']] }] }),
+    ]);
+    expect(about('glue')).toHaveLength(1);
+    expect(asList(about('glue')[0]?.['Action']).sort()).toEqual(['glue:GetTable', 'glue:GetTableVersion', 'glue:GetTableVersions']);
+    expect(asList(about('glue')[0]?.['Resource']).map(flattenJoin)).toEqual([
+      'arn:aws:glue:eu-west-1:123456789012:catalog',
+      `arn:aws:glue:eu-west-1:123456789012:database/?`,
+      `arn:aws:glue:eu-west-1:123456789012:table/?/?`,
+    ]);
+    expect(JSON.stringify(about('glue')[0]?.['Resource'])).toContain(`{"Ref":"${databaseId}"},"/",{"Ref":"${tableId}"}`);
   });
 });
 

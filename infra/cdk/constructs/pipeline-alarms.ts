@@ -1,6 +1,7 @@
 // The signals that the live pipeline is not live: the consumer falls behind, the consumer fails, batches
 // were given up on, producers are throttled, a writer is cut by the per-session rate limit, an alert event was not
-// published, the live store is down, full or growing indices it should not have. All notify one SNS topic.
+// published, the live store is down, full or growing indices it should not have, the archive transform fails.
+// All notify one SNS topic.
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
@@ -29,6 +30,8 @@ export const CONSUMER_METRICS = {
 
 export interface PipelineAlarmsProps {
   consumer: lambda.IFunction;
+  /** The batch layer's record transform (BatchLayer.transform). */
+  archiveTransform: lambda.IFunction;
   failureQueue: sqs.IQueue;
   stream: kinesis.IStream;
   domain: opensearch.IDomain;
@@ -159,6 +162,16 @@ export class PipelineAlarms extends Construct {
           'indices (a writer getting past the live horizon) and delete them before the domain slows down.',
         props.domain.metric('Shards.active', { statistic: 'Maximum', period: Duration.minutes(5) }),
         shardCeilingOf(props.speedRetentionDays, props.dataNodes) + 1,
+      ),
+      // Malformed records are answered, not thrown, so an error here is the function itself failing: Firehose
+      // retries, then writes the whole batch, valid readings and their keys included, to errors/processing-failed/.
+      alarm(
+        'ArchiveTransformErrors',
+        'The archive transform failed (threw or timed out): after its retries Firehose wrote the batch as received to ' +
+          'errors/processing-failed/ in the raw bucket, so those readings are missing from the archive and their write ' +
+          'keys are under errors/ until it expires (14 days). Check the function\'s log.',
+        props.archiveTransform.metricErrors({ statistic: 'Sum', period: Duration.minutes(5) }),
+        thresholds.archiveTransformErrorsPerFiveMinutes,
       ),
     ];
   }
