@@ -10,6 +10,7 @@ import { encodeRecord, type ReadingRecord } from '../../../src/core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../../src/core/session-key.ts';
 import { ARCHIVE_CHECKPOINT_FILE, startArchiveCopier, type ArchiveCopier, type ArchiveCopierOptions } from '../../../infra/local/archive-copier.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
+import { startEmbeddedBackend } from '../../../infra/local/local-stack.ts';
 import { startKinesisEmulator, type KinesisEmulator } from '../../../infra/local/kinesis-emulator.ts';
 
 const STREAM = 'archive-test';
@@ -296,5 +297,37 @@ describe('embedded archive copier (real kinesalite and DuckDB)', () => {
       return result.ok ? result.line : '';
     });
     expect(written.split(/(?<=\n)/).sort()).toEqual(expected.sort());
+  });
+});
+
+describe('the archive copier in the embedded backend', () => {
+  it('archives what the stream received beside the consumer, and writes its buffers when the stack stops', async () => {
+    // Prepare: buffers that neither fill nor age while the test runs, so only the stop writes them
+    const dir = await mkdtemp(join(tmpdir(), 'lhr-archive-stack-'));
+    const backend = await startEmbeddedBackend({
+      kinesisPort: 0,
+      streamName: STREAM,
+      region: 'eu-west-1',
+      dataDir: dir,
+      archiveTuning: { pollIntervalMs: 10, maxAgeMs: 3_600_000 },
+    });
+    const client = createNodeKinesisClient(backend.kinesisEndpoint, 'eu-west-1');
+    try {
+      await put(client, sessions(10));
+      await vi.waitFor(() => expect(backend.archiveStats()).toMatchObject({ records: 20, buffered: 20, files: 0 }), { timeout: 15_000, interval: 10 });
+      await vi.waitFor(() => expect(backend.liveStore.countAllReadings()).toBe(20), { timeout: 15_000, interval: 10 });
+
+      // Act
+      await backend.stop();
+
+      // Assess
+      expect(backend.archiveStats()).toMatchObject({ archived: 20, buffered: 0, files: 1 });
+      const { rows } = await readParquet(join(dir, 'archive'));
+      expect(rows).toHaveLength(20);
+    } finally {
+      client.destroy();
+      await backend.stop().catch(() => {});
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
