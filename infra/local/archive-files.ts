@@ -1,8 +1,10 @@
 // How the embedded archive copier puts a buffer of archive lines on disk: one file per flush, in Firehose's folders
 // and with Firehose's object names, as Parquet (through DuckDB) or as the newline JSON lines themselves. Every file
-// is written under a temporary name and renamed, so a reader (`npm run query`) never sees half of one.
+// is written under a temporary name and renamed, so a reader (`npm run query`) never sees half of one, and is on
+// the disk (file and folder entry synced) before the copier's checkpoint may pass its records, so a power cut
+// cannot keep the checkpoint and lose the file.
 import { randomUUID } from 'node:crypto';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ARCHIVE_COLUMNS } from '../../src/core/archive-layout.ts';
@@ -36,7 +38,7 @@ export async function writeJsonFile(folder: string, name: string, lines: readonl
   const path = join(folder, name);
   await mkdir(folder, { recursive: true });
   await writeFile(`${path}.tmp`, lines.join(''));
-  await rename(`${path}.tmp`, path);
+  await publish(`${path}.tmp`, path, folder);
   return path;
 }
 
@@ -52,11 +54,27 @@ export async function writeParquetFile(connection: DuckDBConnection, folder: str
   await writeFile(input, lines.join(''));
   try {
     await connection.run(copyToParquetSql(input, `${path}.tmp`));
-    await rename(`${path}.tmp`, path);
+    await publish(`${path}.tmp`, path, folder);
   } finally {
     await rm(input, { force: true });
   }
   return path;
+}
+
+/** Syncs the finished file, renames it to its name, and syncs the folder that now lists it. */
+async function publish(temp: string, path: string, folder: string): Promise<void> {
+  await syncPath(temp, 'r+');
+  await rename(temp, path);
+  await syncPath(folder, 'r');
+}
+
+async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
+  const handle = await open(path, flags);
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
 }
 
 function copyToParquetSql(input: string, output: string): string {
