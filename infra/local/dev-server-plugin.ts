@@ -5,6 +5,7 @@
 // Only the web server differs from `npm start`: Vite serves the source instead of the built app.
 import { join, resolve } from 'node:path';
 import type { Plugin } from 'vite';
+import { readArchiveFormat } from './archive-format-env.ts';
 import { readPort } from './env-port.ts';
 import type { EmbeddedBackend, EmbeddedBackendOptions } from './local-stack.ts';
 
@@ -69,6 +70,7 @@ function readBackendOptions(options: EmbeddedDevOptions, log: (line: string) => 
     dataDir,
     // On disk, as with `npm start`: what the stream accepted survives a restart of the dev server.
     kinesisStorePath: join(dataDir, 'stream'),
+    archiveFormat: readArchiveFormat(env),
     log,
   };
 }

@@ -9,6 +9,8 @@ import { deleteInactiveSessions } from '../../functions/retention/delete-inactiv
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
 import type { Logger } from '../../functions/lib/logger.ts';
 import { openSqliteStore, type SqliteLiveStore } from '../../functions/store/sqlite-store.ts';
+import { ARCHIVE_DEFAULTS, startArchiveCopier, type ArchiveCopierOptions, type ArchiveStats } from './archive-copier.ts';
+import type { ArchiveFormat } from './archive-files.ts';
 import { openCheckpointFile } from './checkpoints.ts';
 import { createNodeKinesisClient } from './kinesis-client.ts';
 import { startKinesisEmulator } from './kinesis-emulator.ts';
@@ -41,6 +43,10 @@ export interface EmbeddedBackendOptions {
   alertClockIntervalMs?: number;
   /** The clock the alert clock reads (tests move time on); Date.now by default. */
   now?: () => number;
+  /** How the archive copier writes <dataDir>/archive: Parquet (default) or newline JSON. */
+  archiveFormat?: ArchiveFormat;
+  /** The archive copier's buffering and polling (tests make them small); ARCHIVE_DEFAULTS otherwise. */
+  archiveTuning?: Pick<ArchiveCopierOptions, 'maxBytes' | 'maxAgeMs' | 'pollIntervalMs'>;
   /**
    * Receives one line per component as it comes up, then only lines about trouble (dropped records,
    * consumer retries).
@@ -64,6 +70,8 @@ export interface EmbeddedBackend {
   liveStore: SqliteLiveStore;
   /** What the consumer's stream runner has done so far (polls, batches, records, failures). */
   consumerStats(): StreamRunnerStats;
+  /** What the archive copier has written so far (records, lines archived and failed, files). */
+  archiveStats(): ArchiveStats;
   /** The live API (the Lambda handler behind a function URL), to mount under /api/ on a web server. */
   apiRoute: AppRoute;
   /** The browser's only way to the stream (PutRecord/PutRecords on this stream), to mount at /kinesis. */
@@ -78,7 +86,7 @@ export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute' | 'kinesisR
   apiUrl: string;
 }
 
-export type LocalComponent = 'stream' | 'store' | 'consumer' | 'api' | 'app';
+export type LocalComponent = 'stream' | 'store' | 'consumer' | 'archive' | 'api' | 'app';
 
 /** Says which component failed to start; `cause` holds the original error (e.g. a PortInUseError). */
 export class LocalStackStartError extends Error {
@@ -140,14 +148,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     config,
     liveStore: backend.liveStore,
     consumerStats: () => backend.consumerStats(),
+    archiveStats: () => backend.archiveStats(),
     stop: () => components.stopAll(),
   };
 }
 
 /**
  * The stack's backend in dependency order: the stream, the live store (a SQLite file in the data folder), the
- * consumer (the Lambda handler fed by a local stream runner) and the live API handler, for a web server to
- * mount. Stopping goes in reverse, so nothing is left writing into a closed store. If a component fails, the
+ * consumer (the Lambda handler fed by a local stream runner), the archive copier (the batch layer: Firehose's part,
+ * with the archive transform) and the live API handler, for a web server to mount. Stopping goes in reverse, so nothing is left writing into a closed store. If a component fails, the
  * ones already started are stopped before rejecting.
  */
 export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Promise<EmbeddedBackend> {
@@ -189,11 +198,16 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     ),
   );
 
+  // Last started, so first stopped: its last files are written and its checkpoint saved before the stream stops.
+  const archive = await components.start('archive', () => startArchive(options, emulator.endpoint));
+  log(formatComponentLine('archive', describeArchive(options)));
+
   return {
     kinesisEndpoint: emulator.endpoint,
     config: createEmbeddedConfig(options.region, options.streamName),
     liveStore,
     consumerStats: () => consumer.runner.stats(),
+    archiveStats: () => archive.stats(),
     apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
     // The write limit for all clients together is Kinesis's per shard, times the shards the runner found.
     kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint, shardCount }),
@@ -285,6 +299,36 @@ async function startConsumer(
     client.destroy();
     throw error;
   }
+}
+
+/** The archive copier with its own Kinesis client; transform counts are not logged, only trouble. */
+async function startArchive(options: EmbeddedBackendOptions, endpoint: string): Promise<{ stats(): ArchiveStats; stop(): Promise<void> }> {
+  const client = createNodeKinesisClient(endpoint, options.region);
+  const log = options.log ?? (() => {});
+  try {
+    const copier = await startArchiveCopier({
+      client,
+      streamName: options.streamName,
+      region: options.region,
+      dataDir: options.dataDir,
+      format: options.archiveFormat,
+      ...options.archiveTuning,
+      log: { info: () => {}, error: (line) => log(formatComponentLine('archive', line)) },
+    });
+    return { stats: () => copier.stats(), stop: () => copier.stop().finally(() => client.destroy()) };
+  } catch (error) {
+    client.destroy();
+    throw error;
+  }
+}
+
+function describeArchive(options: EmbeddedBackendOptions): string {
+  const format = options.archiveFormat ?? ARCHIVE_DEFAULTS.format;
+  const maxAgeMs = options.archiveTuning?.maxAgeMs ?? ARCHIVE_DEFAULTS.maxAgeMs;
+  const maxBytes = options.archiveTuning?.maxBytes ?? ARCHIVE_DEFAULTS.maxBytes;
+  const size = maxBytes % 2 ** 20 === 0 ? `${maxBytes / 2 ** 20} MiB` : `${maxBytes} bytes`;
+  const age = maxAgeMs % 1000 === 0 ? `${maxAgeMs / 1000} s` : `${maxAgeMs} ms`;
+  return `stream runner → archive transform → ${join(options.dataDir, 'archive')} (${format}), flushed every ${age} or ${size}`;
 }
 
 /** Started components, stopped last-started first; a start failure stops the rest and names the component. */

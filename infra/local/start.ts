@@ -2,6 +2,8 @@
 // component out, everything stopped on SIGINT/SIGTERM.
 import { join, resolve } from 'node:path';
 import { LocalStackStartError, startLocalStack, type LocalComponent, type LocalStack } from './local-stack.ts';
+import { readArchiveFormat } from './archive-format-env.ts';
+import type { ArchiveFormat } from './archive-files.ts';
 import { readPort } from './env-port.ts';
 import { PortInUseError } from './server-lifecycle.ts';
 
@@ -27,9 +29,11 @@ async function main(): Promise<void> {
   const env = process.env;
   let appPort: number;
   let kinesisPort: number;
+  let archiveFormat: ArchiveFormat;
   try {
     appPort = readPort(env, 'PORT', 8080);
     kinesisPort = readPort(env, 'KINESIS_PORT', 4567);
+    archiveFormat = readArchiveFormat(env);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
     // On disk: a reading the stream acknowledged to a phone (which then dropped it from its outbox) but the
     // consumer had not read yet when the stack stopped is read after the restart, not lost.
     kinesisStorePath: join(dataDir, 'stream'),
+    archiveFormat,
     log: (line) => console.log(line),
   }).catch((error: unknown) => fail(describeStartFailure(error)));
 

@@ -46,6 +46,7 @@ describe('local stack', () => {
       `stream   kinesalite on ${stack.kinesisEndpoint} (stream stack-test)`,
       `store    SQLite ${join(root, 'data', 'live.db')} (0 readings)`,
       'consumer stream runner → Lambda handler, 1 shard polled every 50 ms, from the oldest record',
+      `archive  stream runner → archive transform → ${join(root, 'data', 'archive')} (parquet), flushed every 60 s or 1 MiB`,
       `api      Lambda handler on ${stack.appUrl}/api/sessions/{viewId}[/readings]`,
       `app      ${stack.appUrl}  ← open this`,
     ]);

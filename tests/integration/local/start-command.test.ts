@@ -80,11 +80,12 @@ describe('npm start entry (infra/local/start.ts)', () => {
 
   it('prints one line per component, serves the app, and frees its ports on SIGINT', async () => {
     const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0', LHR_DATA_DIR: 'my-data', STREAM_NAME: 'cli-stream' });
-    await expect.poll(() => run.stdout.length, { message: 'five start lines', timeout: 15_000 }).toBeGreaterThanOrEqual(5);
-    const [streamLine, storeLine, consumerLine, apiLine, appLine] = run.stdout;
+    await expect.poll(() => run.stdout.length, { message: 'six start lines', timeout: 15_000 }).toBeGreaterThanOrEqual(6);
+    const [streamLine, storeLine, consumerLine, archiveLine, apiLine, appLine] = run.stdout;
     expect(streamLine).toMatch(/^stream {3}kinesalite on http:\/\/127\.0\.0\.1:\d+ \(stream cli-stream\)$/);
     expect(storeLine).toBe(`store    SQLite ${join(cwd, 'my-data', 'live.db')} (0 readings)`);
     expect(consumerLine).toMatch(/^consumer stream runner → Lambda handler, 1 shard polled every 50 ms, from the oldest record$/);
+    expect(archiveLine).toBe(`archive  stream runner → archive transform → ${join(cwd, 'my-data', 'archive')} (parquet), flushed every 60 s or 1 MiB`);
     expect(apiLine).toMatch(/^api {6}Lambda handler on http:\/\/127\.0\.0\.1:\d+\/api\/sessions\/\{viewId\}\[\/readings\]$/);
     expect(appLine).toMatch(/^app {6}http:\/\/127\.0\.0\.1:\d+ {2}← open this$/);
     const streamPort = portIn(streamLine, /:(\d+) \(stream/);
@@ -105,7 +106,7 @@ describe('npm start entry (infra/local/start.ts)', () => {
 
   it('stops on SIGTERM too', async () => {
     const run = runStart(cwd, { PORT: '0', KINESIS_PORT: '0' });
-    await expect.poll(() => run.stdout.length, { message: 'five start lines', timeout: 15_000 }).toBeGreaterThanOrEqual(5);
+    await expect.poll(() => run.stdout.length, { message: 'six start lines', timeout: 15_000 }).toBeGreaterThanOrEqual(6);
     run.child.kill('SIGTERM');
     expect(await run.exited).toBe(0);
   });
@@ -157,5 +158,16 @@ describe('npm start entry (infra/local/start.ts)', () => {
     const run = runStart(cwd, { PORT: 'eighty', KINESIS_PORT: '0' });
     expect(await run.exited).toBe(1);
     expect(run.stderr.filter((line) => line.startsWith('error'))).toEqual(['error    PORT must be a port number, got "eighty"']);
+  });
+
+  it('writes the archive as newline JSON when LHR_ARCHIVE_FORMAT says so, and rejects an unknown format', async () => {
+    const json = runStart(cwd, { PORT: '0', KINESIS_PORT: '0', LHR_ARCHIVE_FORMAT: 'json' });
+    await expect.poll(() => json.stdout.find((line) => line.startsWith('archive')), { timeout: 15_000 }).toMatch(/\(json\), flushed every 60 s or 1 MiB$/);
+    json.child.kill('SIGINT');
+    expect(await json.exited).toBe(0);
+
+    const unknown = runStart(cwd, { PORT: '0', KINESIS_PORT: '0', LHR_ARCHIVE_FORMAT: 'csv' });
+    expect(await unknown.exited).toBe(1);
+    expect(unknown.stderr.filter((line) => line.startsWith('error'))).toEqual(['error    LHR_ARCHIVE_FORMAT must be parquet or json, got "csv"']);
   });
 });
