@@ -21,6 +21,11 @@ export interface ArchiveQueryOptions {
 // Athena runs in UTC; from_unixtime's zone and CAST(… AS date) follow the session's zone, so DuckDB's must match.
 const COMPAT_SQL = [
   "SET TimeZone = 'UTC'",
+  // DuckDB tracks a query's progress only with its progress bar on; the bar itself is not printed, the CLI
+  // draws its own from connection.progress, from the start (DuckDB's default waits 2 s).
+  'SET enable_progress_bar = true',
+  'SET enable_progress_bar_print = false',
+  'SET progress_bar_time = 0',
   // Trino: from_unixtime(double seconds) → timestamp(3) with time zone. DuckDB's to_timestamp is the same instant.
   'CREATE MACRO from_unixtime(seconds) AS to_timestamp(seconds)',
   // Trino's approx_percentile returns one of the values (a q-digest estimate, exact on small inputs); DuckDB's
