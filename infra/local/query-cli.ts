@@ -62,9 +62,13 @@ async function run(request: Request, dataDir: string): Promise<QueryResult | str
   return runArchiveSql(request.target, { dataDir, onProgress });
 }
 
-try {
-  const output = await run(parseArgs(process.argv.slice(2)), resolve(process.env['LHR_DATA_DIR'] || '.data'));
+// Clears the progress line, so neither the table nor an error starts after it.
+const clearProgressLine = (): void => {
   if (process.stderr.isTTY) process.stderr.write('\r\x1b[K');
+};
+
+try {
+  const output = await run(parseArgs(process.argv.slice(2)), resolve(process.env['LHR_DATA_DIR'] || '.data')).finally(clearProgressLine);
   console.log(typeof output === 'string' ? output : formatTable(output));
 } catch (error) {
   console.error(`query: ${error instanceof Error ? error.message : String(error)}`);
