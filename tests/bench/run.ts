@@ -15,6 +15,7 @@ import { benchAlertLatency, formatAlertLatencyBench } from './alert-latency.ts';
 import { benchFlood, formatFloodBench } from './flood.ts';
 import { benchArchiveTransform, formatArchiveTransformBench } from './archive-transform.ts';
 import { benchArchiveCopier, formatArchiveCopierBench } from './archive-copier.ts';
+import { benchArchiveQuery, formatArchiveQueryBench } from './archive-query.ts';
 
 interface Bench {
   name: string;
@@ -29,6 +30,7 @@ const benches: Bench[] = [
   { name: 'consumer', run: async () => formatConsumerBench(await benchConsumer()) },
   { name: 'archive-transform', run: () => Promise.resolve(formatArchiveTransformBench(benchArchiveTransform())) },
   { name: 'archive-copier', run: async () => formatArchiveCopierBench(await benchArchiveCopier()) },
+  { name: 'archive-query', run: async () => formatArchiveQueryBench(await benchArchiveQuery()) },
   // Offered above the 5,000/s target, so the stored rate measures the pipeline rather than the producer's pacing.
   { name: 'pipeline', run: async () => formatPipelineBench(await benchPipeline({ rate: 6_000 })) },
   { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },

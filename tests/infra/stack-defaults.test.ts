@@ -644,11 +644,12 @@ describe('batch layer', () => {
     });
   });
 
-  it('saves the three named queries in that workgroup', () => {
+  it('saves the four named queries in that workgroup', () => {
     const queries = Object.values(resourcesOf('AWS::Athena::NamedQuery')).map((query) => query['Properties'] as Json);
     expect(queries.map((query) => query['Name']).sort()).toEqual([
       'liveheartrate - daily statistics',
       'liveheartrate - session summary',
+      'liveheartrate - sessions',
       'liveheartrate - time in heart-rate zones',
     ]);
     for (const query of queries) expect(query['WorkGroup']).toBe('LiveHeartRate-analytics');
