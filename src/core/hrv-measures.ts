@@ -43,29 +43,30 @@ const ROLLING_RECOMPUTE_MS = 1000;
  * there were two beats: harmless for the ratios and α1 here, at the cost of a little time.
  */
 export function correctArtefacts(rrMs: ArrayLike<number>): { rr: Float64Array; corrected: number } {
-  const n = rrMs.length;
-  const valid = new Uint8Array(n);
-  for (let i = 0; i < n; i++) {
+  // One typed copy, out-of-range values as NaN: the median loop then reads one array shape only.
+  const values = new Float64Array(rrMs.length);
+  for (let i = 0; i < values.length; i++) {
     const value = rrMs[i] ?? NaN;
-    valid[i] = value >= MIN_RR_MS && value <= MAX_RR_MS ? 1 : 0;
+    values[i] = value >= MIN_RR_MS && value <= MAX_RR_MS ? value : NaN;
   }
-  const good = flagAgainstLocalMedian(rrMs, valid);
-  return interpolateArtefacts(rrMs, good);
+  return interpolateArtefacts(values, flagAgainstLocalMedian(values));
 }
 
-function flagAgainstLocalMedian(rrMs: ArrayLike<number>, valid: Uint8Array): Uint8Array {
-  const n = rrMs.length;
+function flagAgainstLocalMedian(values: Float64Array): Uint8Array {
+  const n = values.length;
   const good = new Uint8Array(n);
   const window = new Float64Array(2 * MEDIAN_HALF_WIDTH + 1);
   for (let i = 0; i < n; i++) {
-    if (!valid[i]) continue;
+    const value = values[i] ?? NaN;
+    if (Number.isNaN(value)) continue;
     let size = 0;
     const end = Math.min(n - 1, i + MEDIAN_HALF_WIDTH);
     for (let j = Math.max(0, i - MEDIAN_HALF_WIDTH); j <= end; j++) {
-      if (valid[j]) size = insertSorted(window, size, rrMs[j] ?? NaN);
+      const neighbour = values[j] ?? NaN;
+      if (!Number.isNaN(neighbour)) size = insertSorted(window, size, neighbour);
     }
     const median = size % 2 === 1 ? (window[size >> 1] ?? NaN) : ((window[size / 2 - 1] ?? NaN) + (window[size / 2] ?? NaN)) / 2;
-    good[i] = Math.abs((rrMs[i] ?? NaN) - median) <= median * MAX_RR_CHANGE ? 1 : 0;
+    good[i] = Math.abs(value - median) <= median * MAX_RR_CHANGE ? 1 : 0;
   }
   return good;
 }
@@ -81,7 +82,7 @@ function insertSorted(sorted: Float64Array, size: number, value: number): number
   return size + 1;
 }
 
-function interpolateArtefacts(rrMs: ArrayLike<number>, good: Uint8Array): { rr: Float64Array; corrected: number } {
+function interpolateArtefacts(rrMs: Float64Array, good: Uint8Array): { rr: Float64Array; corrected: number } {
   const n = rrMs.length;
   const out = new Float64Array(n);
   let length = 0;
