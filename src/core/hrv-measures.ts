@@ -52,27 +52,31 @@ export function correctArtefacts(rrMs: ArrayLike<number>): { rr: Float64Array; c
   return interpolateArtefacts(values, flagAgainstLocalMedian(values));
 }
 
+/**
+ * The window's valid values are kept sorted as it slides: one value enters and one leaves per beat, each an
+ * insertion or removal among at most 11, rather than sorting 11 values for every beat.
+ */
 function flagAgainstLocalMedian(values: Float64Array): Uint8Array {
   const n = values.length;
   const good = new Uint8Array(n);
   const window = new Float64Array(2 * MEDIAN_HALF_WIDTH + 1);
+  let size = 0;
+  for (let j = 0; j < Math.min(MEDIAN_HALF_WIDTH, n); j++) size = insertSorted(window, size, values[j] ?? NaN);
   for (let i = 0; i < n; i++) {
+    // Out before in: the window holds at most 11.
+    if (i - MEDIAN_HALF_WIDTH - 1 >= 0) size = removeSorted(window, size, values[i - MEDIAN_HALF_WIDTH - 1] ?? NaN);
+    if (i + MEDIAN_HALF_WIDTH < n) size = insertSorted(window, size, values[i + MEDIAN_HALF_WIDTH] ?? NaN);
     const value = values[i] ?? NaN;
     if (Number.isNaN(value)) continue;
-    let size = 0;
-    const end = Math.min(n - 1, i + MEDIAN_HALF_WIDTH);
-    for (let j = Math.max(0, i - MEDIAN_HALF_WIDTH); j <= end; j++) {
-      const neighbour = values[j] ?? NaN;
-      if (!Number.isNaN(neighbour)) size = insertSorted(window, size, neighbour);
-    }
     const median = size % 2 === 1 ? (window[size >> 1] ?? NaN) : ((window[size / 2 - 1] ?? NaN) + (window[size / 2] ?? NaN)) / 2;
     good[i] = Math.abs(value - median) <= median * MAX_RR_CHANGE ? 1 : 0;
   }
   return good;
 }
 
-/** Insertion into the sorted prefix of `sorted`; returns the new size. Eleven values: cheaper than a sort. */
+/** Inserts into the sorted prefix of `sorted` (NaN, an invalid interval, is left out); returns the new size. */
 function insertSorted(sorted: Float64Array, size: number, value: number): number {
+  if (Number.isNaN(value)) return size;
   let k = size;
   while (k > 0 && (sorted[k - 1] ?? NaN) > value) {
     sorted[k] = sorted[k - 1] ?? NaN;
@@ -80,6 +84,15 @@ function insertSorted(sorted: Float64Array, size: number, value: number): number
   }
   sorted[k] = value;
   return size + 1;
+}
+
+/** Removes one occurrence of `value` from the sorted prefix (NaN was never inserted); returns the new size. */
+function removeSorted(sorted: Float64Array, size: number, value: number): number {
+  if (Number.isNaN(value)) return size;
+  let k = 0;
+  while (k < size && sorted[k] !== value) k++;
+  for (; k < size - 1; k++) sorted[k] = sorted[k + 1] ?? NaN;
+  return size - 1;
 }
 
 function interpolateArtefacts(rrMs: Float64Array, good: Uint8Array): { rr: Float64Array; corrected: number } {

@@ -14,6 +14,7 @@ import { benchLatency, formatLatencyBench } from './latency.ts';
 import { benchAlertLatency, formatAlertLatencyBench } from './alert-latency.ts';
 import { benchFlood, formatFloodBench } from './flood.ts';
 import { benchArchiveTransform, formatArchiveTransformBench } from './archive-transform.ts';
+import { benchHrv, formatHrvBench } from './hrv.ts';
 
 interface Bench {
   name: string;
@@ -27,6 +28,7 @@ const benches: Bench[] = [
   { name: 'backlog', run: async () => formatBacklogBench(await benchBacklog()) },
   { name: 'consumer', run: async () => formatConsumerBench(await benchConsumer()) },
   { name: 'archive-transform', run: () => Promise.resolve(formatArchiveTransformBench(benchArchiveTransform())) },
+  { name: 'hrv', run: () => Promise.resolve(formatHrvBench(benchHrv())) },
   // Offered above the 5,000/s target, so the stored rate measures the pipeline rather than the producer's pacing.
   { name: 'pipeline', run: async () => formatPipelineBench(await benchPipeline({ rate: 6_000 })) },
   { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },
