@@ -32,15 +32,16 @@ const ROLLING_RECOMPUTE_MS = 1000;
 /**
  * Artefact correction after the Kubios threshold approach (Tarvainen et al., Kubios HRV user guide): each
  * interval is compared with the median of the 11 around it, and one that differs by more than 20 %
- * (hrv.ts' MAX_RR_CHANGE, between Kubios' "low" 35 % and "strong" 15 % at 60 bpm) is an artefact, as is
+ * (hrv.ts' MAX_RR_CHANGE, between Kubios' "medium" 25 % and "strong" 15 % at 60 bpm) is an artefact, as is
  * anything outside 300..2000 ms or not a number. Artefacts are replaced by linear interpolation between
  * the nearest good intervals; runs longer than 5 beats, and runs at either end, are removed.
  *
  * Chosen over Lipponen & Tarvainen 2019, which classifies each artefact type from successive-difference
  * distributions: the threshold rule is a few lines, needs no tuning per series, and a local median already
  * flags all three injected kinds (short + compensatory long, doubled, split) at usual beat-to-beat
- * variability. It keeps the number of intervals, so a missed beat becomes one interpolated interval where
- * there were two beats: harmless for the ratios and α1 here, at the cost of a little time.
+ * variability. It keeps the number of intervals: a missed beat's doubled interval becomes one ordinary interval
+ * (not two), a split one two ordinary ones, so the series' time drifts by an interval per such artefact;
+ * harmless for these measures, which do not look at the clock.
  */
 export function correctArtefacts(rrMs: ArrayLike<number>): { rr: Float64Array; corrected: number } {
   // One typed copy, out-of-range values as NaN: the median loop then reads one array shape only.
