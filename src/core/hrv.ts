@@ -61,6 +61,7 @@ export class RmssdAccumulator {
   }
 }
 
-function isSmallChange(reference: number, rrMs: number): boolean {
+/** True when `rrMs` is within MAX_RR_CHANGE of `reference`. */
+export function isSmallChange(reference: number, rrMs: number): boolean {
   return Math.abs(rrMs - reference) <= reference * MAX_RR_CHANGE;
 }

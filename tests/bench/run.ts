@@ -16,6 +16,7 @@ import { benchFlood, formatFloodBench } from './flood.ts';
 import { benchArchiveTransform, formatArchiveTransformBench } from './archive-transform.ts';
 import { benchArchiveCopier, formatArchiveCopierBench } from './archive-copier.ts';
 import { benchArchiveQuery, formatArchiveQueryBench } from './archive-query.ts';
+import { benchHrv, formatHrvBench } from './hrv.ts';
 
 interface Bench {
   name: string;
@@ -31,6 +32,7 @@ const benches: Bench[] = [
   { name: 'archive-transform', run: () => Promise.resolve(formatArchiveTransformBench(benchArchiveTransform())) },
   { name: 'archive-copier', run: async () => formatArchiveCopierBench(await benchArchiveCopier()) },
   { name: 'archive-query', run: async () => formatArchiveQueryBench(await benchArchiveQuery()) },
+  { name: 'hrv', run: () => Promise.resolve(formatHrvBench(benchHrv())) },
   // Offered above the 5,000/s target, so the stored rate measures the pipeline rather than the producer's pacing.
   { name: 'pipeline', run: async () => formatPipelineBench(await benchPipeline({ rate: 6_000 })) },
   { name: 'latency', run: async () => formatLatencyBench(await benchLatency()) },

@@ -1,6 +1,8 @@
 import { test, expect, hideWebBluetooth } from './support/app.ts';
 import type { Page } from '@playwright/test';
 import type { EmulatedHeartRateSensor } from './support/app.ts';
+import { HR_FLAG_RR, rrUnitsToMs } from '../../src/core/hr-packet.ts';
+import { RollingDfaAlpha1, summarizeHrv } from '../../src/core/hrv-measures.ts';
 
 const bpm = (page: Page) => page.getByTestId('bpm');
 const status = (page: Page) => page.getByTestId('sensor-status');
@@ -112,6 +114,36 @@ test.describe('capture from a Bluetooth heart-rate sensor', () => {
     await expect(page.getByTestId('stat-rr')).toHaveText('4');
     await expect(page.getByTestId('stat-energy')).toHaveText('5 kJ');
     await expect(page.getByTestId('stat-rmssd')).toHaveText('16 ms');
+    // Mean 1008, deviations ±8 → sample SD √(256 / 3) ≈ 9 ms; no difference over 50 ms; α1 needs 64 beats
+    await expect(page.getByTestId('stat-sdnn')).toHaveText('9 ms');
+    await expect(page.getByTestId('stat-pnn50')).toHaveText('0 %');
+    await expect(page.getByTestId('stat-dfa-alpha1')).toHaveText('—');
+    await expect(page.getByTestId('dfa-hint')).toContainText('after 64 beats');
+  });
+
+  test('shows the rolling DFA α1 once 64 beats came in, as core computes it', async ({ page, stack, sensor }) => {
+    // Prepare: a paused clock, so each packet's second (the panel refreshes HRV at most once a second) is the test's
+    await page.clock.install();
+    await page.goto(stack.appUrl);
+    await pair(page, sensor);
+    await pauseClock(page);
+    // Irregular intervals of 750..870 /1024 s, four a packet, as a strap sends them
+    const units = Array.from({ length: 64 }, (_, i) => 810 + ((i * 37) % 61) - 30);
+    const rolling = new RollingDfaAlpha1();
+    for (const unit of units) rolling.push(rrUnitsToMs(unit));
+    const summary = summarizeHrv(units.map(rrUnitsToMs));
+    // Act
+    for (let packet = 0; packet < 16; packet++) {
+      const rr = units.slice(packet * 4, packet * 4 + 4).flatMap((unit) => [unit & 0xff, unit >> 8]);
+      await sensor.notify([HR_FLAG_RR, 75, ...rr]);
+      await expect(page.getByTestId('stat-rr')).toHaveText(String(packet * 4 + 4));
+      await page.clock.runFor(1_000);
+    }
+    // Assess
+    await expect(page.getByTestId('stat-dfa-alpha1')).toHaveText((rolling.value ?? NaN).toFixed(2));
+    await expect(page.getByTestId('stat-sdnn')).toHaveText(`${(summary.sdnn ?? NaN).toFixed(0)} ms`);
+    await expect(page.getByTestId('stat-pnn50')).toHaveText(`${(summary.pnn50 ?? NaN).toFixed(0)} %`);
+    await expect(page.getByTestId('dfa-hint')).toContainText('updated once a second');
   });
 
   test('ignores malformed packets with a count and keeps going', async ({ page, stack, sensor }) => {

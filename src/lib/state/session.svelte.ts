@@ -1,5 +1,6 @@
 import { SessionStats } from '../../core/session-stats.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
+import { LiveHrv } from '../../core/live-hrv.ts';
 import { DEFAULT_MAX_HR, addZoneTime, isPlausibleMaxHr, timeInZones } from '../../core/zones.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import type { Contact } from '../../core/hr-packet.ts';
@@ -16,6 +17,7 @@ export class SessionState {
   readonly series = new SeriesBuffer(CHART_CAPACITY);
   private readonly stats = new SessionStats();
   private readonly hrv = new RmssdAccumulator();
+  private readonly liveHrv = new LiveHrv(() => performance.now());
   private zoneTotalsMs = [0, 0, 0, 0, 0, 0];
   /** The last charted reading, whose zone the time until the next one is credited to. */
   private previous: { atMs: number; bpm: number } | null = null;
@@ -30,6 +32,10 @@ export class SessionState {
   max = $state<number | null>(null);
   average = $state<number | null>(null);
   rmssd = $state<number | null>(null);
+  /** SDNN (ms) and pNN50 (%) of the session so far, DFA α1 of the last 2 minutes: refreshed at most once a second. */
+  sdnn = $state<number | null>(null);
+  pnn50 = $state<number | null>(null);
+  dfaAlpha1 = $state<number | null>(null);
   rrCount = $state(0);
   /** Milliseconds in zones 0..5 (core's addZoneTime rule). */
   zonesMs = $state.raw<readonly number[]>([0, 0, 0, 0, 0, 0]);
@@ -56,7 +62,11 @@ export class SessionState {
     if (this.previous) addZoneTime(this.zoneTotalsMs, this.previous.atMs, receivedAt, this.previous.bpm, this.maxHr);
     this.previous = { atMs: receivedAt, bpm: reading.bpm };
     this.zonesMs = [...this.zoneTotalsMs];
-    for (const rr of reading.rrMs) this.hrv.push(rr);
+    for (const rr of reading.rrMs) {
+      this.hrv.push(rr);
+      this.liveHrv.push(rr);
+    }
+    this.refreshHrv(receivedAt);
     this.rrCount += reading.rrMs.length;
     this.count = this.stats.count;
     this.min = this.stats.min;
@@ -64,6 +74,14 @@ export class SessionState {
     this.average = this.stats.average;
     this.rmssd = this.hrv.value;
     for (const listener of this.dataListeners) listener();
+  }
+
+  private refreshHrv(nowMs: number): void {
+    const values = this.liveHrv.refresh(nowMs);
+    if (!values) return;
+    this.sdnn = values.sdnn;
+    this.pnn50 = values.pnn50;
+    this.dfaAlpha1 = values.dfaAlpha1;
   }
 
   setMaxHr(value: number): boolean {
