@@ -4,9 +4,10 @@
 import type { SessionSeries } from '../../core/session-series.ts';
 import { NO_ENERGY } from '../../core/session-series.ts';
 
-// FIT counts seconds from 1989-12-31 in an unsigned field; TCX and CSV could hold more, but one rule for all four
-// keeps the files in step. A time outside 1990..2100 is a broken clock, not a session.
-const EARLIEST_MS = Date.UTC(1990, 0, 1);
+// FIT counts seconds from 1989-12-31 and reads a value below 0x10000000 (mid-1998) as seconds since the device
+// powered on, not a date; TCX and CSV could hold more, but one rule for all four keeps the files in step. A time
+// outside 2000..2100 is a broken clock, not a session.
+const EARLIEST_MS = Date.UTC(2000, 0, 1);
 const LATEST_MS = Date.UTC(2100, 0, 1);
 
 // FIT and TCX keep heart rate in one byte, and FIT reserves 255 for "no value". A higher reading is a sensor
