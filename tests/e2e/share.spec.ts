@@ -51,6 +51,8 @@ test.describe('share a live session', () => {
     // Assess
     await expect(viewerStatus(viewer)).toHaveText('This link was turned off', { timeout: 10_000 });
     await expect(page.getByTestId('link-off')).toBeVisible();
+    await expect(page.getByTestId('share-qr')).toHaveCount(0);
+    await expect(page.getByRole('button', { name: 'Copy link' })).toHaveCount(0);
     await expect(viewer.getByText('71')).toHaveCount(0);
     await viewerContext.close();
   });

@@ -176,7 +176,7 @@ test.describe("the broadcaster's shared alerts on the viewer page", () => {
     // Act
     await broadcast.sendNoContact(3);
     // Assess
-    await expect(banner(page)).toContainText('No sensor contact');
+    await expect(banner(page)).toContainText('No skin contact');
     await expect(banner(page)).toContainText("Broadcaster's alert");
     await broadcast.send(82);
     await expect(banner(page)).toHaveCount(0);

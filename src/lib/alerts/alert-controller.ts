@@ -9,7 +9,8 @@ import type { TimedReading } from '../sensor/heart-rate-source.ts';
 import { StatusStore } from '../uplink/status-store.ts';
 import { ALERT_LOG_LIMITS, readAlertLog, writeAlertLog, type AlertLogEntry } from './alert-log.ts';
 import { readAlertPreferences, writeAlertPreferences, type AlertPreferences } from './alert-preferences.ts';
-import { alertTitle, clockTime, describeRule } from './alert-text.ts';
+import { alertTitle, describeRule } from '../../core/alert-text.ts';
+import { clockTime } from '../clock-time.ts';
 
 /** A fired alert on the banner, until the person dismisses it; it says so when it has cleared. */
 export interface BannerAlert {

@@ -5,7 +5,7 @@
 // it was not.
 import { StatusStore } from '../uplink/status-store.ts';
 import type { BannerAlert } from './alert-controller.ts';
-import { clockTime } from './alert-text.ts';
+import { clockTime } from '../clock-time.ts';
 
 export interface AlerterSnapshot {
   /** blocked: the person turned sound on, but the browser has not let this page play yet (it needs a tap). */

@@ -10,7 +10,7 @@
 import { activeAlertIds, createAlertState, foldReading, foldTime, startWatching, type AlertEvent, type AlertState } from '../../core/alert-engine.ts';
 import type { AlertRule, AlertSettings } from '../../core/alert-rules.ts';
 import type { PublicReading } from '../../core/live-api-types.ts';
-import { describeRule } from './alert-text.ts';
+import { describeRuleSentence } from '../../core/alert-text.ts';
 import type { OwnAlertStore } from './own-alert-settings.ts';
 import type { ViewerController, ViewerSnapshot } from './viewer-controller.ts';
 import { shownStatus } from './viewer-status.ts';
@@ -174,7 +174,7 @@ export class ViewerAlerts {
   private ownFired(events: readonly AlertEvent[]): void {
     for (const event of events) {
       const rule = this.own.rules.find((r) => r.id === event.ruleId);
-      const shown: ShownAlertEvent = { ...event, source: 'own', text: rule ? describeRule(rule) : event.ruleId };
+      const shown: ShownAlertEvent = { ...event, source: 'own', text: rule ? describeRuleSentence(rule) : event.ruleId };
       this.ownEvents = [...this.ownEvents, shown].slice(-RECENT_LIMIT);
       if (event.type === 'fired') this.deliver(shown);
     }
@@ -195,7 +195,7 @@ export class ViewerAlerts {
       this.sharedSeen.add(key);
       if (event.type !== 'fired' || isOver(halt)) continue;
       const rule = alerts.settings.rules.find((r) => r.id === event.ruleId);
-      this.deliver({ ...event, source: 'broadcaster', text: rule ? describeRule(rule) : event.ruleId });
+      this.deliver({ ...event, source: 'broadcaster', text: rule ? describeRuleSentence(rule) : event.ruleId });
     }
   }
 
@@ -261,11 +261,11 @@ function eventKey(e: AlertEvent): string {
 
 function withText(event: AlertEvent, source: AlertSource, rules: readonly AlertRule[]): ShownAlertEvent {
   const rule = rules.find((r) => r.id === event.ruleId);
-  return { ...event, source, text: rule ? describeRule(rule) : event.ruleId };
+  return { ...event, source, text: rule ? describeRuleSentence(rule) : event.ruleId };
 }
 
 function activeOf(source: AlertSource, ruleId: string, rules: readonly AlertRule[], events: readonly ShownAlertEvent[]): ShownAlert {
   const rule = rules.find((r) => r.id === ruleId);
   const fired = [...events].reverse().find((e) => e.ruleId === ruleId && e.type === 'fired');
-  return { source, ruleId, text: rule ? describeRule(rule) : ruleId, value: fired?.value ?? null, at: fired?.at ?? null };
+  return { source, ruleId, text: rule ? describeRuleSentence(rule) : ruleId, value: fired?.value ?? null, at: fired?.at ?? null };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { AlertRule } from '../../../src/core/alert-rules.ts';
-import { describeRule, describeSeconds } from '../../../src/core/alert-text.ts';
+import { alertTitle, describeRule, describeRuleSentence, describeSeconds } from '../../../src/core/alert-text.ts';
 
 describe('alert text', () => {
   it('says what each kind of rule means, with its threshold and hold time', () => {
@@ -22,10 +22,15 @@ describe('alert text', () => {
       'above 171 bpm for 10 s',
       'below 40 bpm',
       'no data for 30 s',
-      'sensor contact lost for 1 min 30 s',
+      'no skin contact for 1 min 30 s',
       'zone 4 or above (152 bpm and up) for 1 min',
       'zone 5 (171 bpm and up)',
     ]);
+  });
+
+  it('capitalises the rule as a sentence of its own and names each kind', () => {
+    expect(describeRuleSentence({ id: 'no-data', kind: 'no-data', forS: 5 })).toBe('No data for 5 s');
+    expect(alertTitle('contact-lost')).toBe('Sensor contact lost');
   });
 
   it('writes durations in hours, minutes and seconds, leaving out the zero parts', () => {
