@@ -9,10 +9,19 @@ const PREFIX = '#history';
 export function parseHistoryHash(hash: string): HistoryRoute | null {
   if (hash === PREFIX) return { view: 'list' };
   if (!hash.startsWith(`${PREFIX}/`)) return null;
-  const id = decodeURIComponent(hash.slice(PREFIX.length + 1));
-  return id === '' ? { view: 'list' } : { view: 'session', id };
+  const id = decodeId(hash.slice(PREFIX.length + 1));
+  return id === null || id === '' ? { view: 'list' } : { view: 'session', id };
 }
 
 export function sessionHash(id: string): string {
   return `${PREFIX}/${encodeURIComponent(id)}`;
+}
+
+// A hash edited by hand can hold a broken escape: that names no session.
+function decodeId(text: string): string | null {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return null;
+  }
 }
