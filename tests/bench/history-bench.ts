@@ -2,15 +2,7 @@
  * Opening an 8-hour session (28,800 readings with RR) and showing a list of 500 sessions, in headless Chromium
  * on the browser's real IndexedDB, through the app's own store, controller and components on a bench page.
  */
-import { chromium } from '@playwright/test';
-import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { build } from 'vite';
-import { join, resolve } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { chromiumPath, launchArgs } from '../e2e/support/browser.ts';
-import { startAppServer } from '../../infra/local/static-server.ts';
-import { createEmbeddedConfig } from '../../infra/local/local-stack.ts';
+import { withBenchPage } from './bench-page.ts';
 
 export interface HistoryBench {
   runs: number;
@@ -31,19 +23,7 @@ function quantile(sorted: readonly number[], q: number): number {
 }
 
 export async function benchHistory(): Promise<HistoryBench> {
-  const outDir = await mkdtemp(join(tmpdir(), 'lhr-history-bench-'));
-  await build({
-    root: resolve('tests/bench/history'),
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [svelte()],
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
-  });
-  const server = await startAppServer({ port: 0, distDir: outDir, config: createEmbeddedConfig('us-east-1', 'none') });
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-    await page.goto(`${server.url}/index.html`);
+  return withBenchPage('tests/bench/history', { width: 1280, height: 900 }, async (page) => {
     await page.waitForFunction(() => typeof window.benchSeed === 'function');
     const id = await page.evaluate(([sessions, readings]) => window.benchSeed(sessions, readings), [SESSIONS, LONG_READINGS] as const);
     const open: number[] = [];
@@ -71,11 +51,7 @@ export async function benchHistory(): Promise<HistoryBench> {
       listMedianMs: quantile(list, 0.5),
       listP95Ms: quantile(list, 0.95),
     };
-  } finally {
-    await browser.close();
-    await server.stop();
-    await rm(outDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function formatHistoryBench(b: HistoryBench): string {

@@ -11,24 +11,29 @@ function packet(bpm: number, rrMs: number): number[] {
   return [0x10, bpm, units & 0xff, units >> 8];
 }
 
-/** Pairs, sends `bpms` one packet each (waiting until each is shown), then disconnects: one session. */
-async function recordSession(page: Page, sensor: EmulatedHeartRateSensor, bpms: readonly number[]): Promise<void> {
+/**
+ * Pairs, sends `bpms` one packet each (waiting until each is shown) `apartMs` apart on the page's clock, then
+ * disconnects: one session.
+ */
+async function recordSession(page: Page, sensor: EmulatedHeartRateSensor, bpms: readonly number[], apartMs = 0): Promise<void> {
   await page.getByRole('button', { name: /Connect sensor|Reconnect Emulated HRM/ }).first().click();
   await sensor.waitForSubscription();
   for (const [i, bpm] of bpms.entries()) {
     await sensor.notify(packet(bpm, 60_000 / bpm));
     await expect(page.getByTestId('stat-count')).toHaveText(String(i + 1));
+    if (apartMs > 0 && i < bpms.length - 1) await page.clock.fastForward(apartMs);
   }
   await page.getByRole('button', { name: 'Disconnect' }).click();
 }
 
 test.describe('history on the device', () => {
   test('keeps a recorded session across a reload and offline, opens it, and deletes sessions', async ({ page, stack, sensor, context }) => {
-    // Prepare: one session of five readings, a reload
+    // Prepare: one session of five readings 10 s apart (page clock installed so the test can move it), a reload
+    await page.clock.install();
     await page.goto(stack.appUrl);
     await waitUntilControlled(page);
     await expect(page.getByTestId('history-empty')).toBeVisible();
-    await recordSession(page, sensor, [70, 80, 90, 100, 110]);
+    await recordSession(page, sensor, [70, 80, 90, 100, 110], 10_000);
     await expect(items(page)).toHaveCount(1);
 
     // Act
@@ -53,7 +58,18 @@ test.describe('history on the device', () => {
     await expect(detail.getByTestId('detail-avg')).toHaveText('90');
     await expect(detail.getByTestId('detail-max')).toHaveText('110');
     await expect(detail.getByTestId('detail-rr')).toHaveText('5');
+    // 40 s of page clock moved on, plus the real time the steps took on a loaded machine.
+    const seconds = Number(/^(\d+) s$/.exec((await detail.getByTestId('detail-duration').textContent()) ?? '')?.[1]);
+    expect(seconds).toBeGreaterThanOrEqual(40);
+    expect(seconds).toBeLessThan(60);
     expect(page.url()).toMatch(/#history\/[\w-]+$/);
+
+    // Act + Assess: zoom in narrows the shown time, "Whole session" shows it all again
+    await detail.getByRole('button', { name: 'Zoom in' }).click();
+    await expect(detail.getByText(/^Showing .+ to .+\.$/)).toBeVisible();
+    await detail.getByRole('button', { name: 'Whole session' }).click();
+    await expect(detail.getByText(/^Showing the whole session/)).toBeVisible();
+    await expect(detail.getByRole('button', { name: 'Whole session' })).toBeDisabled();
 
     // Act: offline, reloaded on the session's address
     await context.setOffline(true);
