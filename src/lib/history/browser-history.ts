@@ -11,8 +11,8 @@ export interface BrowserHistory {
 
 export function createBrowserHistory(maxHr: () => number): BrowserHistory {
   const store = new HistoryStore();
-  const controller = new HistoryController(store, navigator.storage ?? null);
-  const recorder = new HistoryRecorder({
+  const controller = new HistoryController(store, navigator.storage ?? null, (id) => recorder.forget(id));
+  const recorder: HistoryRecorder = new HistoryRecorder({
     store,
     maxHr,
     newId: () => crypto.randomUUID(),

@@ -24,9 +24,14 @@ export class HistoryController {
   /** The id last asked for: an older load that finishes late must not replace it. */
   private wanted: string | null = null;
 
+  /**
+   * `forget` lets go of a session being recorded before it is deleted (HistoryRecorder.forget), so it does not
+   * come back with the next write.
+   */
   constructor(
     private readonly store: Store,
     private readonly storage: StorageManagerLike | null,
+    private readonly forget: (id: string | null) => Promise<void> = () => Promise.resolve(),
   ) {}
 
   get snapshot(): HistorySnapshot {
@@ -70,6 +75,7 @@ export class HistoryController {
 
   async delete(id: string): Promise<void> {
     await this.attempt('Could not delete the session.', async () => {
+      await this.forget(id);
       await this.store.delete(id);
       const sessions = this.state.sessions.filter((s) => s.id !== id);
       this.update(this.state.opened?.summary.id === id ? { sessions, opened: null, openStatus: 'missing' } : { sessions });
@@ -79,6 +85,7 @@ export class HistoryController {
 
   async deleteAll(): Promise<void> {
     await this.attempt('Could not delete the history.', async () => {
+      await this.forget(null);
       await this.store.deleteAll();
       this.update({ sessions: [], opened: null, openStatus: this.wanted === null ? 'none' : 'missing' });
     });

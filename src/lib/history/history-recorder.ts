@@ -69,6 +69,16 @@ export class HistoryRecorder {
     return done;
   }
 
+  /**
+   * The person deletes a session (`id`) or all of them (null): if that is the one being recorded, it is let go
+   * unwritten, so the next flush cannot bring it back; the next reading starts a new session. Resolves once
+   * writes already queued are done, so a delete after it removes what they stored.
+   */
+  forget(id: string | null): Promise<void> {
+    if (this.current && (id === null || this.current.summary.id === id)) this.current = null;
+    return this.writing;
+  }
+
   dispose(): Promise<void> {
     this.stopTimer();
     return this.end();

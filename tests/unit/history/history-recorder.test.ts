@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
+import { HistoryController } from '../../../src/lib/history/history-controller.ts';
 import { HistoryRecorder } from '../../../src/lib/history/history-recorder.ts';
 import type { HistoryStore } from '../../../src/lib/history/history-store.ts';
 import { SESSION_GAP_MS, type SessionSummary } from '../../../src/lib/history/session-summary.ts';
@@ -127,5 +128,59 @@ describe('HistoryRecorder', () => {
     // Assess
     expect(await store.list()).toEqual([]);
     expect(timer.stopped()).toBe(true);
+  });
+});
+
+describe('deleting the session being recorded', () => {
+  it('does not bring it back with the next write; the next reading starts a new session', async () => {
+    // Prepare
+    const store = openStore();
+    const { recorder } = recorderOn(store);
+    const controller = new HistoryController(store, null, (id) => recorder.forget(id));
+    const list = readings(10);
+    for (const r of list.slice(0, 5)) recorder.add(r);
+    await recorder.flush();
+    recorder.add(list[5]!);
+
+    // Act
+    await controller.delete('s1');
+    await recorder.flush();
+    recorder.add(list[6]!);
+    await recorder.flush();
+
+    // Assess
+    expect((await store.list()).map((s) => [s.id, s.readings])).toEqual([['s2', 1]]);
+    expect(await store.load('s1')).toBeNull();
+  });
+
+  it('lets go of the current session on delete all too', async () => {
+    // Prepare
+    const store = openStore();
+    const { recorder } = recorderOn(store);
+    const controller = new HistoryController(store, null, (id) => recorder.forget(id));
+    for (const r of readings(3)) recorder.add(r);
+
+    // Act
+    await controller.deleteAll();
+    await recorder.flush();
+
+    // Assess
+    expect(await store.list()).toEqual([]);
+  });
+
+  it('keeps recording when another session is deleted', async () => {
+    // Prepare
+    const store = openStore();
+    const { recorder } = recorderOn(store);
+    const controller = new HistoryController(store, null, (id) => recorder.forget(id));
+    for (const r of readings(3)) recorder.add(r);
+
+    // Act
+    await controller.delete('other');
+    recorder.add(readings(4)[3]!);
+    await recorder.flush();
+
+    // Assess
+    expect((await store.list()).map((s) => [s.id, s.readings])).toEqual([['s1', 4]]);
   });
 });
