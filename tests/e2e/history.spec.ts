@@ -34,7 +34,8 @@ test.describe('history on the device', () => {
     await waitUntilControlled(page);
     await expect(page.getByTestId('history-empty')).toBeVisible();
     await recordSession(page, sensor, [70, 80, 90, 100, 110], 10_000);
-    await expect(items(page)).toHaveCount(1);
+    // The list shows what is written: all five once the end of the session is stored.
+    await expect(page.getByTestId('history-count')).toHaveText('5');
 
     // Act
     await page.reload();
@@ -83,6 +84,7 @@ test.describe('history on the device', () => {
     // Prepare: a second session, still offline (history does not depend on the stream)
     await recordSession(page, sensor, [60, 62]);
     await expect(items(page)).toHaveCount(2);
+    await expect(items(page).first().getByTestId('history-count')).toHaveText('2');
 
     // Act: delete the newest, confirming
     await items(page).first().getByRole('button', { name: /^Delete the session/ }).click();
