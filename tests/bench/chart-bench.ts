@@ -2,16 +2,8 @@
  * Chart update cost with 86,400 points in the window, and JS heap growth across 28,800 readings (8 h),
  * measured in headless Chromium on a bench page built from the app's own modules.
  */
-import { chromium } from '@playwright/test';
-import { svelte } from '@sveltejs/vite-plugin-svelte';
-import { build } from 'vite';
-import { join, resolve } from 'node:path';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { pathToFileURL } from 'node:url';
-import { chromiumPath, launchArgs } from '../e2e/support/browser.ts';
-import { startAppServer } from '../../infra/local/static-server.ts';
-import { createEmbeddedConfig } from '../../infra/local/local-stack.ts';
+import { withBenchPage } from './bench-page.ts';
 
 export interface ChartBench {
   chartUpdateMedianMs: number;
@@ -22,19 +14,7 @@ export interface ChartBench {
 }
 
 export async function benchChart(): Promise<ChartBench> {
-  const outDir = await mkdtemp(join(tmpdir(), 'lhr-chart-bench-'));
-  await build({
-    root: resolve('tests/bench/chart'),
-    configFile: false,
-    logLevel: 'silent',
-    plugins: [svelte()],
-    build: { outDir, emptyOutDir: true, target: 'es2022' },
-  });
-  const server = await startAppServer({ port: 0, distDir: outDir, config: createEmbeddedConfig('us-east-1', 'none') });
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
-  try {
-    const page = await browser.newPage({ viewport: { width: 900, height: 400 } });
-    await page.goto(`${server.url}/index.html`);
+  return withBenchPage('tests/bench/chart', { width: 900, height: 400 }, async (page) => {
     await page.waitForFunction(() => typeof window.benchChartUpdate === 'function');
     const update = await page.evaluate(() => window.benchChartUpdate(86_400, 100));
 
@@ -56,11 +36,7 @@ export async function benchChart(): Promise<ChartBench> {
       heapGrowthMb: (after - before) / (1024 * 1024),
       readings: session.readings,
     };
-  } finally {
-    await browser.close();
-    await server.stop();
-    await rm(outDir, { recursive: true, force: true });
-  }
+  });
 }
 
 export function formatChartBench(b: ChartBench): string {

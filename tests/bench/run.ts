@@ -17,6 +17,7 @@ import { benchArchiveTransform, formatArchiveTransformBench } from './archive-tr
 import { benchArchiveCopier, formatArchiveCopierBench } from './archive-copier.ts';
 import { benchArchiveQuery, formatArchiveQueryBench } from './archive-query.ts';
 import { benchHrv, formatHrvBench } from './hrv.ts';
+import { benchHistory, formatHistoryBench } from './history-bench.ts';
 
 interface Bench {
   name: string;
@@ -42,6 +43,8 @@ const benches: Bench[] = [
   // The attacker on the emulator's own port instead: the trusted side, for comparison; 20 readings a phase, as
   // the delay there grows with how long the flood runs (BENCHMARKS.md).
   { name: 'flood-direct', run: async () => formatFloodBench(await benchFlood({ attackerPath: 'direct', readings: 20 })) },
+  // The device's history on the browser's IndexedDB: an 8-hour session opened, 500 sessions listed.
+  { name: 'history', run: async () => formatHistoryBench(await benchHistory()) },
 ];
 
 // The SDK's notice that its 2027 releases need Node 22 does not apply to the pinned versions.

@@ -4,23 +4,7 @@ import { join } from 'node:path';
 import { test, expect } from './support/app.ts';
 import { startAppServer, type AppServer } from '../../infra/local/static-server.ts';
 import type { Page } from '@playwright/test';
-
-async function waitForActiveWorker(page: Page): Promise<string> {
-  return page.evaluate(async () => {
-    const { active } = await navigator.serviceWorker.ready;
-    if (active && active.state !== 'activated') {
-      await new Promise((resolve) => active.addEventListener('statechange', resolve, { once: true }));
-    }
-    return active?.state ?? 'none';
-  });
-}
-
-async function waitUntilControlled(page: Page): Promise<void> {
-  await waitForActiveWorker(page);
-  // A first visit is not controlled until a reload (clientsClaim is off so an update never swaps code under a live session).
-  if (!(await page.evaluate(() => navigator.serviceWorker.controller !== null))) await page.reload();
-  await expect.poll(() => page.evaluate(() => navigator.serviceWorker.controller !== null)).toBe(true);
-}
+import { waitForActiveWorker, waitUntilControlled } from './support/service-worker.ts';
 
 test.describe('installable PWA', () => {
   test('has a valid manifest with icons and an active service worker', async ({ page, stack, request }) => {

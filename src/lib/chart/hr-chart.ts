@@ -41,19 +41,7 @@ export function createHeartRateChart(
         x: { time: true },
         y: { auto: true, range: (_u, min, max) => paddedRange(min, max) },
       },
-      axes: [
-        {
-          stroke: '#9aa3b2',
-          grid: { stroke: '#262b36' },
-          ticks: { stroke: '#262b36' },
-          space: (_u, _axis, min, max, plotPx) => timeTickSpace(max - min, plotPx),
-          incrs: TIME_TICK_INCREMENTS,
-          values: (_u, ticks, _axis, _space, increment) => formatTimeTicks(ticks, increment),
-          // One line of labels (uPlot's default leaves room for a second, date line).
-          size: 32,
-        },
-        { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' }, size: Y_AXIS_WIDTH },
-      ],
+      axes: heartRateAxes(),
       series: [{}, { label: 'bpm', stroke: '#ff4d6d', width: 2, points: { show: false } }],
     },
     [new Float64Array(0), new Float32Array(0)],
@@ -91,8 +79,25 @@ export function createHeartRateChart(
   };
 }
 
+/** The time and bpm axes every heart-rate chart draws (the live one and a recorded session's). */
+export function heartRateAxes(): uPlot.Axis[] {
+  return [
+    {
+      stroke: '#9aa3b2',
+      grid: { stroke: '#262b36' },
+      ticks: { stroke: '#262b36' },
+      space: (_u, _axis, min, max, plotPx) => timeTickSpace(max - min, plotPx),
+      incrs: TIME_TICK_INCREMENTS,
+      values: (_u, ticks, _axis, _space, increment) => formatTimeTicks(ticks, increment),
+      // One line of labels (uPlot's default leaves room for a second, date line).
+      size: 32,
+    },
+    { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' }, size: Y_AXIS_WIDTH },
+  ];
+}
+
 // Keep at least a 40 bpm span so a steady resting rate is not drawn as a jagged line.
-function paddedRange(min: number | null, max: number | null): [number, number] {
+export function paddedRange(min: number | null, max: number | null): [number, number] {
   if (min === null || max === null || !Number.isFinite(min) || !Number.isFinite(max)) return [40, 120];
   const mid = (min + max) / 2;
   const half = Math.max(20, (max - min) / 2 + 5);

@@ -13,6 +13,8 @@ import { AlertsState } from './alerts.svelte.ts';
 import { AlertController } from '../alerts/alert-controller.ts';
 import { BrowserAlerter } from '../alerts/browser-alerter.ts';
 import { safeLocalStorage } from '../safe-local-storage.ts';
+import { createBrowserHistory } from '../history/browser-history.ts';
+import { HistoryState } from './history.svelte.ts';
 
 /** The broadcaster app's state, created once and handed to components. */
 export interface AppState {
@@ -22,6 +24,7 @@ export interface AppState {
   pwa: PwaUpdate;
   uplink: UplinkState;
   alerts: AlertsState;
+  history: HistoryState;
 }
 
 export function createAppState(): AppState {
@@ -56,9 +59,15 @@ export function createAppState(): AppState {
   sensor.onReading((r) => uplink.record(r));
   sensor.onReading((r) => session.add(r));
   sensor.onReading((r) => alertController.reading(r));
+  // History keeps every session, broadcast or not; stopping the sensor ends one (docs/architecture.md).
+  const history = createBrowserHistory(() => session.maxHr);
+  sensor.onReading((r) => history.recorder.add(r));
+  sensorController.subscribe((s) => {
+    if (s.status === 'idle') void history.recorder.end();
+  });
   // Silence counts as "no data" while a sensor is in use, including one lost that the person did not stop.
   sensorController.subscribe((s) => alertController.setWatching(s.status === 'live' || s.status === 'reconnecting' || s.status === 'lost'));
   browserUplink.subscribe((status) => alertController.setSession(status.session?.viewId ?? null));
   const alerts = new AlertsState(alertController, alerter);
-  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink, alerts };
+  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink, alerts, history: new HistoryState(history.controller) };
 }

@@ -2,7 +2,8 @@
 // before anything tries to send it, so a reload, a crash or a browser restart loses nothing. Each method is
 // one short transaction; none of them waits on anything but IndexedDB, because a transaction left open
 // across a network call would auto-commit half done (or hold the store locked for as long as the call).
-import { openDB, type DBSchema, type IDBPDatabase } from 'idb';
+import type { DBSchema } from 'idb';
+import { IdbConnection } from '../idb-connection.ts';
 import { PUT_RECORDS_LIMITS, countBatch, type PutRecordsLimits } from '../../core/batching.ts';
 import { encodeRecord, type ControlRecord, type SharedAlerts, type WireRecord } from '../../core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../core/session-key.ts';
@@ -84,12 +85,17 @@ export function toOutboxEntry(record: WireRecord): NewOutboxEntry {
 }
 
 export class Outbox {
-  private db: Promise<IDBPDatabase<UplinkDb>> | null = null;
+  private readonly connection: IdbConnection<UplinkDb>;
 
   constructor(
-    private readonly dbName: string = OUTBOX_SCHEMA.dbName,
+    dbName: string = OUTBOX_SCHEMA.dbName,
     private readonly newKey: () => string = createWriteKey,
-  ) {}
+  ) {
+    this.connection = new IdbConnection<UplinkDb>(dbName, OUTBOX_SCHEMA.version, (db) => {
+      db.createObjectStore(OUTBOX_SCHEMA.entryStore, { keyPath: 'id', autoIncrement: true });
+      db.createObjectStore(OUTBOX_SCHEMA.metaStore);
+    });
+  }
 
   /**
    * Stores the items in order, in one transaction: a reading (or a start item) starts a session when none is
@@ -98,7 +104,7 @@ export class Outbox {
    * Either all items are stored or none is (e.g. QuotaExceededError), so seq numbers are never reused.
    */
   async append(items: readonly OutboxItem[]): Promise<AppendResult> {
-    const db = await this.open();
+    const db = await this.connection.open();
     const tx = db.transaction([OUTBOX_SCHEMA.entryStore, OUTBOX_SCHEMA.metaStore], 'readwrite');
     const entries = tx.objectStore(OUTBOX_SCHEMA.entryStore);
     const meta = tx.objectStore(OUTBOX_SCHEMA.metaStore);
@@ -151,7 +157,7 @@ export class Outbox {
 
   /** The oldest entries that fit one PutRecords request, read in a transaction that is over when this returns. */
   async peekBatch(limits: PutRecordsLimits = PUT_RECORDS_LIMITS): Promise<OutboxEntry[]> {
-    const db = await this.open();
+    const db = await this.connection.open();
     const oldest = (await db.getAll(OUTBOX_SCHEMA.entryStore, undefined, limits.maxRecords)) as OutboxEntry[];
     // A record is capped at 1 KiB by construction (core MAX_RECORD_BYTES), far below the 1 MiB entry limit,
     // so countBatch never has to set the first entry aside here.
@@ -165,7 +171,7 @@ export class Outbox {
    * key at a time is 15–20× faster for a 500-entry batch in Chromium.
    */
   async removeAcknowledged(batch: readonly OutboxEntry[], acked: readonly OutboxEntry[]): Promise<number> {
-    const db = await this.open();
+    const db = await this.connection.open();
     const ackedIds = new Set(acked.map((entry) => entry.id));
     const tx = db.transaction(OUTBOX_SCHEMA.entryStore, 'readwrite');
     const requests: Array<Promise<unknown>> = [];
@@ -190,43 +196,19 @@ export class Outbox {
   }
 
   async count(): Promise<number> {
-    return (await this.open()).count(OUTBOX_SCHEMA.entryStore);
+    return (await this.connection.open()).count(OUTBOX_SCHEMA.entryStore);
   }
 
   async activeSession(): Promise<StoredSession | null> {
-    return (await (await this.open()).get(OUTBOX_SCHEMA.metaStore, OUTBOX_SCHEMA.sessionKey)) ?? null;
+    return (await (await this.connection.open()).get(OUTBOX_SCHEMA.metaStore, OUTBOX_SCHEMA.sessionKey)) ?? null;
   }
 
-  async close(): Promise<void> {
-    const db = this.db;
-    this.db = null;
-    (await db?.catch(() => null))?.close();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 
   private createSession(startedAt: number): StoredSession {
     const key = this.newKey();
     return { key, viewId: deriveViewId(key), nextSeq: 0, startedAt };
-  }
-
-  private open(): Promise<IDBPDatabase<UplinkDb>> {
-    if (this.db) return this.db;
-    const opening = openDB<UplinkDb>(this.dbName, OUTBOX_SCHEMA.version, {
-      upgrade(db) {
-        db.createObjectStore(OUTBOX_SCHEMA.entryStore, { keyPath: 'id', autoIncrement: true });
-        db.createObjectStore(OUTBOX_SCHEMA.metaStore);
-      },
-      // A newer version of the app in another tab wants to upgrade: let it, and reopen on next use.
-      blocking: () => void this.close(),
-      // The browser closed the connection (storage cleared, disk error): reopen on next use.
-      terminated: () => {
-        this.db = null;
-      },
-    });
-    this.db = opening;
-    // A failed open is not cached: the next call tries again.
-    opening.catch(() => {
-      if (this.db === opening) this.db = null;
-    });
-    return opening;
   }
 }
