@@ -28,6 +28,8 @@ const MAX_BOX = 16;
 export const MIN_DFA_INTERVALS = 4 * MAX_BOX;
 /** The live α1 is recomputed once per this much RR time, not per beat. */
 const ROLLING_RECOMPUTE_MS = 1000;
+/** The window DFA α1 is taken over, live and in history: 2 minutes of RR time. */
+export const DEFAULT_DFA_WINDOW_MS = 120_000;
 
 /**
  * Artefact correction after the Kubios threshold approach (Tarvainen et al., Kubios HRV user guide): each
@@ -124,8 +126,39 @@ function countGood(good: Uint8Array): number {
 
 /** The whole session's HRV over its corrected RR series; each measure null when too few intervals remain. */
 export function summarizeHrv(rrMs: ArrayLike<number>): HrvSummary {
-  const { rr, corrected } = correctArtefacts(rrMs);
-  return { intervals: rrMs.length, corrected, rmssd: rmssd(rr), sdnn: sdnn(rr), pnn50: pnn50(rr), dfaAlpha1: dfaAlpha1(rr) };
+  return summarizeCorrected(rrMs.length, correctArtefacts(rrMs));
+}
+
+function summarizeCorrected(intervals: number, { rr, corrected }: { rr: Float64Array; corrected: number }): HrvSummary {
+  return { intervals, corrected, rmssd: rmssd(rr), sdnn: sdnn(rr), pnn50: pnn50(rr), dfaAlpha1: dfaAlpha1(rr) };
+}
+
+/** A recorded session's HRV: the whole-session measures and DFA α1 per window of RR time, in order. */
+export interface SessionHrv extends HrvSummary {
+  /** α1 of each consecutive window (null where it held too few beats); the last, partial window is left out. */
+  alpha1Windows: (number | null)[];
+  windowMs: number;
+}
+
+/**
+ * The history's view of α1: the rolling 2-minute window the live panel shows, taken as consecutive windows over
+ * the corrected series (the time axis is the sum of the intervals, as in RollingDfaAlpha1). Consecutive rather
+ * than sliding windows keep an 8-hour session at about 240 α1 computations instead of one per beat.
+ */
+export function summarizeSessionHrv(rrMs: ArrayLike<number>, windowMs = DEFAULT_DFA_WINDOW_MS): SessionHrv {
+  const correction = correctArtefacts(rrMs);
+  const alpha1Windows: (number | null)[] = [];
+  const rr = correction.rr;
+  let start = 0;
+  let elapsed = 0;
+  for (let i = 0; i < rr.length; i++) {
+    elapsed += rr[i] ?? 0;
+    if (elapsed < windowMs) continue;
+    alpha1Windows.push(dfaAlpha1(rr.subarray(start, i + 1)));
+    start = i + 1;
+    elapsed = 0;
+  }
+  return { ...summarizeCorrected(rrMs.length, correction), alpha1Windows, windowMs };
 }
 
 /** Sample standard deviation of the intervals (ms), null below 2. Welford's update keeps it exact over 8 h. */
@@ -252,7 +285,7 @@ export class RollingDfaAlpha1 {
   private sinceRecomputeMs = 0;
   private current: number | null = null;
 
-  constructor(private readonly windowMs = 120_000) {
+  constructor(private readonly windowMs = DEFAULT_DFA_WINDOW_MS) {
     // The most beats a window can hold: all of them at the shortest plausible interval.
     this.ring = new Float64Array(Math.ceil(windowMs / MIN_RR_MS) + 1);
   }

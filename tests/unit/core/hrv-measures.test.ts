@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { MIN_DFA_INTERVALS, RollingDfaAlpha1, correctArtefacts, dfaAlpha1, summarizeHrv } from '../../../src/core/hrv-measures.ts';
+import {
+  DEFAULT_DFA_WINDOW_MS,
+  MIN_DFA_INTERVALS,
+  RollingDfaAlpha1,
+  correctArtefacts,
+  dfaAlpha1,
+  summarizeHrv,
+  summarizeSessionHrv,
+} from '../../../src/core/hrv-measures.ts';
 import { brownianRr, injectArtefacts, pinkNoiseRr, whiteNoiseRr, type Artefact } from './support/synthetic-rr.ts';
 
 const seed = fc.noBias(fc.integer({ min: 0, max: 2 ** 31 - 1 }));
@@ -225,6 +233,41 @@ function alphaOfWindowEndingAt(rr: Float64Array, end: number, windowMs: number):
   while (start > 0 && span < windowMs) span += rr[--start] ?? NaN;
   return dfaAlpha1(correctArtefacts(rr.subarray(start, end)).rr);
 }
+
+describe('summarizeSessionHrv', () => {
+  it('gives the whole-session measures and α1 of each full 2-minute window of RR time, in order', () => {
+    fc.assert(
+      fc.property(seed, fc.integer({ min: 0, max: 1500 }), (s, length) => {
+        // Prepare
+        const rr = whiteNoiseRr(s, length);
+        const corrected = correctArtefacts(rr).rr;
+
+        // Act
+        const hrv = summarizeSessionHrv(rr);
+
+        // Assess: the same summary as summarizeHrv, and windows cut where the RR time reaches 2 minutes
+        const { alpha1Windows, windowMs, ...summary } = hrv;
+        expect(summary).toEqual(summarizeHrv(rr));
+        expect(windowMs).toBe(DEFAULT_DFA_WINDOW_MS);
+        const expected: (number | null)[] = [];
+        let start = 0;
+        let elapsed = 0;
+        corrected.forEach((value, i) => {
+          elapsed += value;
+          if (elapsed >= DEFAULT_DFA_WINDOW_MS) {
+            expected.push(dfaAlpha1(corrected.slice(start, i + 1)));
+            start = i + 1;
+            elapsed = 0;
+          }
+        });
+        expect(alpha1Windows).toEqual(expected);
+        const total = corrected.reduce((sum, value) => sum + value, 0);
+        expect(alpha1Windows.length).toBeLessThanOrEqual(Math.floor(total / DEFAULT_DFA_WINDOW_MS));
+      }),
+      { numRuns: 30 },
+    );
+  });
+});
 
 describe('RollingDfaAlpha1', () => {
   it('equals α1 of the last two minutes as of its last recomputation, one or two beats back', () => {

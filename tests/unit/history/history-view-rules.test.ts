@@ -1,10 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { rmssd } from '../../../src/core/hrv.ts';
+import { summarizeHrv } from '../../../src/core/hrv-measures.ts';
+import { whiteNoiseRr } from '../core/support/synthetic-rr.ts';
 import { seriesFromReadings } from '../../../src/core/session-series.ts';
 import { describeZones, formatBytes, formatDuration } from '../../../src/lib/history/history-format.ts';
 import { parseHistoryHash, sessionHash } from '../../../src/lib/history/history-route.ts';
-import { summarizeSeries } from '../../../src/lib/history/series-stats.ts';
+import { AEROBIC_THRESHOLD_ALPHA1, summarizeSeries } from '../../../src/lib/history/series-stats.ts';
 import { toChartColumns } from '../../../src/lib/chart/series-chart.ts';
 import { addToSessionSummary, createSummary } from '../../../src/lib/history/session-summary.ts';
 import { T0 } from './support.ts';
@@ -60,8 +62,27 @@ describe('a loaded session in the detail view', () => {
         expect(stats.zonesMs).toEqual(summary.zonesMs);
         expect(stats.rrCount).toBe(summary.rrCount);
         expect(stats.rmssd).toBe(rmssd(list.flatMap((r) => r.rrMs)));
+        const hrv = summarizeHrv(list.flatMap((r) => r.rrMs));
+        expect([stats.sdnn, stats.pnn50, stats.dfaAlpha1]).toEqual([hrv.sdnn, hrv.pnn50, hrv.dfaAlpha1]);
       }),
     );
+  });
+
+  it('sums DFA α1 over 2-minute windows: how many, their median, and the minutes below 0.75', () => {
+    // Prepare: 40 minutes of uncorrelated beats (α1 ≈ 0.58, below 0.75 in every window), one reading a beat
+    const rr = Array.from(whiteNoiseRr(7, 3000));
+    let t = T0;
+    const list = rr.map((interval) => ({ t: (t += interval), bpm: Math.round(60_000 / interval), contact: 'detected' as const, rrMs: [interval] }));
+
+    // Act
+    const { alpha1Windows } = summarizeSeries(seriesFromReadings(list), 180);
+
+    // Assess
+    const minutes = Math.floor(rr.reduce((sum, value) => sum + value, 0) / 120_000) * 2;
+    expect(alpha1Windows.count).toBeGreaterThanOrEqual(minutes / 2 - 1);
+    expect(alpha1Windows.median).toBeGreaterThan(0.4);
+    expect(alpha1Windows.median).toBeLessThan(AEROBIC_THRESHOLD_ALPHA1);
+    expect(alpha1Windows.belowThresholdMinutes).toBeGreaterThan(minutes * 0.8);
   });
 
   it('draws a contact gap as a gap, in seconds', () => {
