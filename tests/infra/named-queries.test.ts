@@ -1,7 +1,7 @@
 // The workgroup's saved queries are the archive's named queries (src/core/archive-queries.ts): the batch layer
 // turns each into a CfnNamedQuery. They must parse as Trino, take the declared parameters and never read a key.
 import { describe, expect, it } from 'vitest';
-import { NAMED_QUERIES } from '../../infra/cdk/analytics/named-queries.ts';
+import { NAMED_QUERIES } from '../../src/core/archive-queries.ts';
 import { parseAsTrino } from '../unit/core/support/trino-grammar.ts';
 
 const TABLE = '"db"."readings"';

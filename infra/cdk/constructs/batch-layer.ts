@@ -19,7 +19,7 @@ import {
   ARCHIVE_TABLE_NAME,
   FIREHOSE_PARTITION_PATH,
 } from '../../../src/core/archive-layout.ts';
-import { NAMED_QUERIES } from '../analytics/named-queries.ts';
+import { NAMED_QUERIES } from '../../../src/core/archive-queries.ts';
 import { DEFAULTS } from '../defaults.ts';
 import { FirehoseS3Role } from './firehose-s3-role.ts';
 import { arnRef } from './nag-findings.ts';
