@@ -14,13 +14,12 @@ import {
   MAX_WAIT_MS,
   type PublicReading,
   type ReadingsBody,
-  type SessionAlerts,
   type SessionBody,
-  type SessionStatus,
-} from '../../src/core/live-api-types.ts';
-import { START_CURSOR, isCursor, type LiveStore, type SessionSnapshot, type StoredReading } from '../store/live-store.ts';
+  } from '../../src/core/live-api-types.ts';
+import { START_CURSOR, isCursor, type LiveStore, type StoredReading } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { errorResponse, longPollResponse, okResponse } from './responses.ts';
+import { sharedAlertsOf, toSessionBody } from './session-body.ts';
 import { isViewable, sessionStatusOf } from './session-status.ts';
 
 /** The parts of a function URL / HTTP API v2 event the API reads; both event shapes satisfy it. */
@@ -149,40 +148,6 @@ function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): Readings
     waitMs: wait[0] === undefined ? 0 : Number(wait[0]),
     alertsTag: alertsTag[0],
   };
-}
-
-function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTime: number): SessionBody {
-  const alerts = sharedAlertsOf(session, status);
-  const body: SessionBody = {
-    viewId: session.viewId,
-    status,
-    serverTime,
-    count: session.count,
-    firstT: session.firstT,
-    lastT: session.lastT,
-    min: session.minBpm,
-    avg: session.avgBpm === null ? null : Math.round(session.avgBpm * 10) / 10,
-    max: session.maxBpm,
-    lastBpm: session.lastBpm,
-    lastSeq: session.lastSeq,
-    lastReceivedAt: session.lastReceivedAt,
-    endedAt: status === 'ended' ? session.endedAt : null,
-    expiresAt: session.exp,
-    cursor: session.cursor,
-    alertsTag: alertsTagOf(alerts),
-  };
-  if (alerts !== undefined) body.alerts = alerts;
-  return body;
-}
-
-/**
- * What a viewer is told of the session's alerts: only while the broadcaster shares them and the status lets a
- * viewer see the session; an allow-list again, so the engine's state stays out of the answer.
- */
-function sharedAlertsOf(session: SessionSnapshot | null, status: SessionStatus): SessionAlerts | undefined {
-  const alerts = session?.alerts ?? null;
-  if (alerts === null || !alerts.share || !isViewable(status)) return undefined;
-  return { settings: alerts.settings, active: alerts.active, recent: alerts.recent };
 }
 
 // An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.

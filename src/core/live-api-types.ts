@@ -37,6 +37,11 @@ export interface SessionBody {
   expiresAt?: number | null;
   /** Cursor of the newest reading: ask for readings after it to follow the session from now on. */
   cursor?: string;
+  /**
+   * The broadcaster's display name, present with the statistics: at most 40 characters of plain text, to be shown
+   * as text and never as HTML; null when none was set.
+   */
+  name?: string | null;
   /** Present only when the broadcaster shares alerts with viewers and the status lets a viewer see the session. */
   alerts?: SessionAlerts;
   /**

@@ -25,7 +25,18 @@ export interface RuntimeConfig {
   };
   /** Base URL of the live API, e.g. "/api". */
   apiUrl: string;
+  /**
+   * Where viewers receive pushed events (src/core/live-events.ts); absent: viewers long-poll the live API only.
+   * - `sse`: the embedded stack's Server-Sent Events stream on the app's origin (`url`, e.g. "/api/events").
+   * - `appsync-events`: an AppSync Events API in AWS; viewers subscribe with the public `apiKey`, which allows
+   *   subscribing to one session's channel and nothing else.
+   */
+  push?: PushConfig;
 }
+
+export type PushConfig =
+  | { kind: 'sse'; url: string }
+  | { kind: 'appsync-events'; httpDomain: string; realtimeDomain: string; apiKey: string };
 
 type RuntimeConfigResult = { ok: true; config: RuntimeConfig } | { ok: false; problem: string };
 
@@ -60,6 +71,7 @@ function readConfig(value: unknown): RuntimeConfig {
   // AWS has no unauthenticated way to write to the stream: guest credentials come from the identity pool.
   if (mode === 'aws' && cognito === undefined) throw new ConfigProblem('cognito is missing (required in "aws" mode)');
   if (cognito) config.cognito = cognito;
+  if (o['push'] !== undefined) config.push = readPush(o['push']);
   return config;
 }
 
@@ -79,6 +91,20 @@ function readCognito(value: unknown): NonNullable<RuntimeConfig['cognito']> {
     ...(identityEndpoint === undefined ? {} : { identityEndpoint }),
     ...(stsEndpoint === undefined ? {} : { stsEndpoint }),
   };
+}
+
+function readPush(value: unknown): PushConfig {
+  const o = readObject(value, 'push');
+  if (o['kind'] === 'sse') return { kind: 'sse', url: readString(o, 'url', 'push.') };
+  if (o['kind'] === 'appsync-events') {
+    return {
+      kind: 'appsync-events',
+      httpDomain: readString(o, 'httpDomain', 'push.'),
+      realtimeDomain: readString(o, 'realtimeDomain', 'push.'),
+      apiKey: readString(o, 'apiKey', 'push.'),
+    };
+  }
+  throw new ConfigProblem('push.kind must be "sse" or "appsync-events"');
 }
 
 function readObject(value: unknown, what: string): Fields {

@@ -24,12 +24,33 @@ describe('parseRuntimeConfig', () => {
       name: 'aws with local stand-ins',
       config: { ...AWS, cognito: { ...AWS.cognito!, identityEndpoint: 'http://127.0.0.1:1', stsEndpoint: 'http://127.0.0.1:2' } },
     },
+    { name: 'embedded with its event stream', config: { ...EMBEDDED, push: { kind: 'sse' as const, url: '/api/events' } } },
+    {
+      name: 'aws with its push channel',
+      config: {
+        ...AWS,
+        push: { kind: 'appsync-events' as const, httpDomain: 'x.appsync-api.eu-west-1.amazonaws.com', realtimeDomain: 'x.appsync-realtime-api.eu-west-1.amazonaws.com', apiKey: 'da2-abc' },
+      },
+    },
   ])('accepts the $name config the infra writes', ({ config }) => {
     // Act
     const result = parseRuntimeConfig(JSON.parse(JSON.stringify(config)));
 
     // Assess
     expect(result).toEqual({ ok: true, config });
+  });
+
+  it.each([
+    { push: 'sse', problem: 'config.json: push is not an object' },
+    { push: { kind: 'websocket', url: '/ws' }, problem: 'config.json: push.kind must be "sse" or "appsync-events"' },
+    { push: { kind: 'sse' }, problem: 'config.json: push.url is missing' },
+    { push: { kind: 'appsync-events', httpDomain: 'h', realtimeDomain: 'r', apiKey: '' }, problem: 'config.json: push.apiKey must be a non-empty string' },
+  ])('refuses a push setting it cannot use: $problem', ({ push, problem }) => {
+    // Act
+    const result = parseRuntimeConfig({ ...EMBEDDED, push });
+
+    // Assess
+    expect(result).toEqual({ ok: false, problem });
   });
 
   it('keeps only the fields it checked', () => {
