@@ -53,7 +53,7 @@ describe('parseLiveEvent', () => {
     );
   });
 
-  it('lets one stream follow a class of 50, the group page's limit', () => {
+  it("lets one stream follow a class of 50, the group page's limit", () => {
     // Assess
     expect(MAX_FOLLOWED_SESSIONS).toBe(50);
   });
