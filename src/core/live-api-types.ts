@@ -42,6 +42,11 @@ export interface SessionBody {
    * as text and never as HTML; null when none was set.
    */
   name?: string | null;
+  /**
+   * The broadcaster's maximum heart rate as set in their app, sent with the display name, so viewers, overlays and
+   * group tiles colour zones (src/core/zones.ts) by the athlete's own maximum; null when not shared.
+   */
+  maxHr?: number | null;
   /** Present only when the broadcaster shares alerts with viewers and the status lets a viewer see the session. */
   alerts?: SessionAlerts;
   /**
