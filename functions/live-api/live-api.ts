@@ -12,14 +12,13 @@ import {
   DEFAULT_READINGS_LIMIT,
   MAX_READINGS_LIMIT,
   MAX_WAIT_MS,
-  type PublicReading,
   type ReadingsBody,
-  type SessionBody,
   } from '../../src/core/live-api-types.ts';
-import { START_CURSOR, isCursor, type LiveStore, type StoredReading } from '../store/live-store.ts';
+import { START_CURSOR, isCursor, type LiveStore } from '../store/live-store.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
+import { toPublicReading } from './public-reading.ts';
 import { errorResponse, longPollResponse, okResponse } from './responses.ts';
-import { sharedAlertsOf, toSessionBody } from './session-body.ts';
+import { sharedAlertsOf, viewerSessionBody } from './session-body.ts';
 import { isViewable, sessionStatusOf } from './session-status.ts';
 
 /** The parts of a function URL / HTTP API v2 event the API reads; both event shapes satisfy it. */
@@ -74,9 +73,7 @@ export function createLiveApi(deps: LiveApiDeps): LiveApiHandler {
 async function getSession(deps: LiveApiDeps, viewId: string): Promise<APIGatewayProxyStructuredResultV2> {
   const session = await deps.store.getSession(viewId);
   const serverTime = deps.now();
-  const status = sessionStatusOf(session, serverTime);
-  if (session === null || !isViewable(status)) return okResponse({ viewId, status, serverTime } satisfies SessionBody);
-  return okResponse(toSessionBody(session, status, serverTime));
+  return okResponse(viewerSessionBody(viewId, session, sessionStatusOf(session, serverTime), serverTime));
 }
 
 async function getReadings(deps: LiveApiDeps, viewId: string, query: URLSearchParams, maxWaitMs: number): Promise<APIGatewayProxyStructuredResultV2> {
@@ -148,12 +145,4 @@ function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): Readings
     waitMs: wait[0] === undefined ? 0 : Number(wait[0]),
     alertsTag: alertsTag[0],
   };
-}
-
-// An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.
-function toPublicReading(r: StoredReading): PublicReading {
-  const out: PublicReading = { seq: r.seq, t: r.t, bpm: r.bpm };
-  if (r.rr !== undefined) out.rr = r.rr;
-  if (r.contact !== undefined) out.contact = r.contact;
-  return out;
 }

@@ -5,6 +5,11 @@ import type { SessionAlerts, SessionBody, SessionStatus } from '../../src/core/l
 import type { SessionSnapshot } from '../store/live-store.ts';
 import { isViewable } from './session-status.ts';
 
+/** The session body for any status: statistics only while a viewer may see the session. */
+export function viewerSessionBody(viewId: string, session: SessionSnapshot | null, status: SessionStatus, serverTime: number): SessionBody {
+  return session === null || !isViewable(status) ? { viewId, status, serverTime } : toSessionBody(session, status, serverTime);
+}
+
 export function toSessionBody(session: SessionSnapshot, status: SessionStatus, serverTime: number): SessionBody {
   const alerts = sharedAlertsOf(session, status);
   const body: SessionBody = {

@@ -36,6 +36,12 @@ export interface SqliteStoreOptions {
 
 export interface SqliteLiveStore extends LiveStore, SessionRetentionStore, AlertClockStore {
   waitForReadings(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
+  /**
+   * Calls the listener after each commit with the sessions it changed in a way a viewer must hear of (readings
+   * stored, a control applied, alert events from the consumer or the alert clock), each once per commit: what the
+   * embedded push hub (infra/local/live-push-hub.ts) fans out from. Returns the function that stops it.
+   */
+  watchChanges(listener: (viewIds: readonly string[]) => void): () => void;
   /** Every alert event stored for a session, oldest first: the session's alert log (tests check it for duplicates). */
   alertLog(viewId: string): AlertEvent[];
   /** Readings stored across all sessions (benchmarks and tests check for losses and duplicates). */
@@ -180,6 +186,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
 
   const statements = prepareStatements(db);
   const waiters = new Map<string, Set<(grown: boolean) => void>>();
+  const changeListeners = new Set<(viewIds: readonly string[]) => void>();
   let closed = false;
 
   const writeInTransaction = db.transaction((items: readonly LiveWrite[]) => {
@@ -286,6 +293,12 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     for (const wake of set) wake(grown);
   }
 
+  /** After the commit, like notify: a listener that reads the store finds the rows. */
+  function announce(viewIds: readonly string[]): void {
+    if (viewIds.length === 0) return;
+    for (const listener of changeListeners) listener(viewIds);
+  }
+
   function countOf(viewId: string): number {
     const row = statements.selectCount.get(viewId) as { count: number } | undefined;
     return row?.count ?? 0;
@@ -297,6 +310,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       const { results, grown } = writeInTransaction(items);
       // After the commit, so a woken reader finds the rows.
       for (const viewId of grown) notify(viewId, true);
+      announce(grown);
       return results;
     },
 
@@ -341,10 +355,20 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       });
     },
 
+    watchChanges(listener) {
+      // A wrapper of its own, so one listener added twice is two subscriptions.
+      const own = (viewIds: readonly string[]): void => listener(viewIds);
+      changeListeners.add(own);
+      return () => {
+        changeListeners.delete(own);
+      };
+    },
+
     async foldAlertClock(fold) {
       if (closed) throw new Error('store is closed');
       const { sessions, events, stored } = foldClockInTransaction(fold);
       for (const { viewId } of stored) notify(viewId, true);
+      announce(stored.map(({ viewId }) => viewId));
       return { sessions, events, stored };
     },
 
@@ -370,6 +394,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
     async close() {
       if (closed) return;
       closed = true;
+      changeListeners.clear();
       for (const viewId of [...waiters.keys()]) notify(viewId, false);
       db.close();
     },

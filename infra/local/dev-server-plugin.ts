@@ -41,6 +41,9 @@ export function embeddedStackForDev(options: EmbeddedDevOptions = {}): Plugin {
         const path = (req.url ?? '/').split('?', 1)[0];
         if (path === '/config.json') {
           res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' }).end(configBody);
+        } else if (path?.startsWith(running.eventsRoute.prefix)) {
+          // Ahead of the live API: the event stream's path is under its prefix.
+          Promise.resolve(running.eventsRoute.handle(req, res)).catch(next);
         } else if (path?.startsWith(running.apiRoute.prefix)) {
           Promise.resolve(running.apiRoute.handle(req, res)).catch(next);
         } else if (path?.startsWith(running.kinesisRoute.prefix)) {

@@ -96,7 +96,8 @@ async function readBody(req: IncomingMessage): Promise<Buffer | undefined | 'too
   return chunks.length === 0 ? undefined : Buffer.concat(chunks);
 }
 
-function writeResult(req: IncomingMessage, res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
+/** Writes a handler's structured result as the function URL would (other local routes answer their errors so too). */
+export function writeResult(req: IncomingMessage, res: ServerResponse, result: APIGatewayProxyStructuredResultV2): void {
   const body = result.body === undefined ? Buffer.alloc(0) : Buffer.from(result.body, result.isBase64Encoded === true ? 'base64' : 'utf8');
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, String(value));
   if (result.cookies !== undefined && result.cookies.length > 0) res.setHeader('set-cookie', result.cookies);

@@ -14,8 +14,10 @@ import type { ArchiveFormat } from './archive-files.ts';
 import { openCheckpointFile } from './checkpoints.ts';
 import { createNodeKinesisClient } from './kinesis-client.ts';
 import { startKinesisEmulator } from './kinesis-emulator.ts';
+import { createEventStreamRoute, EVENT_STREAM_PATH, type EventStreamRoute } from './event-stream-route.ts';
 import { createKinesisProxyRoute, KINESIS_PROXY_PATH } from './kinesis-proxy.ts';
 import { createFunctionUrlRoute } from './lambda-url-adapter.ts';
+import { createLivePushHub } from './live-push-hub.ts';
 import { localContentSecurityPolicy } from '../cdk/web/security-headers.ts';
 import { startAppServer, type AppRoute } from './static-server.ts';
 import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner, type StreamRunner, type StreamRunnerStats } from './stream-runner.ts';
@@ -74,13 +76,15 @@ export interface EmbeddedBackend {
   archiveStats(): ArchiveStats;
   /** The live API (the Lambda handler behind a function URL), to mount under /api/ on a web server. */
   apiRoute: AppRoute;
+  /** The event stream (pushed events), to mount at /api/events ahead of apiRoute; ended when the backend stops. */
+  eventsRoute: EventStreamRoute;
   /** The browser's only way to the stream (PutRecord/PutRecords on this stream), to mount at /kinesis. */
   kinesisRoute: AppRoute;
   /** Stops every component, last started first; rejects only after trying them all. */
   stop(): Promise<void>;
 }
 
-export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute' | 'kinesisRoute'> {
+export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute' | 'kinesisRoute' | 'eventsRoute'> {
   appUrl: string;
   /** The live API's base URL, on the app server. */
   apiUrl: string;
@@ -114,7 +118,7 @@ export function formatComponentLine(component: LocalComponent, text: string): st
  * stream through the proxy at /kinesis (kinesis-proxy.ts), never the emulator's own port.
  */
 export function createEmbeddedConfig(region: string, streamName: string): RuntimeConfig {
-  return { mode: 'embedded', region, kinesis: { streamName, endpoint: KINESIS_PROXY_PATH }, apiUrl: '/api' };
+  return { mode: 'embedded', region, kinesis: { streamName, endpoint: KINESIS_PROXY_PATH }, apiUrl: '/api', push: { kind: 'sse', url: EVENT_STREAM_PATH } };
 }
 
 /**
@@ -132,11 +136,14 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       port: options.appPort,
       distDir: options.distDir,
       config,
-      routes: [backend.apiRoute, backend.kinesisRoute, ...(options.routes ?? [])],
+      // The event stream first: its path is under the live API's prefix.
+      routes: [backend.eventsRoute, backend.apiRoute, backend.kinesisRoute, ...(options.routes ?? [])],
       // The policy CloudFront sends in AWS, but the stream is on the app's own origin here: connect-src 'self'.
       contentSecurityPolicy: localContentSecurityPolicy([]),
     }),
   );
+  // Stopped before the app server, which otherwise waits out its grace period for the open streams.
+  components.adopt({ stop: async () => backend.eventsRoute.stop() });
   const apiUrl = `${app.url}/api`;
   log(formatComponentLine('api', `Lambda handler on ${apiUrl}/sessions/{viewId}[/readings]`));
   log(formatComponentLine('app', `${app.url}  ← open this`));
@@ -202,12 +209,23 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
   const archive = await components.start('archive', () => startArchive(options, emulator.endpoint));
   log(formatComponentLine('archive', describeArchive(options)));
 
+  // Pushed events: stopped first, so no stream reads a closed store.
+  const hub = createLivePushHub({ store: liveStore, now: Date.now, log: (line) => log(formatComponentLine('api', line)) });
+  const eventsRoute = createEventStreamRoute({ hub });
+  components.adopt({
+    stop: async () => {
+      eventsRoute.stop();
+      hub.close();
+    },
+  });
+
   return {
     kinesisEndpoint: emulator.endpoint,
     config: createEmbeddedConfig(options.region, options.streamName),
     liveStore,
     consumerStats: () => consumer.runner.stats(),
     archiveStats: () => archive.stats(),
+    eventsRoute,
     apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
     // The write limit for all clients together is Kinesis's per shard, times the shards the runner found.
     kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint, shardCount }),

@@ -91,7 +91,7 @@ export interface ReadingsBody {
   alertsTag?: string;
 }
 
-export type ApiErrorCode = 'not-found' | 'method-not-allowed' | 'bad-view-id' | 'bad-cursor' | 'bad-limit' | 'bad-wait' | 'bad-alerts-tag' | 'unavailable';
+export type ApiErrorCode = 'not-found' | 'method-not-allowed' | 'bad-view-id' | 'bad-cursor' | 'bad-limit' | 'bad-wait' | 'bad-alerts-tag' | 'bad-views' | 'unavailable';
 
 export interface ApiErrorBody {
   error: ApiErrorCode;

@@ -8,6 +8,8 @@ import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { LocalStackStartError, startLocalStack, type LocalStack } from '../../../infra/local/local-stack.ts';
 import { PortInUseError } from '../../../infra/local/server-lifecycle.ts';
+import { createTestBroadcast } from '../../e2e/support/stream-writer.ts';
+import { openEventStream } from './event-stream-client.ts';
 
 async function canBind(port: number): Promise<boolean> {
   const server = createServer();
@@ -63,6 +65,7 @@ describe('local stack', () => {
       region: 'eu-west-1',
       kinesis: { streamName: 'stack-test', endpoint: '/kinesis' },
       apiUrl: '/api',
+      push: { kind: 'sse', url: '/api/events' },
     });
   });
 
@@ -106,6 +109,21 @@ describe('local stack', () => {
     } finally {
       direct.destroy();
     }
+  });
+
+  it('pushes readings put on the stream to a viewer on the event stream at /api/events', async () => {
+    // Prepare
+    const broadcast = createTestBroadcast(stack.kinesisEndpoint, 'stack-test');
+    const reader = await openEventStream(Number(new URL(stack.appUrl).port), `view=${broadcast.viewId}`);
+
+    // Act
+    await expect.poll(() => reader.events.length).toBe(1);
+    await broadcast.send(70, 71, 72);
+
+    // Assess
+    await expect.poll(() => reader.events.flatMap((e) => (e.type === 'readings' ? e.readings.map((r) => r.bpm) : []))).toEqual([70, 71, 72]);
+    expect(reader.events[0]).toMatchObject({ type: 'session', viewId: broadcast.viewId, session: { status: 'unknown' } });
+    reader.close();
   });
 });
 
