@@ -1,5 +1,6 @@
 import { sleep } from '../with-timeout.ts';
 import type { LiveApiClient } from '../viewer/live-api-client.ts';
+import type { PushChannel } from '../viewer/push-channel.ts';
 import { ViewerController, type ViewerSnapshot } from '../viewer/viewer-controller.ts';
 import { secondsSince, shownStatus, type ViewerStatus } from '../viewer/viewer-status.ts';
 
@@ -28,8 +29,8 @@ export class ViewerState {
   readonly secondsSinceData = $derived(secondsSince(this.snapshot.lastReceivedAt, this.serverNow));
   readonly status = $derived<ViewerStatus>(shownStatus(this.snapshot, this.serverNow));
 
-  constructor(viewId: string, api: LiveApiClient) {
-    this.controller = new ViewerController(viewId, { api, now: () => Date.now(), delay: sleep });
+  constructor(viewId: string, api: LiveApiClient, push?: PushChannel) {
+    this.controller = new ViewerController(viewId, { api, now: () => Date.now(), delay: sleep, ...(push === undefined ? {} : { push }) });
     this.snapshot = this.controller.snapshot;
     this.controller.subscribe((snapshot) => {
       this.snapshot = snapshot;

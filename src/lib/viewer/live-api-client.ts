@@ -67,7 +67,7 @@ const KINDS: readonly string[] = ALERT_RULE_KINDS;
  * their tag, so the page neither describes an alert by a rule it could not read nor tells the server it is up to
  * date with them.
  */
-function checkedAlerts<T extends SessionBody | ReadingsBody>(body: T): T {
+export function checkedAlerts<T extends SessionBody | ReadingsBody>(body: T): T {
   const { alerts: raw, alertsTag: rawTag, ...rest } = body;
   const alerts = raw === undefined ? undefined : readAlerts(raw);
   if (alerts === null) {

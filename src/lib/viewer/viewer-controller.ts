@@ -1,12 +1,16 @@
 // The viewer's follow loop, free of Svelte so it can be tested with a fake API and a fake clock: ask the live
 // API for the session, then long-poll its readings after a cursor (catching up page by page); on a failure,
-// say "offline", back off and try again. ViewerState only mirrors the snapshot this publishes.
+// say "offline", back off and try again. With a push channel (runtime config `push`) it catches up through the
+// API and then takes pushed events instead of long-polling; when the channel fails it long-polls again by
+// itself and tries push later. ViewerState only mirrors the snapshot this publishes.
 import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
 import { isViewId } from '../../core/session-key.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
-import type { PublicReading, SessionAlerts, SessionBody } from '../../core/live-api-types.ts';
-import { LiveApiError, type LiveApiClient } from './live-api-client.ts';
+import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody } from '../../core/live-api-types.ts';
+import type { LiveEvent } from '../../core/live-events.ts';
+import { checkedAlerts, LiveApiError, type LiveApiClient } from './live-api-client.ts';
+import type { PushChannel, PushSubscription } from './push-channel.ts';
 import type { RemoteView } from './viewer-status.ts';
 
 export interface ViewerSnapshot extends RemoteView {
@@ -31,6 +35,8 @@ export interface ViewerDeps {
   now: () => number;
   delay: (ms: number) => Promise<void>;
   random?: () => number;
+  /** Pushed events (runtime config `push`); without a channel the viewer long-polls only. */
+  push?: PushChannel;
 }
 
 // 48 h at one reading a second, like the broadcaster's chart.
@@ -43,6 +49,9 @@ export const RECHECK_MS = 5_000;
 // A store without long-poll (OpenSearch behind a 1 s CDN cache) answers at once: poll at most once a second.
 export const MIN_POLL_MS = 1_000;
 export const RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 10_000 };
+// After push failed, long-poll for this long before trying push again: doubling from 5 s up to a minute, and from
+// 5 s again once a stream opened. Nothing of it shows: the viewer sees the same readings either way.
+export const PUSH_RETRY: BackoffOptions = { baseMs: 5_000, capMs: 60_000 };
 
 const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
   bpm: null,
@@ -70,6 +79,11 @@ export class ViewerController {
   private abort: AbortController | null = null;
   /** Ends the current pause early (the network came back). */
   private wake: (() => void) | null = null;
+  /** Ends the current push follow (stop, or the network went away). */
+  private endPush: (() => void) | null = null;
+  private pushFailures = 0;
+  /** Long-poll until then (the page's clock), after push failed. */
+  private pushRetryAt = 0;
   private state: ViewerSnapshot;
   /** False for a mangled link, which is never sent to the API. */
   private readonly followable: boolean;
@@ -110,6 +124,7 @@ export class ViewerController {
   stop(): void {
     this.stopped = true;
     this.abort?.abort();
+    this.endPush?.();
     this.wake?.();
   }
 
@@ -125,6 +140,7 @@ export class ViewerController {
     if (!this.followable) return;
     this.update({ remote: 'offline' });
     this.abort?.abort();
+    this.endPush?.();
   }
 
   /** Called with every new snapshot; returns an unsubscribe function. */
@@ -151,17 +167,96 @@ export class ViewerController {
   /** One round: status, then readings after the cursor (catching up page by page), or a pause. */
   private async followOnce(): Promise<void> {
     const session = await this.deps.api.getSession(this.viewId);
-    if (session.status === 'revoked' || session.status === 'expired') {
-      this.clear();
-      this.update({ remote: session.status, clockOffset: this.offsetFrom(session.serverTime) });
+    if (!this.applySession(session)) {
       await this.pause(RECHECK_MS);
       return;
     }
     // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
     // one (the long-poll answers the moment a reading lands), and shown as unknown until then.
+    const push = this.deps.push;
+    if (push !== undefined && this.deps.now() >= this.pushRetryAt) await this.followByPush(push);
+    else await this.followReadings();
+  }
+
+  /** The session's status, statistics and alerts; false when the link is off (revoked, expired): all cleared. */
+  private applySession(session: SessionBody): boolean {
+    const clockOffset = this.offsetFrom(session.serverTime);
+    if (session.status === 'revoked' || session.status === 'expired') {
+      this.clear();
+      this.update({ remote: session.status, clockOffset });
+      return false;
+    }
     this.alertsTag = session.alertsTag;
-    this.update({ ...summaryOf(session), remote: session.status, clockOffset: this.offsetFrom(session.serverTime) });
-    await this.followReadings();
+    this.update({ ...summaryOf(session), remote: session.status, clockOffset });
+    return true;
+  }
+
+  /**
+   * Catches up through the live API, then takes pushed events until the channel fails (or stop, or offline).
+   * After a failure the loop long-polls until PUSH_RETRY has passed, then comes back here.
+   */
+  private async followByPush(channel: PushChannel): Promise<void> {
+    if (!(await this.catchUp())) return;
+    let failed = false;
+    await new Promise<void>((resolve) => {
+      let ended = false;
+      let subscription: PushSubscription | null = null;
+      // One event at a time: a gap fetch must finish before the next event is applied.
+      let queue = Promise.resolve();
+      const end = (): void => {
+        if (ended) return;
+        ended = true;
+        subscription?.close();
+        this.endPush = null;
+        resolve();
+      };
+      const fail = (): void => {
+        failed = !ended;
+        end();
+      };
+      this.endPush = end;
+      subscription = channel.follow([{ viewId: this.viewId, cursor: this.cursor }], {
+        state: (state) => {
+          if (state === 'open') this.pushFailures = 0;
+          if (state === 'failed') fail();
+        },
+        event: (event) => {
+          // A gap fetch that failed (network, API) ends push like a dropped stream: the long-poll takes over.
+          queue = queue.then(() => (ended ? undefined : this.applyPushed(event))).catch(fail);
+        },
+      });
+      if (ended) subscription.close();
+    });
+    if (!failed) return;
+    this.pushRetryAt = this.deps.now() + Math.min(PUSH_RETRY.capMs, PUSH_RETRY.baseMs * 2 ** this.pushFailures);
+    this.pushFailures += 1;
+  }
+
+  /** Readings after the cursor through the live API, page by page, without waiting; false when the link is off. */
+  private async catchUp(): Promise<boolean> {
+    for (;;) {
+      this.abort = new AbortController();
+      const page = await this.deps.api.getReadings(this.viewId, this.cursor, {
+        limit: PAGE_LIMIT,
+        waitMs: 0,
+        ...(this.alertsTag === undefined ? {} : { alertsTag: this.alertsTag }),
+        signal: this.abort.signal,
+      });
+      if (!this.applyPage(page)) return false;
+      if (!page.more) return true;
+    }
+  }
+
+  /** One pushed event. Readings after another cursor than this page's mean some were missed: fetched first. */
+  private async applyPushed(event: LiveEvent): Promise<void> {
+    if (event.viewId !== this.viewId) return;
+    const session = checkedAlerts(event.session);
+    if (event.type === 'readings') {
+      if (event.from !== this.cursor && !(await this.catchUp())) return;
+      this.add(event.readings, session.serverTime);
+      if (isLaterCursor(event.next, this.cursor)) this.cursor = event.next;
+    }
+    this.applySession(session);
   }
 
   private async followReadings(): Promise<void> {
@@ -175,18 +270,8 @@ export class ViewerController {
         ...(this.alertsTag === undefined ? {} : { alertsTag: this.alertsTag }),
         signal: this.abort.signal,
       });
-      this.cursor = page.next;
       const statusChanged = page.status !== this.state.remote;
-      if (page.status === 'revoked' || page.status === 'expired') {
-        this.clear();
-        this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
-        return;
-      }
-      this.add(page.readings, page.serverTime);
-      // A server that tags its alerts sends them with every page; absent alerts then mean not shared (any more).
-      const alerts = page.alertsTag === undefined ? {} : { alerts: page.alerts ?? null };
-      this.alertsTag = page.alertsTag;
-      this.update({ ...alerts, remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
+      if (!this.applyPage(page)) return;
       if (page.more) continue;
       if (page.status === 'ended' && page.readings.length === 0) {
         await this.pause(RECHECK_MS);
@@ -198,6 +283,22 @@ export class ViewerController {
       const elapsed = this.deps.now() - asked;
       if (elapsed < MIN_POLL_MS) await this.pause(MIN_POLL_MS - elapsed);
     }
+  }
+
+  /** One readings answer: cursor, readings, status and alerts; false when the link is off (all cleared). */
+  private applyPage(page: ReadingsBody): boolean {
+    this.cursor = page.next;
+    if (page.status === 'revoked' || page.status === 'expired') {
+      this.clear();
+      this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
+      return false;
+    }
+    this.add(page.readings, page.serverTime);
+    // A server that tags its alerts sends them with every page; absent alerts then mean not shared (any more).
+    const alerts = page.alertsTag === undefined ? {} : { alerts: page.alerts ?? null };
+    this.alertsTag = page.alertsTag;
+    this.update({ ...alerts, remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
+    return true;
   }
 
   private add(readings: readonly PublicReading[], serverTime: number): void {
@@ -247,6 +348,11 @@ export class ViewerController {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener(this.state);
   }
+}
+
+/** Cursors are decimal strings without leading zeros (the live API's): the longer, or else the greater, is later. */
+function isLaterCursor(a: string, b: string): boolean {
+  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 function isAbort(error: unknown): boolean {
