@@ -88,6 +88,8 @@ export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute' | 'kinesisR
   appUrl: string;
   /** The live API's base URL, on the app server. */
   apiUrl: string;
+  /** Ends the event streams open now, as a dropped connection would (tests); new ones may open. */
+  endEventStreams(): void;
 }
 
 export type LocalComponent = 'stream' | 'store' | 'consumer' | 'archive' | 'api' | 'app';
@@ -156,6 +158,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     liveStore: backend.liveStore,
     consumerStats: () => backend.consumerStats(),
     archiveStats: () => backend.archiveStats(),
+    endEventStreams: () => backend.eventsRoute.stop(),
     stop: () => components.stopAll(),
   };
 }

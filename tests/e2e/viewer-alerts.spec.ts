@@ -147,6 +147,8 @@ test.describe("the broadcaster's shared alerts on the viewer page", () => {
     const broadcast = createTestBroadcast(stack.kinesisEndpoint);
     await shareAlerts(broadcast, [{ id: 'silent', kind: 'no-data', forS: 3 }]);
     await broadcast.send(70);
+    // Long-poll only: the page follows by push where it can (the same alert by push is in push.spec.ts).
+    await page.route((url) => url.pathname === '/api/events', (route) => route.abort());
     await page.goto(`${stack.appUrl}/v/${broadcast.viewId}`);
     await expect(bpm(page)).toHaveText('70');
     const answered = page.waitForResponse(async (response) => {
