@@ -83,6 +83,21 @@ describe('dev server with the embedded stack', () => {
     expect(await response.json()).toMatchObject({ viewId: VIEW_ID, status: 'unknown' });
   });
 
+  it('answers /api/events from the event stream, ahead of the live API', async () => {
+    // Act
+    const controller = new AbortController();
+    const stream = await fetch(`${url}/api/events?view=${VIEW_ID}`, { signal: controller.signal });
+    const first = await stream.body?.getReader().read();
+    controller.abort();
+    const refused = await fetch(`${url}/api/events`);
+
+    // Assess
+    expect(stream.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(new TextDecoder().decode(first?.value)).toMatch(/^data: \{"type":"session"/);
+    expect(refused.status).toBe(400);
+    expect(await refused.json()).toMatchObject({ error: 'bad-views' });
+  });
+
   it('serves the app from source, for hot reload', async () => {
     // Act
     const page = await (await fetch(`${url}/v/${VIEW_ID}`)).text();

@@ -219,6 +219,28 @@ describe('event stream over HTTP', () => {
     await expect.poll(() => reader.events.map((e: LiveEvent) => e.session.status)).toEqual(['live', 'ended']);
   });
 
+  it('sends only the status of a revoked session, never its readings', async () => {
+    // Prepare
+    await serve();
+    await store.writeBatch(readings(A, 0, 2));
+    const reader = await open(`view=${A}:0`);
+    await expect.poll(() => seqsOf(reader)).toEqual([0, 1]);
+
+    // Act: the broadcaster turns the link off (expiry at or before its own time), then readings still arrive
+    const now = Date.now();
+    await store.writeBatch([{ kind: 'control', viewId: A, seq: 2, t: now, exp: now, receivedAt: now, streamSeq: '3' }]);
+    await expect.poll(() => reader.events.at(-1)?.session.status).toBe('revoked');
+    await store.writeBatch(readings(A, 3, 2));
+    const late = await open(`view=${A}:0`);
+
+    // Assess: the late stream joins in the session's queue after the fan-out of that write, so once it has its
+    // event, the first stream has had whatever that fan-out sent
+    await expect.poll(() => late.events.length).toBe(1);
+    expect(late.events[0]).toEqual({ type: 'session', viewId: A, session: { viewId: A, status: 'revoked', serverTime: expect.any(Number) } });
+    expect(seqsOf(reader)).toEqual([0, 1]);
+    expect(reader.events.at(-1)).toEqual({ type: 'session', viewId: A, session: { viewId: A, status: 'revoked', serverTime: expect.any(Number) } });
+  });
+
   it('sends a session event when a live session turns stale by time alone', async () => {
     // Prepare
     await serve();
