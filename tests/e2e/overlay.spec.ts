@@ -202,3 +202,50 @@ test.describe('overlays for streaming', () => {
     expect(corners(await screenshot(page))).toEqual([0, 0, 0, 0]);
   });
 });
+
+test.describe('overlay builder', () => {
+  test('says it needs a share link until there is one', async ({ page, stack }) => {
+    // Act
+    await page.goto(stack.appUrl);
+    // Assess
+    const builder = page.getByTestId('overlay-builder');
+    await expect(builder.getByTestId('overlay-needs-link')).toBeVisible();
+    await expect(builder.getByRole('button', { name: 'Copy browser-source URL' })).toHaveCount(0);
+    await page.getByRole('button', { name: 'Start broadcast' }).click();
+    await expect(builder.getByTestId('overlay-needs-link')).toHaveCount(0);
+  });
+
+  test('builds the URL it previews, on a checkerboard, and copies it', async ({ page, stack, context }) => {
+    // Prepare: live with the demo sensor, so the preview has a heart rate to show
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await page.goto(stack.appUrl);
+    await page.getByRole('button', { name: 'Try the demo sensor' }).click();
+    const shareLink = await page.getByTestId('share-link').inputValue();
+    const builder = page.getByTestId('overlay-builder');
+    // Act
+    await builder.getByRole('radio', { name: 'Graph' }).check();
+    await builder.getByLabel('Graph minutes').selectOption('3');
+    await builder.getByLabel('Colour', { exact: true }).fill('#00ff00');
+    await builder.getByLabel('Show “bpm”').check();
+    await builder.getByLabel('Font').selectOption({ label: 'Monospace' });
+    // Assess: the URL, the preview's frame and the overlay inside it agree
+    const expected = `${shareLink}?overlay=graph&color=00ff00&font=mono&minutes=3&unit=1`;
+    await expect(builder.getByTestId('overlay-url')).toHaveValue(expected);
+    await expect(builder.getByTestId('overlay-preview')).toHaveAttribute('src', expected);
+    const preview = page.frameLocator('[data-testid="overlay-preview"]');
+    await expect(preview.getByTestId('overlay')).toHaveAttribute('data-style', 'graph');
+    await expect(preview.getByTestId('bpm')).toHaveText(/^\d+$/);
+    await expect(preview.getByRole('img', { name: 'Heart rate over the last 3 minutes' })).toBeVisible();
+    // The frame is transparent: its far corner shows the checkerboard's two greys, 10 px apart
+    const pixels = decodePng(await builder.getByTestId('overlay-preview').screenshot());
+    const [x, y] = [pixels.width - 25, pixels.height - 25];
+    const squares = [pixels.at(x, y), pixels.at(x + 10, y), pixels.at(x, y + 10)].map(([r, g, b]) => [r, g, b]);
+    expect(new Set(squares.map((s) => s.join()))).toEqual(new Set(['122,122,122', '176,176,176']));
+    // Act: copy
+    await builder.getByRole('button', { name: 'Copy browser-source URL' }).click();
+    // Assess
+    await expect(builder.getByTestId('overlay-copy-status')).toHaveText('Copied: paste it into your streaming software.');
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+  });
+});

@@ -37,6 +37,7 @@ export function decodePng(png: Buffer): Pixels {
     width,
     height,
     at(x, y) {
+      if (x < 0 || y < 0 || x >= width || y >= height) throw new RangeError(`(${x}, ${y}) is outside the ${width}×${height} image`);
       const i = (y * width + x) * channels;
       return [raw[i] ?? 0, raw[i + 1] ?? 0, raw[i + 2] ?? 0, channels === 4 ? (raw[i + 3] ?? 0) : 255];
     },
