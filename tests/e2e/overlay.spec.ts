@@ -181,13 +181,20 @@ test.describe('overlays for streaming', () => {
     await expect(page.getByTestId('overlay-zone')).toHaveText(/140\s*bpm\s*zone 5/);
   });
 
-  test('ended and turned-off links are shown discreetly', async ({ page, stack }) => {
-    // Prepare
+  test('paused, ended and turned-off links are shown discreetly', async ({ page, stack }) => {
+    // Prepare: the page's clock is Playwright's, so "a while without data" takes no real time
     const broadcast = createTestBroadcast(stack.kinesisEndpoint);
     await broadcast.send(95);
+    await page.clock.install();
     await page.goto(`${stack.appUrl}/v/${broadcast.viewId}?overlay=graph`);
     await expect(page.getByTestId('bpm')).toHaveText('95');
     await expect(page.getByTestId('overlay-word')).toHaveCount(0);
+    await expect(page.getByTestId('bpm')).toHaveCSS('opacity', '1');
+    // Act: no reading for a while
+    await page.clock.fastForward(10_000);
+    // Assess
+    await expect(page.getByTestId('overlay-word')).toHaveText('paused');
+    await expect(page.getByTestId('bpm')).toHaveCSS('opacity', '0.45');
     // Act: the broadcaster stops
     await broadcast.control({ end: true });
     // Assess: the last value, dimmed, with a small word
@@ -247,5 +254,32 @@ test.describe('overlay builder', () => {
     // Assess
     await expect(builder.getByTestId('overlay-copy-status')).toHaveText('Copied: paste it into your streaming software.');
     expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(expected);
+  });
+
+  test('works from the keyboard, with the focus visible', async ({ page, stack, context }) => {
+    // Prepare
+    await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+    await page.goto(stack.appUrl);
+    await page.getByRole('button', { name: 'Start broadcast' }).click();
+    const builder = page.getByTestId('overlay-builder');
+    await builder.getByRole('radio', { name: 'Number' }).focus();
+    // Act: arrows move between the styles, the size slider steps by 4 px
+    await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('ArrowRight');
+    // Assess
+    await expect(builder.getByRole('radio', { name: 'Heart' })).toBeChecked();
+    const slider = builder.getByRole('slider', { name: /Size/ });
+    await expect(slider).toBeFocused();
+    await expect(slider).toHaveCSS('outline-style', 'solid');
+    await expect(builder.getByTestId('overlay-url')).toHaveValue(/\?overlay=heart&size=100$/);
+    // Act: from the URL field, Tab reaches the copy button, and Enter copies
+    await builder.getByTestId('overlay-url').focus();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    // Assess
+    await expect(builder.getByTestId('overlay-copy-status')).toHaveText(/^Copied/);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toMatch(/\?overlay=heart&size=100$/);
   });
 });
