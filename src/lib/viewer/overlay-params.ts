@@ -3,7 +3,7 @@
 // read an error, so a value that does not pass falls back to its default instead of failing the page. Every
 // value that reaches CSS is rebuilt here from a checked shape (hex digits, an integer, a name of letters, digits,
 // spaces and hyphens), never passed through as the URL spelled it.
-import { isPlausibleMaxHr } from '../../core/zones.ts';
+import { DEFAULT_MAX_HR, isPlausibleMaxHr } from '../../core/zones.ts';
 
 export const OVERLAY_STYLES = ['number', 'heart', 'graph', 'zone'] as const;
 export type OverlayStyle = (typeof OVERLAY_STYLES)[number];
@@ -81,6 +81,14 @@ export function overlayQuery(params: OverlayParams): string {
   if (params.maxHr !== null) query.set('max', String(params.maxHr));
   if (params.unit) query.set('unit', '1');
   return query.toString();
+}
+
+/**
+ * The max HR the zone style colours by: the broadcaster's own when the server sends it (set in their app, so it is
+ * theirs, not a guess in a link), else the link's `max`, else the app's default.
+ */
+export function zoneMaxHrOf(serverMaxHr: number | null, params: OverlayParams): number {
+  return serverMaxHr ?? params.maxHr ?? DEFAULT_MAX_HR;
 }
 
 /** The CSS font-family for a checked font: a stack from the list, else the name quoted (it holds no quote). */

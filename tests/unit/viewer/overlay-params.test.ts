@@ -7,6 +7,7 @@ import {
   fontFamilyOf,
   overlayQuery,
   parseOverlayParams,
+  zoneMaxHrOf,
   type OverlayParams,
 } from '../../../src/lib/viewer/overlay-params.ts';
 import { overlayLinkFor, parseViewRoute } from '../../../src/lib/viewer/view-route.ts';
@@ -129,6 +130,19 @@ describe('overlayQuery', () => {
     const query = overlayQuery(DEFAULT_OVERLAY);
     // Assess
     expect(query).toBe('overlay=number');
+  });
+});
+
+describe('zoneMaxHrOf', () => {
+  it.each([
+    { server: 175, link: 182, used: 175 },
+    { server: null, link: 182, used: 182 },
+    { server: null, link: null, used: 190 },
+  ])('colours by $used with $server from the server and $link from the link', ({ server, link, used }) => {
+    // Act
+    const maxHr = zoneMaxHrOf(server, { ...DEFAULT_OVERLAY, style: 'zone', maxHr: link });
+    // Assess
+    expect(maxHr).toBe(used);
   });
 });
 
