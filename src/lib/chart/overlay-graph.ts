@@ -86,6 +86,9 @@ export function createOverlayGraph(
     context.lineWidth = opts.lineWidth;
     context.lineJoin = 'round';
     context.lineCap = 'round';
+    // The same dark halo as the overlay's text: a light line stays visible over a bright scene.
+    context.shadowColor = 'rgba(0, 0, 0, 0.85)';
+    context.shadowBlur = 4;
     context.beginPath();
     let drawing = false;
     for (const point of points) {
