@@ -13,11 +13,11 @@ import type { PushConfig, RuntimeConfig } from './core/runtime-config.ts';
 const SAME_ORIGIN_API_URL = '/api';
 
 export async function startViewer(target: HTMLElement, route: ViewRoute): Promise<void> {
-  if (route.overlay) document.documentElement.classList.add('overlay');
+  if (route.overlay !== null) document.documentElement.classList.add('overlay');
   const config = await loadViewerConfig();
   const viewer = new ViewerState(route.viewId ?? '', createLiveApiClient(config.apiUrl), pushChannelOf(config.push));
   // The overlay (streaming software) has no one to alert and no room for a banner.
-  const alerts = route.overlay ? null : new ViewerAlertsState(viewer.follower);
+  const alerts = route.overlay !== null ? null : new ViewerAlertsState(viewer.follower);
   alerts?.start();
   viewer.start();
   mount(ViewerApp, { target, props: { viewer, alerts, overlay: route.overlay } });

@@ -57,3 +57,40 @@ for (const size of SIZES) {
     });
   });
 }
+
+// Overlays for streaming and their builder (issue 13): the builder on the broadcaster page, and one overlay of
+// each style as a browser source shows it.
+for (const size of SIZES) {
+  test.describe(`accessibility of overlays at ${size.width}×${size.height}`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.setViewportSize({ width: size.width, height: size.height });
+    });
+
+    test('overlay builder, without and with a share link', async ({ page, stack }) => {
+      // Prepare / Act
+      await page.goto(stack.appUrl);
+      await expect(page.getByTestId('overlay-needs-link')).toBeVisible();
+      // Assess: no link yet
+      expect(await seriousViolations(page)).toEqual([]);
+      // Act: a link, and the graph's extra control
+      await page.getByRole('button', { name: 'Start broadcast' }).click();
+      await page.getByTestId('overlay-builder').getByRole('radio', { name: 'Graph' }).check();
+      await expect(page.getByTestId('overlay-builder').getByLabel('Graph minutes')).toBeVisible();
+      // Assess
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+
+    for (const style of ['number', 'heart', 'graph', 'zone']) {
+      test(`overlay: ${style}`, async ({ page, stack }) => {
+        // Prepare
+        const broadcast = createTestBroadcast(stack.kinesisEndpoint);
+        await broadcast.send(150, 152);
+        // Act
+        await page.goto(`${stack.appUrl}/v/${broadcast.viewId}?overlay=${style}`);
+        await expect(page.getByTestId('bpm')).toHaveText('152');
+        // Assess
+        expect(await seriousViolations(page)).toEqual([]);
+      });
+    }
+  });
+}

@@ -739,10 +739,10 @@ describe('web front', () => {
       "connect-src 'self' https://kinesis.eu-west-1.amazonaws.com https://cognito-identity.eu-west-1.amazonaws.com https://sts.eu-west-1.amazonaws.com;",
     );
     expect(csp).toContain("default-src 'self'");
-    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("frame-ancestors 'self'");
     expect(config['StrictTransportSecurity']).toEqual(expect.objectContaining({ AccessControlMaxAgeSec: 63072000, Override: true }));
     expect(config['ContentTypeOptions']).toEqual({ Override: true });
-    expect(config['FrameOptions']).toEqual({ FrameOption: 'DENY', Override: true });
+    expect(config['FrameOptions']).toEqual({ FrameOption: 'SAMEORIGIN', Override: true });
     expect(config['ReferrerPolicy']).toEqual({ ReferrerPolicy: 'no-referrer', Override: true });
     const behaviors = [distribution()['DefaultCacheBehavior'] as Json, ...(distribution()['CacheBehaviors'] as Json[])];
     for (const behavior of behaviors) expect(behavior['ResponseHeadersPolicyId']).toEqual({ Ref: policyId });

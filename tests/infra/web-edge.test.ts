@@ -50,11 +50,11 @@ describe('content security policy', () => {
     ]);
   });
 
-  it('allows no inline or foreign script, no plugins, no framing', () => {
+  it('allows no inline or foreign script, no plugins, no framing but by the app itself (the overlay preview)', () => {
     expect(directives.get('script-src')).toEqual(["'self'"]);
     expect(directives.get('default-src')).toEqual(["'self'"]);
     expect(directives.get('object-src')).toEqual(["'none'"]);
-    expect(directives.get('frame-ancestors')).toEqual(["'none'"]);
+    expect(directives.get('frame-ancestors')).toEqual(["'self'"]);
     expect(csp).not.toMatch(/unsafe-inline|unsafe-eval|\*/);
   });
 

@@ -59,7 +59,8 @@ export class WebFront extends Construct {
           override: true,
         },
         contentTypeOptions: { override: true },
-        frameOptions: { frameOption: cloudfront.HeadersFrameOption.DENY, override: true },
+        // Only the app's own page may frame it (the overlay builder's preview), as CSP frame-ancestors says.
+        frameOptions: { frameOption: cloudfront.HeadersFrameOption.SAMEORIGIN, override: true },
         // A share link carries the view id in its path: never send it to another site.
         referrerPolicy: { referrerPolicy: cloudfront.HeadersReferrerPolicy.NO_REFERRER, override: true },
       },

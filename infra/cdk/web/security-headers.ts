@@ -37,7 +37,8 @@ function buildPolicy(connectSources: readonly string[], upgradeInsecureRequests:
     'object-src': ["'none'"],
     'base-uri': ["'self'"],
     'form-action': ["'self'"],
-    'frame-ancestors': ["'none'"],
+    // The overlay builder previews the overlay in a frame of the app's own page; no other site may frame it.
+    'frame-ancestors': ["'self'"],
   };
   if (upgradeInsecureRequests) directives['upgrade-insecure-requests'] = [];
   return Object.entries(directives)

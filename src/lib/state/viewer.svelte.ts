@@ -25,6 +25,7 @@ export class ViewerState {
   readonly average = $derived(this.snapshot.average);
   readonly rmssd = $derived(this.snapshot.rmssd);
   readonly addedSeqs = $derived(this.snapshot.addedSeqs);
+  readonly maxHr = $derived(this.snapshot.maxHr);
   private readonly serverNow = $derived(this.now + this.snapshot.clockOffset);
   readonly secondsSinceData = $derived(secondsSince(this.snapshot.lastReceivedAt, this.serverNow));
   readonly status = $derived<ViewerStatus>(shownStatus(this.snapshot, this.serverNow));

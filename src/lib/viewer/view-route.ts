@@ -1,9 +1,11 @@
 import { isViewId } from '../../core/session-key.ts';
+import { overlayQuery, parseOverlayParams, type OverlayParams } from './overlay-params.ts';
 
 /** A share link: /v/{viewId}, with ?overlay for streaming software. viewId is null when the link is mangled. */
 export interface ViewRoute {
   viewId: string | null;
-  overlay: boolean;
+  /** The overlay's settings (overlay-params.ts); null for the viewer page. */
+  overlay: OverlayParams | null;
 }
 
 const VIEW_PATH = /^\/v\/([^/]*)\/?$/;
@@ -17,11 +19,14 @@ export function parseViewRoute(pathname: string, search: string): ViewRoute | nu
   } catch {
     candidate = '';
   }
-  const params = new URLSearchParams(search);
-  const overlay = params.has('overlay') && params.get('overlay') !== '0';
-  return { viewId: isViewId(candidate) ? candidate : null, overlay };
+  return { viewId: isViewId(candidate) ? candidate : null, overlay: parseOverlayParams(search) };
 }
 
 export function shareLinkFor(origin: string, viewId: string): string {
   return `${origin}/v/${viewId}`;
+}
+
+/** The browser-source URL of an overlay of a share link (the overlay builder writes it, the viewer reads it). */
+export function overlayLinkFor(shareLink: string, params: OverlayParams): string {
+  return `${shareLink}?${overlayQuery(params)}`;
 }

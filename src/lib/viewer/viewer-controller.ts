@@ -6,6 +6,7 @@
 import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
 import { isViewId } from '../../core/session-key.ts';
+import { isPlausibleMaxHr } from '../../core/zones.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody } from '../../core/live-api-types.ts';
 import type { LiveEvent } from '../../core/live-events.ts';
@@ -28,6 +29,8 @@ export interface ViewerSnapshot extends RemoteView {
   clockOffset: number;
   /** The broadcaster's shared alerts from the latest session answer; null when not shared (or not served yet). */
   alerts: SessionAlerts | null;
+  /** The broadcaster's max HR from the latest session answer, for zone colours; null when not shared. */
+  maxHr: number | null;
 }
 
 export interface ViewerDeps {
@@ -65,6 +68,7 @@ const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
   lastShownSeq: null,
   addedSeqs: [],
   alerts: null,
+  maxHr: null,
 };
 
 /** Read-only follower of one shared session through the live API. */
@@ -369,5 +373,7 @@ function summaryOf(s: SessionBody): Partial<ViewerSnapshot> {
   if (s.max !== undefined) patch.max = s.max;
   if (s.avg !== undefined) patch.average = s.avg;
   if (s.lastReceivedAt !== undefined) patch.lastReceivedAt = s.lastReceivedAt;
+  // Checked like the broadcaster's own setting: a zone colour from a wild number would be wrong, not just odd.
+  if (s.maxHr !== undefined) patch.maxHr = isPlausibleMaxHr(s.maxHr) ? s.maxHr : null;
   return patch;
 }

@@ -29,6 +29,8 @@ export class FakeLiveApi implements LiveApiClient {
   expiresAt: number | null = null;
   /** The broadcaster's shared alerts, served with the session while it is viewable; undefined: not shared. */
   alerts: SessionAlerts | undefined = undefined;
+  /** The broadcaster's max HR, served with the session while it is viewable; undefined: a server without it. */
+  maxHr: number | null | undefined = undefined;
   readonly readings: PublicReading[] = [];
   readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number; alertsTag?: string }[] = [];
   private offline = false;
@@ -88,6 +90,7 @@ export class FakeLiveApi implements LiveApiClient {
           lastReceivedAt: this.readings.at(-1)?.t ?? null,
           expiresAt: this.expiresAt,
           ...(this.alerts ? { alerts: this.alerts } : {}),
+          ...(this.maxHr === undefined ? {} : { maxHr: this.maxHr }),
           alertsTag: alertsTagOf(this.alerts),
         }
       : { viewId, status: this.status, serverTime: this.clock.now() };

@@ -218,6 +218,25 @@ describe('ViewerController', () => {
   });
 });
 
+describe('ViewerController and the broadcaster\'s max HR', () => {
+  it.each([
+    { served: 182, shown: 182 },
+    { served: null, shown: null },
+    { served: 500, shown: null },
+    { served: 150.5, shown: null },
+  ])('takes $served from the session answer as $shown', async ({ served, shown }) => {
+    // Prepare
+    const { api, controller } = follow();
+    api.maxHr = served;
+    api.send(70);
+    // Act
+    void controller.start();
+    // Assess
+    await vi.waitFor(() => expect(controller.snapshot.bpm).toBe(70));
+    expect(controller.snapshot.maxHr).toBe(shown);
+  });
+});
+
 describe('ViewerController and the shared alerts', () => {
   const SHARED: SessionAlerts = {
     settings: { rules: [{ id: 'silent', kind: 'no-data', forS: 5 }], hysteresisBpm: 3, repeatAfterS: 60 },
