@@ -151,7 +151,7 @@ function parseReadingsQuery(query: URLSearchParams, maxWaitMs: number): Readings
 }
 
 // An explicit allow-list: whatever else a store keeps (kj, positions, receive times) stays out of the API.
-function toPublicReading(r: StoredReading): PublicReading {
+export function toPublicReading(r: StoredReading): PublicReading {
   const out: PublicReading = { seq: r.seq, t: r.t, bpm: r.bpm };
   if (r.rr !== undefined) out.rr = r.rr;
   if (r.contact !== undefined) out.contact = r.contact;
