@@ -6,7 +6,9 @@ import { MAX_RECORD_BYTES, decodeRecord, isControlRecord } from '../../src/core/
 import { createViewIdCache } from '../../src/core/session-key.ts';
 import { publishStoredAlerts, type AlertOutlet, type AlertSession } from '../alerts/alert-outlet.ts';
 import type { AlertEvent } from '../../src/core/alert-engine.ts';
-import type { LiveStore, LiveWrite, WriteResult } from '../store/live-store.ts';
+import type { LiveStore, LiveWrite, SessionChange, WriteResult } from '../store/live-store.ts';
+import type { LivePublisher } from '../push/appsync-publisher.ts';
+import { liveEventsOf } from '../push/live-events-of.ts';
 import { describeError, type Logger } from '../lib/logger.ts';
 import { createDropCounts, nonZeroCounts, type ConsumerDropReason, type DropCounts } from './drop-counts.ts';
 import { dropMetricsFields } from './drop-metrics.ts';
@@ -20,6 +22,11 @@ export interface ConsumerDeps {
   viewIdOf?: (writeKey: string) => string;
   /** Where stored alert events go (functions/alerts/); none: they stay in the store only. */
   alerts?: AlertOutlet;
+  /**
+   * Where what the batch changed is pushed to viewers (AWS: AppSync Events, functions/push/); none: viewers poll.
+   * Needs a store with writeBatchWithChanges, so nothing is read again to build the events.
+   */
+  push?: LivePublisher;
 }
 
 export interface ConsumerBatchResult extends KinesisStreamBatchResponse {
@@ -58,9 +65,10 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
 
   let storeError: string | undefined;
   let results: WriteResult[] = [];
+  let changes: SessionChange[] = [];
   if (items.length > 0) {
     try {
-      results = await deps.store.writeBatch(items);
+      ({ results, changes } = await writeItems(deps, items));
       if (results.length !== items.length) throw new Error(`store answered ${results.length} results for ${items.length} items`);
     } catch (error) {
       storeError = describeError(error);
@@ -97,6 +105,8 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
   // After the store has written them, and whatever their position: an item stored after the first failure (another
   // session's) is a duplicate when it comes back, so its events would never be published otherwise.
   const alertCounts = await publishStoredAlerts(deps.alerts, storedAlertsOf(items, results));
+  // Likewise for pushed events: a session's change is there only once its document is written. Never throws.
+  if (deps.push !== undefined && changes.length > 0) await deps.push.publish(changes.flatMap((change) => liveEventsOf(change, deps.now())));
 
   const droppedNow = nonZeroCounts(dropped);
   const metrics = dropMetricsFields(dropped, now, alertCounts);
@@ -115,6 +125,12 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
     }
   }
   return { batchItemFailures, dropped, stored, duplicates };
+}
+
+async function writeItems(deps: ConsumerDeps, items: readonly LiveWrite[]): Promise<{ results: WriteResult[]; changes: SessionChange[] }> {
+  if (deps.push === undefined) return { results: await deps.store.writeBatch(items), changes: [] };
+  if (deps.store.writeBatchWithChanges === undefined) throw new Error('push needs a store with writeBatchWithChanges');
+  return deps.store.writeBatchWithChanges(items);
 }
 
 /** The alert events the store wrote, by session in order of first appearance, each in the order produced. */

@@ -1,5 +1,6 @@
 // Lambda configuration, read once per container at cold start: a missing setting fails the init phase with
 // a clear message instead of failing every invocation.
+import type { AwsCredentials } from '../../src/core/aws-credentials.ts';
 
 export interface OpenSearchConfig {
   endpoint: string;
@@ -42,4 +43,24 @@ export function readAlertTopicArn(env: NodeJS.ProcessEnv): string {
   if (arn === '') throw new Error('missing environment: ALERT_TOPIC_ARN');
   if (!/^arn:aws[a-z-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}$/.test(arn)) throw new Error(`ALERT_TOPIC_ARN is not an SNS topic ARN: ${arn}`);
   return arn;
+}
+
+/**
+ * PUSH_HTTP_DOMAIN: the AppSync Events API's HTTP domain the consumer publishes pushed events to (functions/push/);
+ * absent or empty: the consumer does not push, and viewers poll.
+ */
+export function readPushHttpDomain(env: NodeJS.ProcessEnv): string | undefined {
+  const domain = env.PUSH_HTTP_DOMAIN ?? '';
+  if (domain === '') return undefined;
+  if (!/^[a-z0-9.-]+$/i.test(domain)) throw new Error(`PUSH_HTTP_DOMAIN is not a domain name: ${domain}`);
+  return domain;
+}
+
+/** The function role's credentials, which Lambda puts in the environment of every execution environment. */
+export function readRoleCredentials(env: NodeJS.ProcessEnv): AwsCredentials {
+  const accessKeyId = env.AWS_ACCESS_KEY_ID ?? '';
+  const secretAccessKey = env.AWS_SECRET_ACCESS_KEY ?? '';
+  if (accessKeyId === '' || secretAccessKey === '') throw new Error('missing environment: AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY');
+  const sessionToken = env.AWS_SESSION_TOKEN ?? '';
+  return { accessKeyId, secretAccessKey, ...(sessionToken === '' ? {} : { sessionToken }) };
 }

@@ -172,7 +172,24 @@ export interface LiveStore {
    * local long-poll answer within milliseconds.
    */
   waitForReadings?(viewId: string, after: string, timeoutMs: number): Promise<boolean>;
+  /**
+   * Optional: writeBatch, and what it changed in each session it wrote, known from the write itself. The AWS push
+   * channel publishes these (functions/push/) with no store read after the write; only the OpenSearch store has it.
+   */
+  writeBatchWithChanges?(items: readonly LiveWrite[]): Promise<{ results: WriteResult[]; changes: SessionChange[] }>;
   close(): Promise<void>;
+}
+
+/** What one write changed in one session, as the store knows it right after writing (see writeBatchWithChanges). */
+export interface SessionChange {
+  /** The session after the write; its cursor is where `readings` end. */
+  session: SessionSnapshot;
+  /** The session's cursor before the write. */
+  from: string;
+  /** The readings now visible after `from`, in ingestion order, each with the cursor that stands right after it. */
+  readings: Array<{ cursor: string; reading: StoredReading }>;
+  /** A control record or stored alert events changed the session; false when only readings were added. */
+  stateChanged: boolean;
 }
 
 /** What the sessions' retention (functions/retention/) needs of a store; both stores implement it. */

@@ -22,6 +22,7 @@ import type {
   LiveWrite,
   ReadingWrite,
   ReadingsPage,
+  SessionChange,
   SessionRetentionStore,
   SessionSnapshot,
   StoredAlerts,
@@ -84,7 +85,8 @@ const NO_WATERMARK = toPosition('0');
 
 export function createOpenSearchStore(client: Client): LiveStore & SessionRetentionStore & AlertClockStore {
   return {
-    writeBatch: (items) => writeLiveBatch(client, items),
+    writeBatch: async (items) => (await writeLiveBatch(client, items)).results,
+    writeBatchWithChanges: (items) => writeLiveBatch(client, items),
     deleteSessionsInactiveBefore: (cutoff) => deleteInactiveSessions(client, cutoff),
     foldAlertClock: (fold) => foldAlertClockOver(client, fold),
     getSession: (viewId) => getSessionSnapshot(client, viewId),
@@ -100,6 +102,8 @@ interface SessionPlan {
   version: { seqNo: number; primaryTerm: number } | undefined;
   state: SessionState;
   watermark: string;
+  /** The watermark as read, before this batch: where a reader that had seen everything stood. */
+  startWatermark: string;
   /** This session's items, in batch order. */
   itemIndexes: number[];
 }
@@ -126,19 +130,47 @@ interface ItemResult {
 }
 
 /** Read what is there, create the new readings, then raise each session's statistics and watermark over them. */
-async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Promise<WriteResult[]> {
-  if (items.length === 0) return [];
+async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Promise<{ results: WriteResult[]; changes: SessionChange[] }> {
+  if (items.length === 0) return { results: [], changes: [] };
   const { plans, storedPosition } = await readCurrentState(client, items);
   const placement = placeReadings(items, plans, storedPosition);
   const written = await createReadings(client, items, placement);
   const results: ItemResult[] = items.map((_, i) => ({ status: placement.limited.has(i) ? 'limited' : 'duplicate', error: written.get(i)?.error }));
   const changedSessions: SessionPlan[] = [];
   for (const plan of plans.values()) if (applyToSession(plan, items, placement.position, written, results)) changedSessions.push(plan);
-  await writeSessionDocs(client, changedSessions, results);
-  return results.map(({ status, error, alerts }): WriteResult => {
-    if (status === 'failed' || status === 'rejected') return { status, error: error ?? 'earlier item failed' };
-    return status === 'stored' && alerts !== undefined ? { status, alerts } : { status };
-  });
+  const writtenSessions = await writeSessionDocs(client, changedSessions, results);
+  return {
+    results: results.map(({ status, error, alerts }): WriteResult => {
+      if (status === 'failed' || status === 'rejected') return { status, error: error ?? 'earlier item failed' };
+      return status === 'stored' && alerts !== undefined ? { status, alerts } : { status };
+    }),
+    changes: writtenSessions.map((plan) => changeOf(plan, items, placement.position, results)),
+  };
+}
+
+/**
+ * What a written session document made visible, from what the batch already holds: the readings between the old
+ * and the new watermark are exactly this batch's readings placed there (any placed by an earlier, failed attempt
+ * were re-delivered with it), so no search is needed.
+ */
+function changeOf(plan: SessionPlan, items: readonly LiveWrite[], position: Map<number, string>, results: readonly ItemResult[]): SessionChange {
+  const readings: Array<{ pos: string; item: ReadingWrite }> = [];
+  let stateChanged = false;
+  for (const i of plan.itemIndexes) {
+    const item = items[i] as LiveWrite;
+    const result = results[i] as ItemResult;
+    if (result.status === 'failed') continue;
+    stateChanged ||= (item.kind === 'control' && result.status === 'stored') || result.alerts !== undefined;
+    const pos = position.get(i);
+    if (item.kind === 'reading' && pos !== undefined && pos > plan.startWatermark && pos <= plan.watermark) readings.push({ pos, item });
+  }
+  readings.sort((a, b) => (a.pos < b.pos ? -1 : 1));
+  return {
+    session: toSnapshot(plan.state, fromPosition(plan.watermark)),
+    from: fromPosition(plan.startWatermark),
+    readings: readings.map(({ pos, item }) => ({ cursor: fromPosition(pos), reading: toStoredReading(toReadingDoc(item, pos)) })),
+    stateChanged,
+  };
 }
 
 /** One real-time multi-get: each session's document, and whether each reading is already stored (and at what position). */
@@ -279,8 +311,8 @@ function applyToSession(
  * Writes the changed session documents with optimistic concurrency: a concurrent writer makes this batch
  * retry, not clobber. A session whose document is not written has none of its items counted: all fail.
  */
-async function writeSessionDocs(client: Client, plans: readonly SessionPlan[], results: ItemResult[]): Promise<void> {
-  if (plans.length === 0) return;
+async function writeSessionDocs(client: Client, plans: readonly SessionPlan[], results: ItemResult[]): Promise<SessionPlan[]> {
+  if (plans.length === 0) return [];
   const body: unknown[] = [];
   for (const plan of plans) {
     const doc: SessionDoc = { ...plan.state, watermark: plan.watermark };
@@ -294,11 +326,12 @@ async function writeSessionDocs(client: Client, plans: readonly SessionPlan[], r
   } catch (error) {
     answers = plans.map(() => ({ status: 503, error: { type: (error as Error).name } }));
   }
-  plans.forEach((plan, k) => {
+  return plans.filter((plan, k) => {
     const answer = answers[k];
-    if (answer !== undefined && answer.status < 300) return;
+    if (answer !== undefined && answer.status < 300) return true;
     const error = `session ${answer?.error?.type ?? 'no answer'} (${answer?.status ?? 0})`;
     for (const i of plan.itemIndexes) results[i] = { status: 'failed', error };
+    return false;
   });
 }
 
@@ -308,14 +341,16 @@ function alertsOf(state: SessionState, events: AlertEvent[]): StoredAlerts | und
 
 function toPlan(viewId: string, doc: MgetItem | undefined): SessionPlan {
   if (doc?.found !== true || doc._source === undefined) {
-    return { viewId, version: undefined, state: createSessionState(viewId), watermark: NO_WATERMARK, itemIndexes: [] };
+    return { viewId, version: undefined, state: createSessionState(viewId), watermark: NO_WATERMARK, startWatermark: NO_WATERMARK, itemIndexes: [] };
   }
   const { watermark, ...state } = doc._source as unknown as SessionDoc;
+  const read = typeof watermark === 'string' ? watermark : NO_WATERMARK;
   return {
     viewId,
     version: { seqNo: doc._seq_no ?? 0, primaryTerm: doc._primary_term ?? 1 },
     state: { ...createSessionState(viewId), ...state },
-    watermark: typeof watermark === 'string' ? watermark : NO_WATERMARK,
+    watermark: read,
+    startWatermark: read,
     itemIndexes: [],
   };
 }

@@ -2,6 +2,8 @@
 // numbers can be reviewed (and tested) without synthesizing anything. Sized for one person broadcasting to a
 // handful of viewers; docs/deploy-aws.md explains the latency and cost consequences.
 
+import { PUSH_NAMESPACE } from '../../src/core/push-channel-name.ts';
+
 export const DEFAULTS = {
   stackName: 'LiveHeartRate',
 
@@ -35,6 +37,14 @@ export const DEFAULTS = {
     // Push delivery (enhanced fan-out) instead of Lambda's ~1 s polling; costs a consumer-shard hour per
     // shard (docs/deploy-aws.md, "Latency budget").
     enhancedFanOut: false,
+  },
+
+  push: {
+    // src/core/push-channel-name.ts names every session channel under this namespace.
+    namespace: PUSH_NAMESPACE,
+    apiKeyName: 'PublicSubscribe',
+    // An API key lives at most 365 days; each deployment sets a new expiry a year on.
+    apiKeyValidDays: 365,
   },
 
   liveApi: {

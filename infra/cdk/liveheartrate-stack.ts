@@ -14,6 +14,7 @@ import { LiveStoreDomain } from './constructs/live-store-domain.ts';
 import { NodeFunction } from './constructs/node-function.ts';
 import { OpenSearchSetup } from './constructs/opensearch-setup.ts';
 import { PipelineAlarms } from './constructs/pipeline-alarms.ts';
+import { PushChannel } from './constructs/push-channel.ts';
 import { secureBucket } from './constructs/secure-bucket.ts';
 import { SessionRetention } from './constructs/session-retention.ts';
 import { AlertClock } from './constructs/alert-clock.ts';
@@ -94,6 +95,10 @@ export class LiveHeartRateStack extends Stack {
     // index in its path, which the client sends as PUT; and to the alert topic.
     store.allow({ principal: roleOf(consumer.fn), verbs: ['Put'], paths: [`${ALERTS_INDEX_PATTERN}/_bulk`] });
     alertTopic.allowPublish(roleOf(consumer.fn));
+    // What the consumer wrote, pushed to viewers (functions/push/, docs/deploy-aws.md "Push channel"): only it publishes.
+    const push = new PushChannel(this, 'Push');
+    push.allowPublish(roleOf(consumer.fn));
+    consumer.fn.addEnvironment('PUSH_HTTP_DOMAIN', push.api.httpDns);
     // The live API only reads: a session document by id (GET) and a search of the reading indices, which
     // the client sends as POST because it has a body. POST on the whole domain would also allow writes and
     // _delete_by_query, so POST is limited to the _search path of the reading indices.
@@ -133,6 +138,7 @@ export class LiveHeartRateStack extends Stack {
       kinesis: { streamName: stream.streamName },
       cognito: { identityPoolId: guests.identityPool.identityPoolId, guestRoleArn: guests.guestRole.roleArn },
       apiUrl: '/api',
+      push: { kind: 'appsync-events', httpDomain: push.api.httpDns, realtimeDomain: push.api.realtimeDns, apiKey: push.apiKey },
     };
     const webAcl = options.waf ? new ApiWebAcl(this, 'ApiWebAcl', { apiPathPrefix: API_PATH_PREFIX }).webAcl : undefined;
     const web = new WebFront(this, 'Web', {
@@ -178,6 +184,7 @@ export class LiveHeartRateStack extends Stack {
       FailedBatchesQueueUrl: [consumer.failureQueue.queueUrl, 'Batches the consumer gave up on (shard and sequence ranges)'],
       AlarmTopicArn: [alarms.topic.topicArn, 'Subscribe here to receive the pipeline alarms'],
       AlertTopicArn: [alertTopic.topic.topicArn, 'Subscribe here to receive alert events (JSON; dedupe on the id attribute)'],
+      PushHttpDomain: [push.api.httpDns, 'AppSync Events API the consumer publishes live events to (subscribers use the realtime domain in config.json)'],
     };
     for (const [id, [value, description]] of Object.entries(outputs)) new CfnOutput(this, id, { value, description });
   }

@@ -12,4 +12,7 @@ export const ENTRIES = {
   archiveTransform: fileURLToPath(new URL('../../functions/archive-transform/handler.ts', import.meta.url)),
 } as const;
 
+/** The push channel namespace's onSubscribe handler (APPSYNC_JS), shipped as written. */
+export const ON_SUBSCRIBE_HANDLER = fileURLToPath(new URL('./push/on-subscribe.js', import.meta.url));
+
 export const DASHBOARDS_NDJSON = fileURLToPath(new URL('./dashboards/liveheartrate.ndjson', import.meta.url));

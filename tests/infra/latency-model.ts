@@ -7,6 +7,8 @@ interface Config {
   /** Edge TTL of an empty readings page: 0 since the live API sends no-store for it (1 s before). */
   emptyPageTtlMs: number;
   viewerPollMs: number;
+  /** The AWS push channel (functions/push/): the consumer publishes to AppSync Events after the write, no polling. */
+  push?: boolean;
 }
 
 const uniform = (a: number, b: number): number => a + Math.random() * (b - a);
@@ -20,6 +22,12 @@ function oneReading(config: Config): number {
   const phase = Math.random() * config.refreshMs; // refresh=wait_for: until the index's next refresh
   const refreshed = Math.ceil((bulkDone - phase) / config.refreshMs) * config.refreshMs + phase;
   const visible = refreshed + uniform(10, 30); // session watermark raised
+  if (config.push === true) {
+    // Assumed, not measured: a signed HTTP publish from the Lambda in the same region, AppSync's fan-out to the
+    // subscriber's WebSocket, and the browser parsing the event and drawing it.
+    const published = visible + uniform(15, 60);
+    return published + uniform(30, 150) + uniform(5, 20);
+  }
   // The viewer polls from a random phase; an empty answer may be served from the edge cache.
   let asked = -5000 + Math.random() * config.viewerPollMs;
   let cachedAt = -Infinity;
@@ -55,6 +63,9 @@ const variants: Array<[string, Config]> = [
   ['default', base],
   ['enhancedFanOut', { ...base, enhancedFanOut: true }],
   ['enhancedFanOut + viewer polls every 500 ms', { ...base, enhancedFanOut: true, viewerPollMs: 500 }],
+  ['push (AppSync Events)', { ...base, push: true }],
+  ['push (AppSync Events) + enhancedFanOut', { ...base, push: true, enhancedFanOut: true }],
+  ['push + enhancedFanOut + refresh_interval 250 ms', { ...base, push: true, enhancedFanOut: true, refreshMs: 250 }],
   ['(before: empty pages cached 1 s at the edge)', { ...base, emptyPageTtlMs: 1000 }],
   ['(before: empty pages cached 1 s at the edge) + enhancedFanOut', { ...base, emptyPageTtlMs: 1000, enhancedFanOut: true }],
 ];

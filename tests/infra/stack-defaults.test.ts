@@ -13,7 +13,7 @@ import { VIEW_ID_DOMAIN } from '../../src/core/session-key.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { DEFAULTS } from '../../infra/cdk/defaults.ts';
 import { SPA_ROUTING_FUNCTION } from '../../infra/cdk/web/spa-routing.ts';
-import { DASHBOARDS_NDJSON } from '../../infra/cdk/paths.ts';
+import { DASHBOARDS_NDJSON, ON_SUBSCRIBE_HANDLER } from '../../infra/cdk/paths.ts';
 import { ADMIN_ARN, logicalIdStartingWith, synthesize, type Synthesized } from './synth.ts';
 
 let synth: Synthesized;
@@ -735,8 +735,9 @@ describe('web front', () => {
     const [policyId, policy] = only('AWS::CloudFront::ResponseHeadersPolicy');
     const config = (policy['ResponseHeadersPolicyConfig'] as Json)['SecurityHeadersConfig'] as Json;
     const csp = flattenJoin((config['ContentSecurityPolicy'] as Json)['ContentSecurityPolicy']);
+    // The push channel's WebSocket goes to the Event API's own realtime domain, nothing wider.
     expect(csp).toContain(
-      "connect-src 'self' https://kinesis.eu-west-1.amazonaws.com https://cognito-identity.eu-west-1.amazonaws.com https://sts.eu-west-1.amazonaws.com;",
+      `connect-src 'self' https://kinesis.eu-west-1.amazonaws.com https://cognito-identity.eu-west-1.amazonaws.com https://sts.eu-west-1.amazonaws.com wss://${only('AWS::AppSync::Api')[0]}.Dns.Realtime;`,
     );
     expect(csp).toContain("default-src 'self'");
     expect(csp).toContain("frame-ancestors 'self'");
@@ -775,13 +776,22 @@ describe('web front', () => {
     const guestRole = (only('AWS::Cognito::IdentityPoolRoleAttachment')[1]['Roles'] as Json)['unauthenticated'];
     const kinesis = config['kinesis'] as Json;
     const cognito = config['cognito'] as Json;
-    expect(Object.keys(config).sort()).toEqual(['apiUrl', 'cognito', 'kinesis', 'mode', 'region']);
+    expect(Object.keys(config).sort()).toEqual(['apiUrl', 'cognito', 'kinesis', 'mode', 'push', 'region']);
     expect([config['mode'], config['region'], config['apiUrl']]).toEqual(['aws', 'eu-west-1', '/api']);
     expect(Object.keys(kinesis)).toEqual(['streamName']);
     expect(filled(kinesis['streamName'])).toEqual({ Ref: streamId });
     expect(Object.keys(cognito).sort()).toEqual(['guestRoleArn', 'identityPoolId']);
     expect(filled(cognito['identityPoolId'])).toEqual({ Ref: poolId });
     expect(filled(cognito['guestRoleArn'])).toEqual(guestRole);
+    // The push channel: the Event API's two domains and its public key.
+    const push = config['push'] as Json;
+    const [apiId] = only('AWS::AppSync::Api');
+    const [keyId] = only('AWS::AppSync::ApiKey');
+    expect(Object.keys(push).sort()).toEqual(['apiKey', 'httpDomain', 'kind', 'realtimeDomain']);
+    expect(push['kind']).toBe('appsync-events');
+    expect(filled(push['httpDomain'])).toEqual({ 'Fn::GetAtt': [apiId, 'Dns.Http'] });
+    expect(filled(push['realtimeDomain'])).toEqual({ 'Fn::GetAtt': [apiId, 'Dns.Realtime'] });
+    expect(filled(push['apiKey'])).toEqual({ 'Fn::GetAtt': [keyId, 'ApiKey'] });
   });
 });
 
@@ -1112,5 +1122,62 @@ const PSEUDO: Record<string, string> = { 'AWS::URLSuffix': 'amazonaws.com', 'AWS
 function flattenJoin(value: unknown): string {
   if (typeof value === 'string') return value;
   const join = (value as { 'Fn::Join': [string, unknown[]] })['Fn::Join'];
-  return join[1].map((part) => (typeof part === 'string' ? part : (PSEUDO[String((part as { Ref?: string }).Ref)] ?? '?'))).join(join[0]);
+  const attribute = (part: unknown): string | undefined => (part as { 'Fn::GetAtt'?: string[] })['Fn::GetAtt']?.join('.');
+  return join[1].map((part) => (typeof part === 'string' ? part : (PSEUDO[String((part as { Ref?: string }).Ref)] ?? attribute(part) ?? '?'))).join(join[0]);
 }
+
+describe('push channel (AppSync Events)', () => {
+  const apiId = () => only('AWS::AppSync::Api')[0];
+  const consumerRoleId = () => logicalIdStartingWith(template, 'AWS::IAM::Role', 'ConsumerRole');
+  /** Every statement of every identity policy that names an appsync action, with the roles it is attached to. */
+  const appsyncStatements = () =>
+    Object.values(resourcesOf('AWS::IAM::Policy')).flatMap((policy) => {
+      const props = policy['Properties'] as Json;
+      const statements = ((props['PolicyDocument'] as Json)['Statement'] as Json[]).filter((s) => JSON.stringify(s['Action']).includes('appsync:'));
+      return statements.map((statement) => ({ roles: props['Roles'], statement }));
+    });
+
+  it('lets pages connect and subscribe with the API key and only IAM publish', () => {
+    // Prepare
+    const api = propsOf('AWS::AppSync::Api', apiId());
+    const [, namespace] = only('AWS::AppSync::ChannelNamespace');
+    const config = api['EventConfig'] as Json;
+    const modes = (list: unknown) => (list as Json[]).map((m) => m['AuthType']);
+
+    // Assess
+    expect(modes(config['AuthProviders']).sort()).toEqual(['API_KEY', 'AWS_IAM']);
+    expect(modes(config['ConnectionAuthModes'])).toEqual(['API_KEY']);
+    expect(modes(config['DefaultSubscribeAuthModes'])).toEqual(['API_KEY']);
+    expect(modes(config['DefaultPublishAuthModes'])).toEqual(['AWS_IAM']);
+    const ns = namespace;
+    expect(ns['Name']).toBe(DEFAULTS.push.namespace);
+    expect(modes(ns['SubscribeAuthModes'])).toEqual(['API_KEY']);
+    expect(modes(ns['PublishAuthModes'])).toEqual(['AWS_IAM']);
+  });
+
+  it('deploys the onSubscribe handler as written, so the tested code is the running code', () => {
+    const [, namespace] = only('AWS::AppSync::ChannelNamespace');
+    expect(namespace['CodeHandlers']).toBe(readFileSync(ON_SUBSCRIBE_HANDLER, 'utf8'));
+  });
+
+  it('gives the key an expiry a year on from the deployment', () => {
+    const [, key] = only('AWS::AppSync::ApiKey');
+    const expires = Number(key['Expires']) * 1000;
+    expect(expires).toBeGreaterThan(Date.now() + (DEFAULTS.push.apiKeyValidDays - 1) * 86_400_000);
+    expect(expires).toBeLessThanOrEqual(Date.now() + DEFAULTS.push.apiKeyValidDays * 86_400_000);
+  });
+
+  it('lets the consumer alone publish, only to the live namespace, and tells it where', () => {
+    // Act
+    const statements = appsyncStatements();
+
+    // Assess
+    expect(statements).toHaveLength(1);
+    expect(statements[0]?.roles).toEqual([{ Ref: consumerRoleId() }]);
+    expect(statements[0]?.statement['Action']).toBe('appsync:EventPublish');
+    expect(JSON.stringify(statements[0]?.statement['Resource'])).toContain(`/channelNamespace/${DEFAULTS.push.namespace}`);
+    const consumerFn = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'ConsumerFunction');
+    const env = ((propsOf('AWS::Lambda::Function', consumerFn)['Environment'] as Json)['Variables'] as Json)['PUSH_HTTP_DOMAIN'];
+    expect(env).toEqual({ 'Fn::GetAtt': [apiId(), 'Dns.Http'] });
+  });
+});

@@ -50,7 +50,11 @@ export class WebFront extends Construct {
       comment: 'liveheartrate security headers',
       securityHeadersBehavior: {
         contentSecurityPolicy: {
-          contentSecurityPolicy: contentSecurityPolicy({ region: stack.region, urlSuffix: stack.urlSuffix }),
+          contentSecurityPolicy: contentSecurityPolicy({
+            region: stack.region,
+            urlSuffix: stack.urlSuffix,
+            ...(props.runtimeConfig.push?.kind === 'appsync-events' ? { pushRealtimeDomain: props.runtimeConfig.push.realtimeDomain } : {}),
+          }),
           override: true,
         },
         strictTransportSecurity: {

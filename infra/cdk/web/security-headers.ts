@@ -5,13 +5,16 @@ export interface CspEndpoints {
   region: string;
   /** amazonaws.com, or amazonaws.com.cn in China partitions. */
   urlSuffix: string;
+  /** The push channel's realtime domain (AppSync Events), reached over a WebSocket; absent: no push. */
+  pushRealtimeDomain?: string;
 }
 
-export function contentSecurityPolicy({ region, urlSuffix }: CspEndpoints): string {
+export function contentSecurityPolicy({ region, urlSuffix, pushRealtimeDomain }: CspEndpoints): string {
   const aws = (service: string): string => `https://${service}.${region}.${urlSuffix}`;
   // The basic Cognito flow (docs/architecture.md): GetId/GetOpenIdToken, then STS AssumeRoleWithWebIdentity, then
-  // PutRecords, all from the browser.
-  return buildPolicy([aws('kinesis'), aws('cognito-identity'), aws('sts')], true);
+  // PutRecords, all from the browser. Then the push channel's WebSocket, to its own realtime domain only.
+  const push = pushRealtimeDomain === undefined ? [] : [`wss://${pushRealtimeDomain}`];
+  return buildPolicy([aws('kinesis'), aws('cognito-identity'), aws('sts'), ...push], true);
 }
 
 /**
