@@ -41,6 +41,8 @@ async function tabTo(page: Page, target: Locator): Promise<void> {
 }
 
 test('the main flow with the keyboard only: demo, broadcast, share, alerts, stop, history, export', async ({ page, stack, context }) => {
+  // One long walk of some 20 steps, each a few key presses apart: more time than a single-step test.
+  test.setTimeout(90_000);
   // Prepare: copying is allowed; exports take the download path (no native dialog to answer headless)
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.appUrl });
   await page.addInitScript(() => {
