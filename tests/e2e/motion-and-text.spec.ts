@@ -109,6 +109,26 @@ for (const size of SIZES) {
       ]);
     });
 
+    test('the history list, a session opened and its export panel', async ({ page, stack }) => {
+      // Prepare: a short session from the demo sensor
+      await startDemo(page, stack.appUrl);
+      await page.getByRole('button', { name: 'Disconnect' }).click();
+      await expect(page.getByTestId('history-item')).toHaveCount(1);
+
+      // Assess: the list
+      await assertFits(page, [page.getByTestId('history-open'), page.getByRole('button', { name: /^Delete the session/ })]);
+
+      // Act / Assess: the detail
+      await page.getByTestId('history-open').click();
+      await expect(page.getByTestId('detail-chart-summary')).toHaveText(/^Whole session: last \d+ bpm/);
+      await assertFits(page, [
+        page.getByRole('link', { name: 'All sessions' }),
+        page.getByRole('button', { name: 'Zoom in' }),
+        page.getByTestId('export-csv'),
+        page.getByTestId('export-fit'),
+      ]);
+    });
+
     test('the viewer page', async ({ page, stack }) => {
       // Prepare
       const broadcast = createTestBroadcast(stack.kinesisEndpoint);
