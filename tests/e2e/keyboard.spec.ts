@@ -117,3 +117,58 @@ test('the main flow with the keyboard only: demo, broadcast, share, alerts, stop
   await expect(page.getByTestId('export-status')).toContainText('saved to your downloads');
   await tabTo(page, page.getByRole('link', { name: 'All sessions' }));
 });
+
+/** Tabs through the whole page once (until the focus comes round again) and names each control reached. */
+async function tabCycle(page: Page): Promise<string[]> {
+  const names: string[] = [];
+  let first: string | null = null;
+  for (let i = 0; i < MAX_PRESSES; i++) {
+    await page.keyboard.press('Tab');
+    const reached = await page.evaluate(() => {
+      const el = document.activeElement;
+      if (el === null || el === document.body) return null;
+      const label = el.getAttribute('aria-label') ?? (el.id ? document.querySelector(`label[for="${el.id}"]`)?.textContent : null);
+      const name = (label ?? el.textContent ?? '').trim() || (el.getAttribute('data-testid') ?? el.tagName);
+      const style = getComputedStyle(el);
+      return { key: `${name}#${Array.from(document.querySelectorAll('*')).indexOf(el)}`, name, ring: el.matches(':focus-visible') && style.outlineStyle === 'solid' };
+    });
+    if (reached === null) continue;
+    if (reached.key === first) return names;
+    first ??= reached.key;
+    expect(reached.ring, `focus ring on ${reached.name}`).toBe(true);
+    names.push(reached.name);
+  }
+  throw new Error(`the focus did not come round in ${MAX_PRESSES} presses`);
+}
+
+test('every action of the broadcaster page is reached with Tab, each with a visible focus ring', async ({ page, stack }) => {
+  test.setTimeout(90_000);
+  // Prepare
+  await page.goto(stack.appUrl);
+  await expect(page.getByRole('button', { name: 'Start broadcast' })).toBeVisible();
+
+  // Act / Assess: idle
+  expect(await tabCycle(page)).toEqual(expect.arrayContaining(['Connect sensor', 'Try the demo sensor', 'Start broadcast', 'Read heart rate', 'Max heart rate', 'Set']));
+
+  // Act / Assess: live and sharing
+  await page.getByRole('button', { name: 'Try the demo sensor' }).click();
+  await expect(page.getByTestId('share-link')).toBeVisible();
+  expect(await tabCycle(page)).toEqual(
+    expect.arrayContaining([
+      'Disconnect',
+      'Copy link',
+      'in 1 hour',
+      'in 8 hours',
+      'in 24 hours',
+      'Turn off link',
+      'Stop broadcast',
+      'alerts-enabled',
+      'Save rules',
+      '1 min',
+      '5 min',
+      '15 min',
+      '60 min',
+      'Max heart rate',
+    ]),
+  );
+});
