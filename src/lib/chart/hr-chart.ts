@@ -1,4 +1,5 @@
 import uPlot from 'uplot';
+import { readChartColors, type ChartColors } from './chart-colors.ts';
 import type { SeriesBuffer } from './series-buffer.ts';
 import { TIME_LABEL_OVERHANG, TIME_TICK_INCREMENTS, formatTimeTicks, timeTickSpace } from './time-axis.ts';
 
@@ -27,6 +28,7 @@ export function createHeartRateChart(
   const now = opts.now ?? (() => Date.now() / 1000);
   let minutes = opts.minutes;
   let frame = 0;
+  const colors = readChartColors(target);
 
   const plot = new uPlot(
     {
@@ -41,8 +43,8 @@ export function createHeartRateChart(
         x: { time: true },
         y: { auto: true, range: (_u, min, max) => paddedRange(min, max) },
       },
-      axes: heartRateAxes(),
-      series: [{}, { label: 'bpm', stroke: '#ff4d6d', width: 2, points: { show: false } }],
+      axes: heartRateAxes(colors),
+      series: [{}, { label: 'bpm', stroke: colors.line, width: 2, points: { show: false } }],
     },
     [new Float64Array(0), new Float32Array(0)],
     target,
@@ -80,19 +82,19 @@ export function createHeartRateChart(
 }
 
 /** The time and bpm axes every heart-rate chart draws (the live one and a recorded session's). */
-export function heartRateAxes(): uPlot.Axis[] {
+export function heartRateAxes(colors: ChartColors): uPlot.Axis[] {
   return [
     {
-      stroke: '#9aa3b2',
-      grid: { stroke: '#262b36' },
-      ticks: { stroke: '#262b36' },
+      stroke: colors.axis,
+      grid: { stroke: colors.grid },
+      ticks: { stroke: colors.grid },
       space: (_u, _axis, min, max, plotPx) => timeTickSpace(max - min, plotPx),
       incrs: TIME_TICK_INCREMENTS,
       values: (_u, ticks, _axis, _space, increment) => formatTimeTicks(ticks, increment),
       // One line of labels (uPlot's default leaves room for a second, date line).
       size: 32,
     },
-    { stroke: '#9aa3b2', grid: { stroke: '#262b36' }, ticks: { stroke: '#262b36' }, size: Y_AXIS_WIDTH },
+    { stroke: colors.axis, grid: { stroke: colors.grid }, ticks: { stroke: colors.grid }, size: Y_AXIS_WIDTH },
   ];
 }
 

@@ -3,6 +3,7 @@
 import uPlot from 'uplot';
 import type { SessionSeries } from '../../core/session-series.ts';
 import { TIME_LABEL_OVERHANG } from './time-axis.ts';
+import { readChartColors } from './chart-colors.ts';
 import { heartRateAxes, paddedRange } from './hr-chart.ts';
 
 export interface SeriesChartHandle {
@@ -36,6 +37,7 @@ export function createSeriesChart(
   const data = toChartColumns(series);
   const first = data[0][0] ?? 0;
   const last = data[0][series.length - 1] ?? first;
+  const colors = readChartColors(target);
   const plot = new uPlot(
     {
       width: opts.width,
@@ -44,8 +46,8 @@ export function createSeriesChart(
       padding: [12, TIME_LABEL_OVERHANG, 0, 0],
       cursor: { drag: { x: true, y: false, setScale: true } },
       scales: { x: { time: true }, y: { auto: true, range: (_u, min, max) => paddedRange(min, max) } },
-      axes: heartRateAxes(),
-      series: [{}, { label: 'bpm', stroke: '#ff4d6d', width: 1.5, points: { show: false } }],
+      axes: heartRateAxes(colors),
+      series: [{}, { label: 'bpm', stroke: colors.line, width: 1.5, points: { show: false } }],
       hooks: {
         setScale: [
           (u, key) => {
