@@ -2,12 +2,9 @@ import { mount } from 'svelte';
 import ViewerApp from './components/ViewerApp.svelte';
 import { ViewerState } from './lib/state/viewer.svelte.ts';
 import { ViewerAlertsState } from './lib/state/viewer-alerts.svelte.ts';
-import { fetchRuntimeConfig } from './lib/uplink/runtime-config-loader.ts';
+import { loadApiUrl } from './lib/viewer/api-url.ts';
 import { createLiveApiClient } from './lib/viewer/live-api-client.ts';
 import type { ViewRoute } from './lib/viewer/view-route.ts';
-
-// Both worlds serve the live API on the app's own origin under this path (infra/cdk web-front, infra/local).
-const SAME_ORIGIN_API_URL = '/api';
 
 export async function startViewer(target: HTMLElement, route: ViewRoute): Promise<void> {
   if (route.overlay) document.documentElement.classList.add('overlay');
@@ -17,18 +14,4 @@ export async function startViewer(target: HTMLElement, route: ViewRoute): Promis
   alerts?.start();
   viewer.start();
   mount(ViewerApp, { target, props: { viewer, alerts, overlay: route.overlay } });
-}
-
-/**
- * The API URL from config.json, checked by the same rule as the broadcaster's. A viewer has no control to
- * report a config problem with, and an unreachable config.json (offline, served from the cache) must not
- * stop a share link from catching up later: either way it logs why and follows the same-origin API.
- */
-async function loadApiUrl(): Promise<string> {
-  try {
-    return (await fetchRuntimeConfig(`${import.meta.env.BASE_URL}config.json`)).apiUrl;
-  } catch (error) {
-    console.warn(`viewer: using ${SAME_ORIGIN_API_URL}:`, error instanceof Error ? error.message : error);
-    return SAME_ORIGIN_API_URL;
-  }
 }

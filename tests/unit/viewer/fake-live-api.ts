@@ -29,6 +29,9 @@ export class FakeLiveApi implements LiveApiClient {
   expiresAt: number | null = null;
   /** The broadcaster's shared alerts, served with the session while it is viewable; undefined: not shared. */
   alerts: SessionAlerts | undefined = undefined;
+  /** The broadcaster's display name and max HR, served with the session while it is viewable. */
+  name: string | null = null;
+  maxHr: number | null = null;
   readonly readings: PublicReading[] = [];
   readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number; alertsTag?: string }[] = [];
   private offline = false;
@@ -87,6 +90,11 @@ export class FakeLiveApi implements LiveApiClient {
           avg: bpms.length ? bpms.reduce((a, b) => a + b, 0) / bpms.length : null,
           lastReceivedAt: this.readings.at(-1)?.t ?? null,
           expiresAt: this.expiresAt,
+          lastSeq: this.readings.at(-1)?.seq ?? null,
+          lastBpm: this.readings.at(-1)?.bpm ?? null,
+          cursor: String(this.readings.length),
+          name: this.name,
+          maxHr: this.maxHr,
           ...(this.alerts ? { alerts: this.alerts } : {}),
           alertsTag: alertsTagOf(this.alerts),
         }
