@@ -193,7 +193,8 @@ export class GroupController {
         if (remote !== f.tile.remote) {
           // A new status (an end mark, a link turned off) brings its session body with it on the next poll.
           f.sessionAt = 0;
-          this.setTile(f, remote === 'revoked' || remote === 'expired' ? withSession(f.tile, page, this.offsetFrom(page.serverTime)) : { ...f.tile, remote });
+          if (remote === 'revoked' || remote === 'expired') this.applySession(f, page);
+          else this.setTile(f, { ...f.tile, remote });
         }
         if (!page.more || this.stopped) return;
       }

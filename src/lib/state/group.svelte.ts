@@ -13,6 +13,12 @@ export interface ShownTile extends GroupTile {
   status: ViewerStatus;
 }
 
+/** A heart rate is shown (and sorted by) only while the session is live or stale: an ended one sorts with the silent. */
+function shown(tile: GroupTile, now: number): ShownTile {
+  const status = shownStatus(tile, now + tile.clockOffset);
+  return { ...tile, status, bpm: status === 'live' || status === 'stale' ? tile.bpm : null };
+}
+
 /**
  * The group page as runes: a mirror of the framework-free GroupController. Snapshots are taken over at most once
  * per animation frame, so fifty sessions at one reading a second re-render the page at most once a frame.
@@ -27,12 +33,7 @@ export class GroupState {
   sort = $state<GroupSort>('bpm');
 
   readonly transport = $derived<GroupTransport>(this.snapshot.transport);
-  readonly tiles = $derived<ShownTile[]>(
-    sortTiles(
-      this.snapshot.tiles.map((tile) => ({ ...tile, status: shownStatus(tile, this.now + tile.clockOffset) })),
-      this.sort,
-    ),
-  );
+  readonly tiles = $derived<ShownTile[]>(sortTiles(this.snapshot.tiles.map((tile) => shown(tile, this.now)), this.sort));
 
   constructor(viewIds: readonly string[], api: LiveApiClient, channel: PushChannel | null) {
     this.controller = new GroupController(viewIds, { api, channel, now: () => Date.now(), delay: sleep });

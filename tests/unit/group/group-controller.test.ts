@@ -89,6 +89,7 @@ describe('GroupController without a push channel', () => {
     // Assess
     await vi.waitFor(() => expect(controller.snapshot.tiles.map((t) => t.remote)).toEqual(['ended', 'revoked', 'offline']));
     expect(tile(B)).toMatchObject({ name: null, bpm: null });
+    expect(controller.seriesOf(B)?.length).toBe(0);
     expect(tile(A)?.bpm).toBe(100);
   });
 });
