@@ -45,11 +45,14 @@ export class SessionState {
   maxHr = $state(DEFAULT_MAX_HR);
   /** The name viewers see (src/core/display-name.ts); '' for none. */
   displayName = $state('');
+  /** Whether the person ever set a display name or max HR on this device: only then is either sent to viewers. */
+  profileChosen = false;
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeLocalStorage()) {
     const saved = Number(storage?.getItem(MAX_HR_KEY));
     if (isPlausibleMaxHr(saved)) this.maxHr = saved;
     this.displayName = normalizeDisplayName(storage?.getItem(DISPLAY_NAME_KEY) ?? '') ?? '';
+    this.profileChosen = (storage?.getItem(DISPLAY_NAME_KEY) ?? null) !== null || (storage?.getItem(MAX_HR_KEY) ?? null) !== null;
   }
 
   add({ reading, receivedAt }: TimedReading): void {
@@ -98,6 +101,7 @@ export class SessionState {
     const { times, values } = this.series.all();
     this.zoneTotalsMs = timeInZones(times.map((t) => t * 1000), values, times.length, value);
     this.zonesMs = [...this.zoneTotalsMs];
+    this.profileChosen = true;
     for (const listener of this.profileListeners) listener();
     return true;
   }
@@ -108,6 +112,7 @@ export class SessionState {
     if (name === null) return false;
     this.displayName = name;
     this.storage?.setItem(DISPLAY_NAME_KEY, name);
+    this.profileChosen = true;
     for (const listener of this.profileListeners) listener();
     return true;
   }
