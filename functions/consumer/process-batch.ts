@@ -173,6 +173,8 @@ function decodeKinesisRecord(
     if (r.end === true) control.end = true;
     if (r.exp !== undefined) control.exp = r.exp;
     if (r.alerts !== undefined) control.alerts = r.alerts;
+    if (r.name !== undefined) control.name = r.name;
+    if (r.maxHr !== undefined) control.maxHr = r.maxHr;
     return control;
   }
   // Judged against arrival, not this clock, so a replayed or backlogged record gets the same answer every time.

@@ -28,6 +28,8 @@ export function toSessionBody(session: SessionSnapshot, status: SessionStatus, s
     endedAt: status === 'ended' ? session.endedAt : null,
     expiresAt: session.exp,
     cursor: session.cursor,
+    name: session.name,
+    maxHr: session.maxHr,
     alertsTag: alertsTagOf(alerts),
   };
   if (alerts !== undefined) body.alerts = alerts;

@@ -38,6 +38,9 @@ export interface ControlWrite {
   exp?: number;
   /** The session's alert rules and whether viewers see them; the newest by seq wins (see applyControl). */
   alerts?: SharedAlerts;
+  /** The broadcaster's display name (normalized by src/core/display-name.ts; '' clears it) and max HR; each newest by seq wins. */
+  name?: string;
+  maxHr?: number;
   /**
    * Server time the record counts as received (see receiveTimeOf), epoch ms: when the control takes effect
    * (see applyControl) and the session's last activity.
@@ -116,6 +119,9 @@ export interface SessionSnapshot {
   cursor: string;
   /** The alert rules the broadcaster sent and what the pipeline made of them; null when none were ever sent. */
   alerts: SessionAlertsSnapshot | null;
+  /** The broadcaster's display name and max HR; null when never set (a cleared name is null too). */
+  name: string | null;
+  maxHr: number | null;
 }
 
 export interface SessionAlertsSnapshot {

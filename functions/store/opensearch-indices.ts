@@ -104,6 +104,12 @@ const SESSIONS_MAPPINGS = {
     alertSettings: { type: 'object', enabled: false },
     alertState: { type: 'object', enabled: false },
     alertRecent: { type: 'object', enabled: false },
+    // Display name and max HR (src/core/display-name.ts, zones.ts): shown to viewers, never searched, so the name is
+    // kept but not indexed (a hostile name costs no index space); the setup grows an existing index by a put mapping.
+    name: { type: 'keyword', index: false, doc_values: false },
+    nameSeq: { type: 'long' },
+    maxHr: { type: 'short' },
+    maxHrSeq: { type: 'long' },
     watermark: { type: 'keyword' },
   },
 } as const;

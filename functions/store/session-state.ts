@@ -40,6 +40,11 @@ export interface SessionState extends BpmSummary {
   alertState: AlertState | null;
   /** The newest events, oldest first, at most ALERT_RECENT_LIMIT. */
   alertRecent: AlertEvent[];
+  /** The display name (null: none or cleared) and the seq of the control record that set it; likewise max HR. */
+  name: string | null;
+  nameSeq: number | null;
+  maxHr: number | null;
+  maxHrSeq: number | null;
 }
 
 export function createSessionState(viewId: string): SessionState {
@@ -62,6 +67,10 @@ export function createSessionState(viewId: string): SessionState {
     alertSettings: null,
     alertState: null,
     alertRecent: [],
+    name: null,
+    nameSeq: null,
+    maxHr: null,
+    maxHrSeq: null,
   };
 }
 
@@ -98,8 +107,11 @@ export function addReading(s: SessionState, r: Pick<ReadingWrite, 'seq' | 't' | 
  * Otherwise end and expiry resolve by the highest seq. (Records from before this rule kept device times;
  * their revokes still read as exp <= expSetAt.)
  */
-export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' | 'end' | 'exp' | 'alerts' | 'receivedAt'>): boolean {
-  let changed = false;
+export function applyControl(
+  s: SessionState,
+  c: Pick<ControlWrite, 'seq' | 't' | 'end' | 'exp' | 'alerts' | 'name' | 'maxHr' | 'receivedAt'>,
+): boolean {
+  let changed = applyProfile(s, c);
   if (c.alerts !== undefined && (s.alertSeq === null || c.seq > s.alertSeq)) {
     s.alertSeq = c.seq;
     s.alertShare = c.alerts.share;
@@ -125,6 +137,22 @@ export function applyControl(s: SessionState, c: Pick<ControlWrite, 'seq' | 't' 
     }
   }
   if (changed) markActive(s, c.receivedAt);
+  return changed;
+}
+
+/** Display name and max HR, each on its own: a record carrying only one leaves the other as it was. */
+function applyProfile(s: SessionState, c: Pick<ControlWrite, 'seq' | 'name' | 'maxHr'>): boolean {
+  let changed = false;
+  if (c.name !== undefined && (s.nameSeq === null || c.seq > s.nameSeq)) {
+    s.name = c.name === '' ? null : c.name;
+    s.nameSeq = c.seq;
+    changed = true;
+  }
+  if (c.maxHr !== undefined && (s.maxHrSeq === null || c.seq > s.maxHrSeq)) {
+    s.maxHr = c.maxHr;
+    s.maxHrSeq = c.seq;
+    changed = true;
+  }
   return changed;
 }
 
@@ -186,5 +214,7 @@ export function toSnapshot(s: SessionState, cursor: string): SessionSnapshot {
       s.alertSettings === null || s.alertState === null
         ? null
         : { share: s.alertShare === true, settings: s.alertSettings, active: activeAlertIds(s.alertSettings, s.alertState), recent: s.alertRecent },
+    name: s.name,
+    maxHr: s.maxHr,
   };
 }

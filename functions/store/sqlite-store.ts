@@ -88,7 +88,11 @@ CREATE TABLE IF NOT EXISTS sessions (
   alert_share INTEGER,
   alert_settings TEXT,
   alert_state TEXT,
-  alert_recent TEXT
+  alert_recent TEXT,
+  name TEXT,
+  name_seq INTEGER,
+  max_hr INTEGER,
+  max_hr_seq INTEGER
 ) WITHOUT ROWID;
 -- Every alert event a session raised, in the order the engine produced them. No identity of its own is needed:
 -- the engine ignores readings at or below the newest seq it saw, and its state commits in the same
@@ -118,6 +122,11 @@ const ADDED_SESSION_COLUMNS = [
   { name: 'alert_settings', ddl: 'alert_settings TEXT' },
   { name: 'alert_state', ddl: 'alert_state TEXT' },
   { name: 'alert_recent', ddl: 'alert_recent TEXT' },
+  // Display name and max HR (issue 13): a session from before them has neither, which is what NULL means.
+  { name: 'name', ddl: 'name TEXT' },
+  { name: 'name_seq', ddl: 'name_seq INTEGER' },
+  { name: 'max_hr', ddl: 'max_hr INTEGER' },
+  { name: 'max_hr_seq', ddl: 'max_hr_seq INTEGER' },
 ] as const;
 
 // After the migration, since it names an added column: retention deletes by last activity.
@@ -147,6 +156,10 @@ interface SessionRow {
   alert_settings: string | null;
   alert_state: string | null;
   alert_recent: string | null;
+  name: string | null;
+  name_seq: number | null;
+  max_hr: number | null;
+  max_hr_seq: number | null;
 }
 
 interface AlertEventRow {
@@ -427,17 +440,18 @@ function prepareStatements(db: SqliteDatabase): Statements {
     upsertSession: db.prepare(`
       INSERT INTO sessions (view_id, count, sum_bpm, min_bpm, max_bpm, first_t, last_t, last_seq, last_bpm,
         last_received_at, ended_seq, ended_at, exp, exp_seq, exp_set_at, tokens, tokens_at, last_active_at,
-        alert_seq, alert_share, alert_settings, alert_state, alert_recent)
+        alert_seq, alert_share, alert_settings, alert_state, alert_recent, name, name_seq, max_hr, max_hr_seq)
       VALUES (@view_id, @count, @sum_bpm, @min_bpm, @max_bpm, @first_t, @last_t, @last_seq, @last_bpm,
         @last_received_at, @ended_seq, @ended_at, @exp, @exp_seq, @exp_set_at, @tokens, @tokens_at, @last_active_at,
-        @alert_seq, @alert_share, @alert_settings, @alert_state, @alert_recent)
+        @alert_seq, @alert_share, @alert_settings, @alert_state, @alert_recent, @name, @name_seq, @max_hr, @max_hr_seq)
       ON CONFLICT (view_id) DO UPDATE SET count = excluded.count, sum_bpm = excluded.sum_bpm,
         min_bpm = excluded.min_bpm, max_bpm = excluded.max_bpm, first_t = excluded.first_t, last_t = excluded.last_t,
         last_seq = excluded.last_seq, last_bpm = excluded.last_bpm, last_received_at = excluded.last_received_at,
         ended_seq = excluded.ended_seq, ended_at = excluded.ended_at, exp = excluded.exp, exp_seq = excluded.exp_seq,
         exp_set_at = excluded.exp_set_at, tokens = excluded.tokens, tokens_at = excluded.tokens_at,
         last_active_at = excluded.last_active_at, alert_seq = excluded.alert_seq, alert_share = excluded.alert_share,
-        alert_settings = excluded.alert_settings, alert_state = excluded.alert_state, alert_recent = excluded.alert_recent`),
+        alert_settings = excluded.alert_settings, alert_state = excluded.alert_state, alert_recent = excluded.alert_recent,
+        name = excluded.name, name_seq = excluded.name_seq, max_hr = excluded.max_hr, max_hr_seq = excluded.max_hr_seq`),
     selectReadings: db.prepare(
       'SELECT seq, t, bpm, rr, contact, kj, pos FROM readings WHERE view_id = ? AND pos > ? ORDER BY pos LIMIT ?',
     ),
@@ -499,6 +513,10 @@ function fromRow(row: SessionRow): SessionState {
     alertSettings: parseJson(row.alert_settings),
     alertState: parseJson(row.alert_state),
     alertRecent: parseJson<AlertEvent[]>(row.alert_recent) ?? [],
+    name: row.name,
+    nameSeq: row.name_seq,
+    maxHr: row.max_hr,
+    maxHrSeq: row.max_hr_seq,
   };
 }
 
@@ -532,6 +550,10 @@ function toRow(s: SessionState): SessionRow {
     alert_settings: s.alertSettings === null ? null : JSON.stringify(s.alertSettings),
     alert_state: s.alertState === null ? null : JSON.stringify(s.alertState),
     alert_recent: s.alertRecent.length === 0 ? null : JSON.stringify(s.alertRecent),
+    name: s.name,
+    name_seq: s.nameSeq,
+    max_hr: s.maxHr,
+    max_hr_seq: s.maxHrSeq,
   };
 }
 

@@ -7,7 +7,7 @@ import { deriveViewId } from './session-key.ts';
 
 /**
  * One line per record: a reading carries `bpm` (and optionally `rr`, `contact`, `kj`), a control record carries
- * `end`, `exp` and/or `alerts` and no reading field, exactly as on the wire. `(viewId, seq)` is a reading's identity.
+ * `end`, `exp`, `alerts`, `name` and/or `maxHr` and no reading field, exactly as on the wire. `(viewId, seq)` is a reading's identity.
  */
 export interface ArchiveLine {
   v: 1;
@@ -21,6 +21,8 @@ export interface ArchiveLine {
   end?: true;
   exp?: number;
   alerts?: SharedAlerts;
+  name?: string;
+  maxHr?: number;
 }
 
 export type ArchiveResult = { ok: true; line: string } | { ok: false; reason: DropReason };
@@ -43,6 +45,8 @@ export function toArchiveLine(data: Uint8Array | string, nowMs: number, viewIdOf
     if (r.end !== undefined) line.end = r.end;
     if (r.exp !== undefined) line.exp = r.exp;
     if (r.alerts !== undefined) line.alerts = r.alerts;
+    if (r.name !== undefined) line.name = r.name;
+    if (r.maxHr !== undefined) line.maxHr = r.maxHr;
   } else {
     line.bpm = r.bpm;
     if (r.rr !== undefined) line.rr = r.rr;

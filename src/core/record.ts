@@ -1,9 +1,11 @@
 // The v1 record on the wire (docs/architecture.md "Record on the wire"). IAM cannot constrain a Kinesis payload, so
 // every record a consumer reads is untrusted: decoding reports why a record is dropped and never throws.
 import { parseAlertSettings, type AlertSettings } from './alert-rules.ts';
+import { normalizeDisplayName } from './display-name.ts';
 import type { HeartRateReading } from './hr-packet.ts';
 import { isWriteKey } from './session-key.ts';
 import { utf8ByteLength } from './utf8-length.ts';
+import { isPlausibleMaxHr } from './zones.ts';
 
 export const RECORD_VERSION = 1;
 
@@ -65,6 +67,13 @@ export interface ControlRecord {
    * such a record as `bad-bpm` (no end or exp, no bpm) and counts it: nothing else changes for it.
    */
   alerts?: SharedAlerts;
+  /**
+   * The broadcaster's display name (src/core/display-name.ts), as normalized there; `''` clears it. The newest by seq
+   * wins. Refused whole when it breaks the rule (`bad-name`), never trimmed to fit.
+   */
+  name?: string;
+  /** The broadcaster's maximum heart rate (src/core/zones.ts isPlausibleMaxHr), for zone colours on viewers' screens; newest by seq wins. */
+  maxHr?: number;
 }
 
 export interface SharedAlerts {
@@ -93,6 +102,7 @@ export const DROP_REASONS = [
   'bad-kj',
   'bad-control',
   'bad-alerts',
+  'bad-name',
   'contact-gap',
 ] as const;
 
@@ -118,7 +128,7 @@ export function isControlRecord(r: WireRecord): r is ControlRecord {
 export function encodeRecord(r: WireRecord): string {
   const { v, key, seq, t } = r;
   if (isControlRecord(r)) {
-    return `${JSON.stringify({ v, key, seq, t, end: r.end, exp: r.exp, alerts: r.alerts })}\n`;
+    return `${JSON.stringify({ v, key, seq, t, end: r.end, exp: r.exp, alerts: r.alerts, name: r.name, maxHr: r.maxHr })}\n`;
   }
   // An empty RR list says nothing a missing one does not; omitting it keeps one encoding per reading.
   const rr = r.rr !== undefined && r.rr.length > 0 ? r.rr : undefined;
@@ -160,8 +170,8 @@ export function validateRecord(value: unknown, nowMs: number): DecodeResult {
   if (o.v !== RECORD_VERSION) return drop('unknown-version');
   if (!isWriteKey(o.key)) return drop('bad-key');
   if (!isSequenceNumber(o.seq)) return drop('bad-seq');
-  // The presence of end, exp or alerts makes a control record; a record without them and without bpm is a broken reading.
-  const isControl = o.end !== undefined || o.exp !== undefined || o.alerts !== undefined;
+  // The presence of end, exp, alerts, name or maxHr makes a control record; a record without them and without bpm is a broken reading.
+  const isControl = o.end !== undefined || o.exp !== undefined || o.alerts !== undefined || o.name !== undefined || o.maxHr !== undefined;
   // A control record's device time is informative only (it takes effect on arrival), so a clock set wrong
   // must not cost the person their 'Turn off link': any whole non-negative time passes.
   if (isControl ? !isSequenceNumber(o.t) : !isPlausibleTime(o.t, nowMs)) return drop('bad-time');
@@ -196,6 +206,9 @@ function validateControl(o: Record<string, unknown>, header: Header): DecodeResu
   }
   if (o.end !== undefined && o.end !== true) return drop('bad-control');
   if (o.exp !== undefined && !(Number.isSafeInteger(o.exp) && (o.exp as number) >= 0)) return drop('bad-control');
+  if (o.maxHr !== undefined && !isPlausibleMaxHr(o.maxHr)) return drop('bad-control');
+  const name = o.name === undefined ? undefined : normalizeDisplayName(o.name);
+  if (name === null) return drop('bad-name');
 
   let alerts: SharedAlerts | undefined;
   if (o.alerts !== undefined) {
@@ -208,6 +221,8 @@ function validateControl(o: Record<string, unknown>, header: Header): DecodeResu
   if (o.end === true) record.end = true;
   if (typeof o.exp === 'number') record.exp = o.exp;
   if (alerts !== undefined) record.alerts = alerts;
+  if (name !== undefined) record.name = name;
+  if (typeof o.maxHr === 'number') record.maxHr = o.maxHr;
   return { ok: true, record };
 }
 

@@ -18,6 +18,7 @@ import { benchArchiveCopier, formatArchiveCopierBench } from './archive-copier.t
 import { benchArchiveQuery, formatArchiveQueryBench } from './archive-query.ts';
 import { benchHrv, formatHrvBench } from './hrv.ts';
 import { benchHistory, formatHistoryBench } from './history-bench.ts';
+import { benchGroupPage, formatGroupPageBench } from './group-page.ts';
 
 interface Bench {
   name: string;
@@ -45,6 +46,8 @@ const benches: Bench[] = [
   { name: 'flood-direct', run: async () => formatFloodBench(await benchFlood({ attackerPath: 'direct', readings: 20 })) },
   // The device's history on the browser's IndexedDB: an 8-hour session opened, 500 sessions listed.
   { name: 'history', run: async () => formatHistoryBench(await benchHistory()) },
+  // The group page following 50 sessions at 1 reading/s for a minute, CPU from Chromium's own processes.
+  { name: 'group-page', run: async () => formatGroupPageBench(await benchGroupPage()) },
 ];
 
 // The SDK's notice that its 2027 releases need Node 22 does not apply to the pinned versions.

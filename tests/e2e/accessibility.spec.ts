@@ -211,3 +211,36 @@ for (const size of SIZES) {
     }
   });
 }
+
+// The group page (issue 13): empty, with tiles, and in large type for a TV, at both sizes.
+for (const size of SIZES) {
+  test.describe(`accessibility of the group page at ${size.width}×${size.height}`, () => {
+    test.beforeEach(async ({ page }) => {
+      await page.setViewportSize({ width: size.width, height: size.height });
+    });
+
+    test('group page, empty, with tiles and in large type', async ({ page, stack }) => {
+      // Prepare
+      const named = createTestBroadcast(stack.kinesisEndpoint);
+      const unnamed = createTestBroadcast(stack.kinesisEndpoint);
+      await named.control({ name: 'Ann <b>Lee</b>', maxHr: 185 });
+      await named.send(150);
+      await unnamed.send(95);
+
+      // Act / Assess: empty
+      await page.goto(`${stack.appUrl}/g`);
+      await expect(page.getByTestId('group-empty')).toBeVisible();
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Act / Assess: with tiles
+      await page.goto(`${stack.appUrl}/g?v=${named.viewId},${unnamed.viewId}`);
+      await expect(page.getByTestId('tile-bpm')).toHaveText(['150', '95']);
+      expect(await seriousViolations(page)).toEqual([]);
+
+      // Act / Assess: large type
+      await page.getByTestId('large-toggle').click();
+      await expect(page.locator('html')).toHaveClass(/large/);
+      expect(await seriousViolations(page)).toEqual([]);
+    });
+  });
+}

@@ -68,6 +68,13 @@ export function createAppState(): AppState {
   // Silence counts as "no data" while a sensor is in use, including one lost that the person did not stop.
   sensorController.subscribe((s) => alertController.setWatching(s.status === 'live' || s.status === 'reconnecting' || s.status === 'lost'));
   browserUplink.subscribe((status) => alertController.setSession(status.session?.viewId ?? null));
+  // Viewers see the display name and max HR from the start of each broadcast, and again whenever either changes; a
+  // person who never set either sends neither (viewers then colour zones by the default max HR).
+  const sendProfile = (): void => {
+    if (session.profileChosen) browserUplink.setProfile({ name: session.displayName, maxHr: session.maxHr });
+  };
+  sendProfile();
+  session.onProfileChange(sendProfile);
   const alerts = new AlertsState(alertController, alerter);
   return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink, alerts, history: new HistoryState(history.controller) };
 }

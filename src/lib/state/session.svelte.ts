@@ -1,6 +1,7 @@
 import { SessionStats } from '../../core/session-stats.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
 import { LiveHrv } from '../../core/live-hrv.ts';
+import { normalizeDisplayName } from '../../core/display-name.ts';
 import { DEFAULT_MAX_HR, addZoneTime, isPlausibleMaxHr, timeInZones } from '../../core/zones.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import type { Contact } from '../../core/hr-packet.ts';
@@ -10,6 +11,7 @@ import { safeLocalStorage } from '../safe-local-storage.ts';
 // 48 h at one reading a second; older points leave the chart (statistics keep counting).
 const CHART_CAPACITY = 172_800;
 const MAX_HR_KEY = 'liveheartrate.maxHr';
+const DISPLAY_NAME_KEY = 'liveheartrate.displayName';
 
 /** The broadcaster's session as the person sees it: current value, chart data, statistics, zones, HRV. */
 export class SessionState {
@@ -22,6 +24,7 @@ export class SessionState {
   /** The last charted reading, whose zone the time until the next one is credited to. */
   private previous: { atMs: number; bpm: number } | null = null;
   private readonly dataListeners = new Set<() => void>();
+  private readonly profileListeners = new Set<() => void>();
 
   bpm = $state<number | null>(null);
   contact = $state<Contact>('unsupported');
@@ -40,10 +43,16 @@ export class SessionState {
   /** Milliseconds in zones 0..5 (core's addZoneTime rule). */
   zonesMs = $state.raw<readonly number[]>([0, 0, 0, 0, 0, 0]);
   maxHr = $state(DEFAULT_MAX_HR);
+  /** The name viewers see (src/core/display-name.ts); '' for none. */
+  displayName = $state('');
+  /** Whether the person ever set a display name or max HR on this device: only then is either sent to viewers. */
+  profileChosen = false;
 
   constructor(private readonly storage: Pick<Storage, 'getItem' | 'setItem'> | null = safeLocalStorage()) {
     const saved = Number(storage?.getItem(MAX_HR_KEY));
     if (isPlausibleMaxHr(saved)) this.maxHr = saved;
+    this.displayName = normalizeDisplayName(storage?.getItem(DISPLAY_NAME_KEY) ?? '') ?? '';
+    this.profileChosen = (storage?.getItem(DISPLAY_NAME_KEY) ?? null) !== null || (storage?.getItem(MAX_HR_KEY) ?? null) !== null;
   }
 
   add({ reading, receivedAt }: TimedReading): void {
@@ -92,7 +101,26 @@ export class SessionState {
     const { times, values } = this.series.all();
     this.zoneTotalsMs = timeInZones(times.map((t) => t * 1000), values, times.length, value);
     this.zonesMs = [...this.zoneTotalsMs];
+    this.profileChosen = true;
+    for (const listener of this.profileListeners) listener();
     return true;
+  }
+
+  /** Saves the display name on this device, as the core rule normalizes it; false (nothing changed) when the rule refuses it. */
+  setDisplayName(value: string): boolean {
+    const name = normalizeDisplayName(value);
+    if (name === null) return false;
+    this.displayName = name;
+    this.storage?.setItem(DISPLAY_NAME_KEY, name);
+    this.profileChosen = true;
+    for (const listener of this.profileListeners) listener();
+    return true;
+  }
+
+  /** Called when the display name or max HR changed (viewers are told); returns an unsubscribe function. */
+  onProfileChange(listener: () => void): () => void {
+    this.profileListeners.add(listener);
+    return () => this.profileListeners.delete(listener);
   }
 
   /** Called after each charted reading; returns an unsubscribe function. */

@@ -48,16 +48,23 @@ export interface StoredSession {
   exp?: number;
 }
 
+/** What viewers are told of the broadcaster: the display name ('' = none; src/core/display-name.ts) and max HR. */
+export interface BroadcastProfile {
+  name: string;
+  maxHr: number;
+}
+
 /**
  * What the uplink stores: readings; `start` opens a session before its first reading (so its link can be
  * shared at once); `expiry` sends the link's expiry (exp ≤ now revokes it); `alerts` sends the session's alert
- * rules and whether viewers see them; `end` closes the session. A control item with no active session stores nothing.
+ * rules and whether viewers see them; `profile` sends the display name and max HR; `end` closes the session. A control item with no active session stores nothing.
  */
 export type OutboxItem =
   | { kind: 'reading'; reading: TimedReading }
   | { kind: 'start'; at: number }
   | { kind: 'expiry'; at: number; exp: number }
   | { kind: 'alerts'; at: number; alerts: SharedAlerts }
+  | { kind: 'profile'; at: number; profile: BroadcastProfile }
   | { kind: 'end'; at: number };
 
 export interface AppendResult {
@@ -129,6 +136,10 @@ export class Outbox {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, alerts: item.alerts };
           requests.push(entries.add(toOutboxEntry(record)));
           alerts = { key: session.key, seq: session.nextSeq };
+          session = { ...session, nextSeq: session.nextSeq + 1 };
+        } else if (item.kind === 'profile' && session) {
+          const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, name: item.profile.name, maxHr: item.profile.maxHr };
+          requests.push(entries.add(toOutboxEntry(record)));
           session = { ...session, nextSeq: session.nextSeq + 1 };
         } else if (item.kind === 'end' && session) {
           const record: ControlRecord = { v: 1, key: session.key, seq: session.nextSeq, t: item.at, end: true };

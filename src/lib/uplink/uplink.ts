@@ -6,7 +6,7 @@ import type { SharedAlerts } from '../../core/record.ts';
 import type { TimedReading } from '../sensor/heart-rate-source.ts';
 import type { LockRunner } from './flush-lock.ts';
 import { Flusher, type FlushEvent } from './flusher.ts';
-import type { AppendResult, Outbox, OutboxItem } from './outbox.ts';
+import type { AppendResult, BroadcastProfile, Outbox, OutboxItem } from './outbox.ts';
 import type { RecordSender } from './record-sender.ts';
 import { StatusStore } from './status-store.ts';
 import { StorageWatch, type StorageManagerLike } from './storage-watch.ts';
@@ -47,6 +47,9 @@ export class Uplink {
   private alertsRecord: { key: string; seq: number } | null = null;
   /** The key of the session the next control item joins, as last stored (null: none active). */
   private activeKey: string | null = null;
+  /** The display name and max HR viewers see, sent with every session until replaced, and the session they were sent to. */
+  private profile: BroadcastProfile | null = null;
+  private profileKey: string | null = null;
 
   constructor(private readonly deps: UplinkDeps) {
     this.status = new StatusStore(initialUplinkStatus(deps.broadcastSetting?.read() ?? true));
@@ -57,6 +60,7 @@ export class Uplink {
         this.inOutbox = result.waiting;
         this.update({ unsaved: this.writes.length, session: publicSession(result.session), storage: { ...this.snapshot.storage, writeError: null } });
         this.alertsStored(result, items);
+        this.profileStored();
         this.flusher.kick();
         this.storageWatch.readingsStored(items.filter((item) => item.kind === 'reading').length);
       },
@@ -99,6 +103,7 @@ export class Uplink {
       this.inOutbox = count;
       this.update({ session: publicSession(session) });
       this.alertsStored({ session, alerts: null }, []);
+      this.profileStored();
     } catch (error) {
       this.update({ storage: { ...this.snapshot.storage, writeError: describeStorageError(error) } });
     }
@@ -152,6 +157,18 @@ export class Uplink {
     this.alertsKey = key;
     this.update({ alerts: { share: alerts.share, phase: key === null ? 'no-session' : 'waiting' } });
     if (key !== null) this.queueAlerts(alerts);
+  }
+
+  /**
+   * The display name and max HR viewers see, sent as a control record through the outbox like the alert rules: now
+   * if a session is active (and the profile changed), and again at the start of each new session.
+   */
+  setProfile(profile: BroadcastProfile): void {
+    const same = this.profile !== null && this.profile.name === profile.name && this.profile.maxHr === profile.maxHr;
+    this.profile = profile;
+    if (same && this.profileKey === this.activeKey) return;
+    this.profileKey = this.activeKey;
+    if (this.activeKey !== null) this.writes.add({ kind: 'profile', at: this.deps.now(), profile });
   }
 
   /** Ends the session and starts a new one (a new link) with no gap in which readings are not broadcast. */
@@ -213,6 +230,13 @@ export class Uplink {
       this.update({ alerts: { share: this.alerts.share, phase: 'waiting' } });
       this.queueAlerts(this.alerts);
     }
+  }
+
+  /** A new session (a first reading, Start broadcast, New link) knows nothing of the profile: send it again. */
+  private profileStored(): void {
+    if (this.profile === null || this.activeKey === null || this.activeKey === this.profileKey) return;
+    this.profileKey = this.activeKey;
+    this.writes.add({ kind: 'profile', at: this.deps.now(), profile: this.profile });
   }
 
   private alertsAcked(event: FlushEvent): void {

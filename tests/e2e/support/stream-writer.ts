@@ -11,8 +11,8 @@ export interface TestBroadcast {
   send(...bpms: number[]): Promise<void>;
   /** Puts readings without skin contact (bpm 0, contact false), as a sensor that slipped off sends them. */
   sendNoContact(count: number): Promise<void>;
-  /** Puts a control record (end mark, link expiry, alert rules). */
-  control(fields: { end?: true; exp?: number; alerts?: SharedAlerts }): Promise<void>;
+  /** Puts a control record (end mark, link expiry, alert rules, display name and max HR). */
+  control(fields: { end?: true; exp?: number; alerts?: SharedAlerts; name?: string; maxHr?: number }): Promise<void>;
   /** Puts any record under this broadcast's partition key. */
   put(records: WireRecord[]): Promise<void>;
   nextSeq: number;

@@ -265,6 +265,24 @@ describe('stream consumer (processKinesisBatch) into the SQLite store', () => {
     expect(await sqlite.getSession(key)).toBeNull();
   });
 
+  it('stores a display name as text and drops a hostile one as bad-name, keeping the name before it', async () => {
+    // Prepare: HTML is text, 40 emoji are 40 code points; a bidi override and 41 characters are refused.
+    const emoji = '🏃'.repeat(40);
+    const event = kinesisEvent([
+      control(key, 0, { name: '<b>Ann</b>', maxHr: 182 }),
+      control(key, 1, { name: emoji }),
+      { data: JSON.stringify({ v: 1, key, seq: 2, t: NOW - 1000, name: 'x\u202Eyz' }) },
+      { data: JSON.stringify({ v: 1, key, seq: 3, t: NOW - 1000, name: 'a'.repeat(41) }) },
+    ]);
+
+    // Act
+    const result = await run(event);
+
+    // Assess
+    expect(result.dropped).toEqual(dropsOf({ 'bad-name': 2 }));
+    expect(await sqlite.getSession(viewId)).toMatchObject({ name: emoji, maxHr: 182 });
+  });
+
   it('applies end and expiry control records to the session, by their receive time', async () => {
     // Prepare: the phone sent an expiry an hour ahead of its clock, a second before the consumer read it.
     const phoneNow = NOW - 1000;

@@ -20,7 +20,8 @@ const expired = sessionKeys(4);
 const expiring = sessionKeys(5);
 const stale = sessionKeys(6);
 const never = sessionKeys(7);
-const ALL_KEYS = [live, ended, revoked, expired, expiring, stale, never].map((s) => s.key);
+const named = sessionKeys(8);
+const ALL_KEYS = [live, ended, revoked, expired, expiring, stale, never, named].map((s) => s.key);
 
 describe('live API over HTTP (function URL adapter on the app server, SQLite store)', () => {
   let dir: string;
@@ -65,6 +66,7 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
     await consume([reading(expired.key, 0), control(expired.key, 1, { exp: NOW - 1 }, NOW - 600_000)], NOW - 600_000);
     await consume([reading(expiring.key, 0), control(expiring.key, 1, { exp: NOW + 3_600_000 })]);
     await consume([reading(stale.key, 0)], NOW - STALE_AFTER_MS - 1);
+    await consume([control(named.key, 0, { name: '<img src=x onerror=alert(1)>', maxHr: 185 }), reading(named.key, 1), control(revoked.key, 2, { name: 'Hidden' })]);
   });
 
   afterAll(async () => {
@@ -104,8 +106,22 @@ describe('live API over HTTP (function URL adapter on the app server, SQLite sto
         endedAt: null,
         expiresAt: null,
         cursor: '5',
+        name: null,
+        maxHr: null,
         alertsTag: alertsTagOf(undefined),
       });
+    });
+
+    it('carries the display name as the plain text it was sent as, and the max HR; null when never set', async () => {
+      // Act
+      const { json } = await get(`/api/sessions/${named.viewId}`);
+      const unnamed = await get(`/api/sessions/${live.viewId}`);
+      const hidden = await get(`/api/sessions/${revoked.viewId}`);
+
+      // Assess: a revoked link tells nothing, its name included.
+      expect(json).toMatchObject({ status: 'live', name: '<img src=x onerror=alert(1)>', maxHr: 185 });
+      expect(unnamed.json).toMatchObject({ name: null, maxHr: null });
+      expect(hidden.json).not.toHaveProperty('name');
     });
 
     it('turns stale once no reading arrived for longer than the threshold', async () => {

@@ -411,6 +411,18 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
     });
   });
 
+  describe('display name', () => {
+    it('keeps the name and max HR in the session document under the strict mapping; the newest by seq wins', async () => {
+      // Act
+      const first = await consume(kinesisEvent([control(key, 0, { name: '<img src=x onerror=alert(1)>', maxHr: 175 }), reading(key, 1)]));
+      await consume(kinesisEvent([control(key, 2, { name: 'Ann 🏃' }), control(key, 1, { name: 'Old' })], 3));
+
+      // Assess: a field missing from the mapping would have been refused by the stand-in.
+      expect(first).toMatchObject({ batchItemFailures: [], stored: 2 });
+      expect(await store.getSession(viewId)).toMatchObject({ name: 'Ann 🏃', maxHr: 175 });
+    });
+  });
+
   describe('alerts', () => {
     const settings: AlertSettings = {
       rules: [

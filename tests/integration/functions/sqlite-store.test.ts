@@ -86,6 +86,8 @@ describe('SQLite live store', () => {
       expSetAt: null,
       cursor: '3',
       alerts: null,
+      name: null,
+      maxHr: null,
     });
   });
 
@@ -150,14 +152,14 @@ describe('SQLite live store', () => {
   });
 
   it('keeps everything across a reopen of the file', async () => {
-    await store.writeBatch([reading(0), reading(1)]);
+    await store.writeBatch([reading(0), reading(1), { ...controlWrite(5, {}), name: 'Zoë 🏃', maxHr: 188 }]);
     await store.close();
 
     store = openSqliteStore(join(dir, 'live.db'));
     const repeat = await store.writeBatch([reading(1), reading(2)]);
 
     expect(repeat.map((r) => r.status)).toEqual(['duplicate', 'stored']);
-    expect((await store.getSession(VIEW))?.count).toBe(3);
+    expect(await store.getSession(VIEW)).toMatchObject({ count: 3, name: 'Zoë 🏃', maxHr: 188 });
     expect((await readAll(store)).map((r) => r.seq)).toEqual([0, 1, 2]);
   });
 
@@ -270,15 +272,18 @@ describe('SQLite live store', () => {
       // Act
       store = openSqliteStore(file);
       const before = await readAll(store);
+      const oldName = (await store.getSession(VIEW))?.name;
       const keptAtCutoff = await store.deleteSessionsInactiveBefore(T0 + 50);
       const goneAfter = await store.deleteSessionsInactiveBefore(T0 + 51);
-      const written = await store.writeBatch([reading(1, 80)]);
+      const written = await store.writeBatch([reading(1, 80), { kind: 'control', viewId: VIEW, seq: 2, t: T0, name: 'Ann', maxHr: 181, receivedAt: T0 + 60, streamSeq: '3' }]);
 
-      // Assess: the old session's last activity is its last receive time.
+      // Assess: the old session's last activity is its last receive time; it had no name and takes one now.
       expect(before).toEqual([{ seq: 0, t: T0, bpm: 70 }]);
+      expect(oldName).toBeNull();
+      expect(await store.getSession(VIEW)).toMatchObject({ name: 'Ann', maxHr: 181 });
       expect(keptAtCutoff).toBe(0);
       expect(goneAfter).toBe(1);
-      expect(written.map((r) => r.status)).toEqual(['stored']);
+      expect(written.map((r) => r.status)).toEqual(['stored', 'stored']);
     });
   });
 });

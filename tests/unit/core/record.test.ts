@@ -36,6 +36,23 @@ describe('encodeRecord', () => {
     expect(result).toEqual({ ok: true, record });
   });
 
+  it('round-trips a control record with a display name and max HR, the name normalized', () => {
+    // Prepare
+    const record: ControlRecord = { v: 1, key: KEY, seq: 4, t: NOW, name: ' Ann  Lee ', maxHr: 185 };
+
+    // Act
+    const result = decodeRecord(encodeRecord(record), NOW);
+
+    // Assess
+    expect(result).toEqual({ ok: true, record: { ...record, name: 'Ann Lee' } });
+  });
+
+  it('takes an empty name as a control record that clears it', () => {
+    const result = validateRecord({ v: 1, key: KEY, seq: 4, t: NOW, name: '' }, NOW);
+
+    expect(result).toEqual({ ok: true, record: { v: 1, key: KEY, seq: 4, t: NOW, name: '' } });
+  });
+
   it('writes compact JSON in field order with a trailing newline', () => {
     const record: ReadingRecord = { v: 1, key: KEY, seq: 3, t: 1_700_000_000_000, bpm: 150, rr: [400, 402], contact: true, kj: 12 };
 

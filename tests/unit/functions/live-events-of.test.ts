@@ -9,7 +9,7 @@ const { viewId } = sessionKeys(71);
 function snapshot(overrides: Partial<SessionSnapshot> = {}): SessionSnapshot {
   return {
     viewId, count: 450, firstT: NOW - 450_000, lastT: NOW, minBpm: 60, maxBpm: 120, avgBpm: 80, lastSeq: 449, lastBpm: 80, lastReceivedAt: NOW,
-    endedSeq: null, endedAt: null, exp: null, expSetAt: null, cursor: '1450', alerts: null, ...overrides,
+    endedSeq: null, endedAt: null, exp: null, expSetAt: null, cursor: '1450', alerts: null, name: null, maxHr: null, ...overrides,
   };
 }
 

@@ -122,6 +122,24 @@ describe('session state', () => {
     expect(s).toMatchObject({ tokens: 0, tokensAt: 5000 });
   });
 
+  it('keeps the display name and max HR of the newest control record for each, and an empty name clears it', () => {
+    // Prepare
+    const s = createSessionState('v');
+
+    // Act
+    const set = applyControl(s, { seq: 5, t: 1, receivedAt: 10, name: 'Ann', maxHr: 180 });
+    const older = applyControl(s, { seq: 3, t: 1, receivedAt: 11, name: 'Old', maxHr: 150 });
+    const onlyHr = applyControl(s, { seq: 6, t: 1, receivedAt: 12, maxHr: 190 });
+    const snapshotBefore = toSnapshot(s, '0');
+    const cleared = applyControl(s, { seq: 7, t: 1, receivedAt: 13, name: '' });
+
+    // Assess
+    expect([set, older, onlyHr, cleared]).toEqual([true, false, true, true]);
+    expect(snapshotBefore).toMatchObject({ name: 'Ann', maxHr: 190 });
+    expect(toSnapshot(s, '0')).toMatchObject({ name: null, maxHr: 190 });
+    expect(applyControl(s, { seq: 6, t: 1, receivedAt: 14, name: 'Late' })).toBe(false);
+  });
+
   it('records the last activity from readings and from controls that changed the session, never from ones that did not', () => {
     // Prepare
     const s = createSessionState('v');

@@ -23,6 +23,8 @@ function session(fields: Partial<SessionSnapshot>): SessionSnapshot {
     expSetAt: null,
     cursor: '1',
     alerts: null,
+    name: null,
+    maxHr: null,
     ...fields,
   };
 }

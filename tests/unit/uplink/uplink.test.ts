@@ -368,6 +368,32 @@ describe('Uplink', () => {
     await outbox.close();
   });
 
+  it('sends the display name and max HR at the start of each session and when they change, never twice for the same', async () => {
+    // Prepare
+    const { uplink, bodies } = createRecordingUplink();
+    await uplink.start();
+    uplink.setProfile({ name: 'Ann 🏃', maxHr: 185 });
+
+    // Act
+    uplink.record(timedReading(70, 0));
+    await uplink.settled();
+    uplink.setProfile({ name: 'Ann 🏃', maxHr: 185 });
+    uplink.setProfile({ name: '', maxHr: 180 });
+    await uplink.rotateSession();
+    uplink.record(timedReading(71, 1));
+    await vi.waitFor(() => expect(bodies.map(decode).filter((r) => isControlRecord(r) && r.maxHr !== undefined)).toHaveLength(3));
+
+    // Assess: after the first reading, the change, and in the new session.
+    const profiles = bodies.map(decode).filter((r) => isControlRecord(r) && r.maxHr !== undefined);
+    expect(profiles.map((r) => (isControlRecord(r) ? [r.name, r.maxHr] : null))).toEqual([
+      ['Ann 🏃', 185],
+      ['', 180],
+      ['', 180],
+    ]);
+    expect(profiles[0]?.seq).toBe(1);
+    expect(profiles[2]?.key).not.toBe(profiles[0]?.key);
+  });
+
   it('withdraws alerts from viewers with share false in the active session', async () => {
     // Prepare
     const settings = { rules: [], hysteresisBpm: 3, repeatAfterS: 60 };

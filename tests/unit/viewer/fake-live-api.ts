@@ -29,7 +29,8 @@ export class FakeLiveApi implements LiveApiClient {
   expiresAt: number | null = null;
   /** The broadcaster's shared alerts, served with the session while it is viewable; undefined: not shared. */
   alerts: SessionAlerts | undefined = undefined;
-  /** The broadcaster's max HR, served with the session while it is viewable; undefined: a server without it. */
+  /** The broadcaster's display name and max HR, served with the session while it is viewable; maxHr undefined: a server without it. */
+  name: string | null = null;
   maxHr: number | null | undefined = undefined;
   readonly readings: PublicReading[] = [];
   readonly requests: { kind: 'session' | 'readings'; after?: string; waitMs?: number; alertsTag?: string }[] = [];
@@ -89,6 +90,10 @@ export class FakeLiveApi implements LiveApiClient {
           avg: bpms.length ? bpms.reduce((a, b) => a + b, 0) / bpms.length : null,
           lastReceivedAt: this.readings.at(-1)?.t ?? null,
           expiresAt: this.expiresAt,
+          lastSeq: this.readings.at(-1)?.seq ?? null,
+          lastBpm: this.readings.at(-1)?.bpm ?? null,
+          cursor: String(this.readings.length),
+          name: this.name,
           ...(this.alerts ? { alerts: this.alerts } : {}),
           ...(this.maxHr === undefined ? {} : { maxHr: this.maxHr }),
           alertsTag: alertsTagOf(this.alerts),

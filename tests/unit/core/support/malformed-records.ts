@@ -106,4 +106,11 @@ export const MALFORMED_RECORDS: MalformedRecord[] = [
     input: () => reading({ bpm: undefined, alerts: { share: true, settings: { rules: [{ id: 'x', kind: 'fire', forS: 5 }] } } }),
     reason: 'bad-alerts',
   },
+  { name: 'name with a bidi override', input: () => reading({ bpm: undefined, name: 'Ann\u202Eelgoog' }), reason: 'bad-name' },
+  { name: 'name of 41 characters', input: () => reading({ bpm: undefined, name: 'a'.repeat(41) }), reason: 'bad-name' },
+  { name: 'name as a number', input: () => reading({ bpm: undefined, name: 42 }), reason: 'bad-name' },
+  { name: 'name with a NUL', input: () => reading({ bpm: undefined, name: 'A\u0000B' }), reason: 'bad-name' },
+  { name: 'max HR out of bounds', input: () => reading({ bpm: undefined, maxHr: 400 }), reason: 'bad-control' },
+  { name: 'max HR fractional', input: () => reading({ bpm: undefined, maxHr: 180.5 }), reason: 'bad-control' },
+  { name: 'name with bpm', input: () => reading({ name: 'Ann' }), reason: 'bad-control' },
 ];

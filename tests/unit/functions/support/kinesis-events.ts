@@ -15,7 +15,7 @@ export function reading(key: string, seq: number, overrides: Partial<ReadingReco
   return { v: 1, key, seq, t: NOW - 60_000 + seq * 1000, bpm: 60 + (seq % 50), rr: [800, 810], contact: true, ...overrides };
 }
 
-export function control(key: string, seq: number, fields: Pick<ControlRecord, 'end' | 'exp'>, t = NOW - 1000): ControlRecord {
+export function control(key: string, seq: number, fields: Pick<ControlRecord, 'end' | 'exp' | 'name' | 'maxHr'>, t = NOW - 1000): ControlRecord {
   return { v: 1, key, seq, t, ...fields };
 }
 
