@@ -18,6 +18,7 @@ import { benchArchiveCopier, formatArchiveCopierBench } from './archive-copier.t
 import { benchArchiveQuery, formatArchiveQueryBench } from './archive-query.ts';
 import { benchHrv, formatHrvBench } from './hrv.ts';
 import { benchHistory, formatHistoryBench } from './history-bench.ts';
+import { benchScale, formatScaleBench, scaleOptionsFromEnv } from './scale.ts';
 
 interface Bench {
   name: string;
@@ -45,6 +46,9 @@ const benches: Bench[] = [
   { name: 'flood-direct', run: async () => formatFloodBench(await benchFlood({ attackerPath: 'direct', readings: 20 })) },
   // The device's history on the browser's IndexedDB: an 8-hour session opened, 500 sessions listed.
   { name: 'history', run: async () => formatHistoryBench(await benchHistory()) },
+  // 100 broadcasters and 2,000 viewers for 10 minutes (issue 13); LHR_SCALE_SECONDS shortens it, LHR_SCALE_PUSH=0
+  // puts every viewer on long-poll.
+  { name: 'scale', run: async () => formatScaleBench(await benchScale(scaleOptionsFromEnv(process.env))) },
 ];
 
 // The SDK's notice that its 2027 releases need Node 22 does not apply to the pinned versions.
