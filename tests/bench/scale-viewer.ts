@@ -37,6 +37,8 @@ export interface ViewerContext {
   latency: LatencyHistogram;
   /** Push: events whose `from` was not the viewer's cursor, each answered by a fetch from the live API. */
   gapFetches: { count: number };
+  /** Live API requests made (event streams not included): what long-polling costs the server. */
+  requests: { count: number };
   /** A condition that makes the run meaningless (no event stream on this server): stops the benchmark. */
   fatal(message: string): void;
 }
@@ -198,6 +200,7 @@ export class Viewer {
   }
 
   private getJson(path: string): Promise<unknown> {
+    this.ctx.requests.count++;
     return getJson(`${this.ctx.apiUrl}${path}`, this.ctx.agent, this.ctx.signal);
   }
 }

@@ -30,6 +30,8 @@ export interface ViewerReport {
   unacknowledged: number;
   errors: ViewerErrors;
   gapFetches: number;
+  /** Live API requests made, event streams not included. */
+  requests: number;
   /** From the expect message until every viewer had everything (or the drain time ran out). */
   drainMs: number;
 }
@@ -55,6 +57,7 @@ async function run(plan: ViewerPlan): Promise<void> {
     errors: { httpStatus: {}, network: 0, droppedStreams: 0, reconnects: 0, malformedEvents: 0 },
     latency: new LatencyHistogram(),
     gapFetches: { count: 0 },
+    requests: { count: 0 },
     fatal: (message) => {
       void send({ fatal: message });
       stopping.abort();
@@ -91,7 +94,7 @@ async function run(plan: ViewerPlan): Promise<void> {
     duplicates += v.tally.duplicates;
   }
   await send({
-    report: { transport: plan.transport, viewers: viewers.length, latency: ctx.latency.entries(), expected, received, duplicates, unacknowledged, errors: ctx.errors, gapFetches: ctx.gapFetches.count, drainMs },
+    report: { transport: plan.transport, viewers: viewers.length, latency: ctx.latency.entries(), expected, received, duplicates, unacknowledged, errors: ctx.errors, gapFetches: ctx.gapFetches.count, requests: ctx.requests.count, drainMs },
   });
 }
 

@@ -59,6 +59,8 @@ export interface TransportFigures {
   unacknowledged: number;
   errors: ViewerErrors;
   gapFetches: number;
+  /** Live API requests per second of the run (event streams not included). */
+  requestsPerSecond: number;
   drainMs: number;
 }
 
@@ -151,7 +153,7 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<Scale
       push,
       intervalMs,
       stream,
-      transports: mergeByTransport(reports),
+      transports: mergeByTransport(reports, seconds),
       acknowledged: Object.values(sent.acknowledged).reduce((a, b) => a + b, 0),
       puts: sent.puts,
       putMs: percentilesOf(putMs),
@@ -237,7 +239,7 @@ function startBroadcasters(plan: BroadcastPlan): Broadcasters {
   };
 }
 
-function mergeByTransport(reports: readonly ViewerReport[]): TransportFigures[] {
+function mergeByTransport(reports: readonly ViewerReport[], seconds: number): TransportFigures[] {
   const order: Transport[] = ['push', 'long-poll'];
   return order.flatMap((transport) => {
     const mine = reports.filter((r) => r.transport === transport);
@@ -267,6 +269,7 @@ function mergeByTransport(reports: readonly ViewerReport[]): TransportFigures[] 
         unacknowledged: sum((r) => r.unacknowledged),
         errors,
         gapFetches: sum((r) => r.gapFetches),
+        requestsPerSecond: sum((r) => r.requests) / seconds,
         drainMs: Math.max(...mine.map((r) => r.drainMs)),
       },
     ];
@@ -303,7 +306,7 @@ export function formatScaleBench(b: ScaleBench): string {
         `${t.missing === 0 && t.duplicates === 0 ? 'none missing, none doubled' : `${n(t.missing)} MISSING, ${n(t.duplicates)} DOUBLED`}` +
         `${t.unacknowledged > 0 ? `, ${n(t.unacknowledged)} never acknowledged to the broadcaster` : ''}; ` +
         `errors: ${errors.length === 0 ? 'none' : errors.join(', ')}` +
-        `${t.transport === 'push' ? `; gap fetches ${n(t.gapFetches)}` : ''}; last readings in ${(t.drainMs / 1000).toFixed(1)} s after the broadcasters stopped`,
+        `${t.transport === 'push' ? `; gap fetches ${n(t.gapFetches)}` : ''}; ${n(t.requestsPerSecond)} live API requests/s; last readings in ${(t.drainMs / 1000).toFixed(1)} s after the broadcasters stopped`,
     ];
   });
   const end = b.samples.at(-1)?.atS ?? 0;
