@@ -143,7 +143,11 @@ async function run(plan: BroadcastPlan): Promise<void> {
     }),
   );
   const tallies: Tallies = { report: { acknowledged: {}, puts: 0, putMs: [], outboxMs: [], failures: {} }, putMs: new LatencyHistogram(), outboxMs: new LatencyHistogram() };
-  const clients = plan.keys.map((_, i) => createProxyClient({ endpoint: plan.endpoint, origin: plan.origin, localAddress: loopbackAddress(i), maxAttempts: 1 }));
+  // The app's own request timeout (src/lib/uplink/kinesis-sender.ts), past the proxy's 10 s, so a slow stream is
+  // answered by the proxy (504) as it is for the app.
+  const clients = plan.keys.map((_, i) =>
+    createProxyClient({ endpoint: plan.endpoint, origin: plan.origin, localAddress: loopbackAddress(i), maxAttempts: 1, requestTimeoutMs: 15_000 }),
+  );
   const spacing = plan.intervalMs / plan.keys.length;
   await Promise.all(plan.keys.map((key, i) => new Broadcaster(clients[i] as KinesisClient, plan, key, tallies).run(i * spacing, stopped)));
   for (const client of clients) client.destroy();

@@ -134,9 +134,14 @@ export class Viewer {
     let applying = Promise.resolve(true);
     const stream = openEventStream(`${this.ctx.apiUrl}/events?view=${this.viewId}:${this.cursor}`, this.ctx.agent, {
       open: () => this.markReady(),
-      // In order, one at a time: a gap fetch must finish before the next event is applied.
+      // In order, one at a time: a gap fetch must finish before the next event is applied. A failed one closes the
+      // stream, to be opened again from the cursor.
       event: (event) => {
-        applying = applying.then((ok) => (ok ? this.apply(event) : false));
+        applying = applying.then(async (ok) => {
+          const applied = ok && (await this.apply(event));
+          if (!applied) stream.close();
+          return applied;
+        });
       },
       malformed: () => this.ctx.errors.malformedEvents++,
     });
@@ -144,7 +149,7 @@ export class Viewer {
     this.ctx.signal.addEventListener('abort', close, { once: true });
     const end = await stream.ended;
     this.ctx.signal.removeEventListener('abort', close);
-    // A failed gap fetch ends the stream too, and is counted where it failed.
+    // A failed gap fetch closed the stream, and was counted where it failed.
     const applied = await applying;
     if (end.kind === 'closed') return applied;
     if (end.kind === 'refused') {
