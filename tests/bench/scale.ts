@@ -9,13 +9,11 @@
 // memory instead of on disk (to see what the disk's synchronous writes cost, BENCHMARKS.md).
 // Run: npx tsx tests/bench/scale.ts   (or npm run bench -- scale)
 import { fork } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createWriteKey, deriveViewId } from '../../src/core/session-key.ts';
-import { startLocalStack } from '../../infra/local/local-stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { LatencyHistogram } from './latency-histogram.ts';
 import { startProcessSampler, type ProcessSample } from './process-sampler.ts';
 import type { BroadcastPlan, BroadcastReport, ToBroadcasters } from './scale-broadcasters.ts';
@@ -107,23 +105,17 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<Scale
   const push = options.push ?? true;
   const intervalMs = options.intervalMs ?? 1000;
   const stream = options.stream ?? 'disk';
-  const root = await mkdtemp(join(tmpdir(), 'lhr-bench-scale-'));
-  await writeFile(join(root, 'index.html'), '<!doctype html>');
   const trouble: string[] = [];
   let up = false;
-  const stack = await startLocalStack({
-    appPort: 0,
-    kinesisPort: 0,
+  const bench = await startBenchStack('scale', {
     streamName: STREAM,
-    region: 'us-east-1',
-    distDir: root,
-    dataDir: join(root, 'data'),
     // As start.ts runs it: the stream on disk.
-    kinesisStorePath: stream === 'disk' ? join(root, 'data', 'stream') : undefined,
+    streamOnDisk: stream === 'disk',
     log: (line) => {
       if (up) trouble.push(line);
     },
   });
+  const { stack } = bench;
   up = true;
   const keys = Array.from({ length: broadcasters }, () => createWriteKey());
   const viewIds = keys.map(deriveViewId);
@@ -170,8 +162,7 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<Scale
   } finally {
     sender?.kill();
     for (const v of viewers) v.kill();
-    await stack.stop();
-    await rm(root, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
