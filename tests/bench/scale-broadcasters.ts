@@ -155,6 +155,8 @@ async function run(plan: BroadcastPlan): Promise<void> {
   await new Promise<void>((resolve) => process.send?.({ report }, () => resolve()) ?? resolve());
 }
 
+// Orphaned (the benchmark was killed before it could stop this process): nobody is left to report to.
+process.once('disconnect', () => process.exit(0));
 process.once('message', (message: ToBroadcasters) => {
   if (typeof message === 'object' && 'plan' in message) void run(message.plan).finally(() => process.disconnect());
 });

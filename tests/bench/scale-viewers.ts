@@ -98,6 +98,8 @@ async function run(plan: ViewerPlan): Promise<void> {
   });
 }
 
+// Orphaned (the benchmark was killed before it could stop this process): nobody is left to report to.
+process.once('disconnect', () => process.exit(0));
 process.once('message', (message: ToViewers) => {
   if (!('plan' in message)) return;
   run(message.plan)

@@ -105,6 +105,7 @@ export async function benchScale(options: ScaleBenchOptions = {}): Promise<Scale
   const push = options.push ?? true;
   const intervalMs = options.intervalMs ?? 1000;
   const stream = options.stream ?? 'disk';
+  if (!Number.isInteger(viewersPerSession / 2) || viewersPerSession <= 0) throw new Error(`viewersPerSession must be even (half on each transport), not ${viewersPerSession}`);
   const trouble: string[] = [];
   let up = false;
   const bench = await startBenchStack('scale', {
