@@ -9,9 +9,7 @@
 // the viewer's long-poll answer holding it. Every reading must reach the viewer exactly once.
 // Run: npx tsx tests/bench/flood.ts [readings per phase] [leveldb|memory] [writer loops] [proxy|direct]
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { cpus, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { cpus, loadavg } from 'node:os';
 import { monitorEventLoopDelay, performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +17,8 @@ import { PutRecordCommand, type KinesisClient } from '@aws-sdk/client-kinesis';
 import type { ReadingsBody } from '../../src/core/live-api-types.ts';
 import { encodeRecord } from '../../src/core/record.ts';
 import { createWriteKey, derivePartitionKey, deriveViewId } from '../../src/core/session-key.ts';
-import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
+import type { LocalStack } from '../../infra/local/local-stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 import type { FloodKind, FloodReport } from './flood-writer.ts';
 import { createProxyClient } from './proxy-client.ts';
 
@@ -107,20 +106,9 @@ export async function benchFlood(options: FloodBenchOptions = {}): Promise<Flood
   const pollIntervalMs = options.pollIntervalMs ?? 50;
   const emulatorStore = options.emulatorStore ?? 'leveldb';
   const attackerPath = options.attackerPath ?? 'proxy';
-  const root = await mkdtemp(join(tmpdir(), 'lhr-bench-flood-'));
-  await writeFile(join(root, 'index.html'), '<!doctype html>');
   const drops = new DropTally();
-  const stack = await startLocalStack({
-    appPort: 0,
-    kinesisPort: 0,
-    streamName: STREAM,
-    region: 'us-east-1',
-    distDir: root,
-    dataDir: join(root, 'data'),
-    kinesisStorePath: emulatorStore === 'leveldb' ? join(root, 'data', 'stream') : undefined,
-    pollIntervalMs,
-    log: (line) => drops.read(line),
-  });
+  const bench = await startBenchStack('flood', { streamName: STREAM, streamOnDisk: emulatorStore === 'leveldb', pollIntervalMs, log: (line) => drops.read(line) });
+  const { stack } = bench;
   // As the app writes: through the proxy on its own origin, from 127.0.0.1.
   const client = createProxyClient({ endpoint: `${stack.appUrl}/kinesis`, origin: stack.appUrl, localAddress: '127.0.0.1' });
   const key = createWriteKey();
@@ -210,8 +198,7 @@ export async function benchFlood(options: FloodBenchOptions = {}): Promise<Flood
     viewer.stop();
     await following;
     client.destroy();
-    await stack.stop();
-    await rm(root, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -14,6 +14,8 @@ export interface ProxyClientOptions {
   localAddress?: string;
   /** The SDK's attempts per call, its own retries included. Default the SDK's (3). */
   maxAttempts?: number;
+  /** How long a call may take before the SDK gives up on it, ms. Default 10,000. */
+  requestTimeoutMs?: number;
 }
 
 export function createProxyClient(options: ProxyClientOptions): KinesisClient {
@@ -23,7 +25,7 @@ export function createProxyClient(options: ProxyClientOptions): KinesisClient {
     credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
     maxAttempts: options.maxAttempts,
     // HTTP/1.1, as infra/local/kinesis-client.ts explains; keep-alive as a browser keeps its connections.
-    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: 10_000, httpAgent: new Agent({ keepAlive: true, localAddress: options.localAddress }) }),
+    requestHandler: new NodeHttpHandler({ connectionTimeout: 2_000, requestTimeout: options.requestTimeoutMs ?? 10_000, httpAgent: new Agent({ keepAlive: true, localAddress: options.localAddress }) }),
   });
   const origin = options.origin;
   if (origin !== undefined) {

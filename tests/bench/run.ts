@@ -19,6 +19,7 @@ import { benchArchiveQuery, formatArchiveQueryBench } from './archive-query.ts';
 import { benchHrv, formatHrvBench } from './hrv.ts';
 import { benchHistory, formatHistoryBench } from './history-bench.ts';
 import { benchGroupPage, formatGroupPageBench } from './group-page.ts';
+import { benchScale, formatScaleBench, scaleOptionsFromEnv } from './scale.ts';
 
 interface Bench {
   name: string;
@@ -48,6 +49,9 @@ const benches: Bench[] = [
   { name: 'history', run: async () => formatHistoryBench(await benchHistory()) },
   // The group page following 50 sessions at 1 reading/s for a minute, CPU from Chromium's own processes.
   { name: 'group-page', run: async () => formatGroupPageBench(await benchGroupPage()) },
+  // 100 broadcasters and 2,000 viewers for 10 minutes (issue 13); LHR_SCALE_SECONDS shortens it, LHR_SCALE_PUSH=0
+  // puts every viewer on long-poll.
+  { name: 'scale', run: async () => formatScaleBench(await benchScale(scaleOptionsFromEnv(process.env))) },
 ];
 
 // The SDK's notice that its 2027 releases need Node 22 does not apply to the pinned versions.
