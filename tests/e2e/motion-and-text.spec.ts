@@ -51,7 +51,7 @@ test('states and zones are said in words beside their colour', async ({ page, st
   await expect(page.getByTestId('zones').locator('li')).toHaveCount(5);
   for (const zone of [1, 2, 3, 4, 5]) await expect(page.getByTestId('zones').locator('li').nth(zone - 1)).toContainText(`Zone ${zone}`);
   // The chosen chart window: underlined and bold, not only filled
-  const chosen = page.getByRole('radio', { checked: true });
+  const chosen = page.getByRole('radiogroup', { name: 'Chart window' }).getByRole('radio', { checked: true });
   expect(await chosen.evaluate((el) => getComputedStyle(el).textDecorationLine)).toBe('underline');
 });
 
