@@ -5,7 +5,7 @@ import { createTestBroadcast } from './support/stream-writer.ts';
 
 // axe-core's WCAG 2.0/2.1 A and AA rules on every page and state of the broadcaster and viewer pages, at a
 // phone's and a laptop's size, in the dark and the light scheme. A serious or critical violation fails the
-// suite (docs/testing.md "Accessibility"). The overlays and the group view carry their own checks.
+// suite (docs/testing.md "Accessibility"). The overlays, their builder and the group view have blocks of their own below, in both schemes too.
 const SIZES = [
   { name: 'phone', width: 390, height: 844 },
   { name: 'laptop', width: 1280, height: 900 },
@@ -177,8 +177,9 @@ for (const scheme of SCHEMES) {
 
 // Overlays for streaming and their builder (issue 13): the builder on the broadcaster page, and one overlay of
 // each style as a browser source shows it.
-for (const size of SIZES) {
-  test.describe(`accessibility of overlays at ${size.width}×${size.height}`, () => {
+for (const [scheme, size] of SCHEMES.flatMap((s) => SIZES.map((z) => [s, z] as const))) {
+  test.describe(`accessibility of overlays at ${size.width}×${size.height}, ${scheme} scheme`, () => {
+    test.use({ colorScheme: scheme });
     test.beforeEach(async ({ page }) => {
       await page.setViewportSize({ width: size.width, height: size.height });
     });
@@ -213,8 +214,9 @@ for (const size of SIZES) {
 }
 
 // The group page (issue 13): empty, with tiles, and in large type for a TV, at both sizes.
-for (const size of SIZES) {
-  test.describe(`accessibility of the group page at ${size.width}×${size.height}`, () => {
+for (const [scheme, size] of SCHEMES.flatMap((s) => SIZES.map((z) => [s, z] as const))) {
+  test.describe(`accessibility of the group page at ${size.width}×${size.height}, ${scheme} scheme`, () => {
+    test.use({ colorScheme: scheme });
     test.beforeEach(async ({ page }) => {
       await page.setViewportSize({ width: size.width, height: size.height });
     });
