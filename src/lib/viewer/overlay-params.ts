@@ -93,8 +93,8 @@ export function zoneMaxHrOf(serverMaxHr: number | null, params: OverlayParams): 
 
 /** The CSS font-family for a checked font: a stack from the list, else the name quoted (it holds no quote). */
 export function fontFamilyOf(font: string): string {
-  const known = (OVERLAY_FONTS as Record<string, string>)[font];
-  if (known !== undefined) return known;
+  // Own keys only: a font named "toString" or "constructor" is a name to try, not the object's inherited member.
+  if (Object.hasOwn(OVERLAY_FONTS, font)) return (OVERLAY_FONTS as Record<string, string>)[font] as string;
   return FONT_NAME.test(font) ? `"${font}", ${OVERLAY_FONTS.system}` : OVERLAY_FONTS.system;
 }
 

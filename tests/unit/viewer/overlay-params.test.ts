@@ -93,6 +93,13 @@ describe('parseOverlayParams', () => {
     expect(params).toEqual({ ...DEFAULT_OVERLAY, style: 'zone' });
   });
 
+  it.each(['toString', 'constructor', 'hasOwnProperty'])('takes a font named %s as a name to try, not an inherited member', (font) => {
+    // Act
+    const family = fontFamilyOf(font);
+    // Assess
+    expect(family).toBe(`"${font}", ${fontFamilyOf('system')}`);
+  });
+
   it('never throws and lets only checked shapes through, whatever the query string', () => {
     fc.assert(
       fc.property(fc.dictionary(fc.constantFrom('overlay', 'color', 'bg', 'size', 'font', 'minutes', 'max', 'unit', 'x'), fc.string()), (entries) => {
