@@ -2,9 +2,8 @@
 // when readings were added, else a SessionEvent when something else a viewer sees changed. The session inside is the
 // live API's body, built by the same allow-list (functions/live-api/session-body.ts), so push and poll agree.
 import type { LiveEvent } from '../../src/core/live-events.ts';
-import type { SessionBody } from '../../src/core/live-api-types.ts';
 import { toPublicReading } from '../live-api/public-reading.ts';
-import { toSessionBody } from '../live-api/session-body.ts';
+import { viewerSessionBody } from '../live-api/session-body.ts';
 import { isViewable, sessionStatusOf } from '../live-api/session-status.ts';
 import type { SessionChange } from '../store/live-store.ts';
 
@@ -20,8 +19,8 @@ export function liveEventsOf(change: SessionChange, now: number): LiveEvent[] {
   const viewId = session.viewId;
   const status = sessionStatusOf(session, now);
   // As the live API: a revoked or expired link shows nothing else, not even readings that came with the revoke.
-  if (!isViewable(status)) return change.stateChanged ? [{ type: 'session', viewId, session: { viewId, status, serverTime: now } satisfies SessionBody }] : [];
-  const body = toSessionBody(session, status, now);
+  const body = viewerSessionBody(viewId, session, status, now);
+  if (!isViewable(status)) return change.stateChanged ? [{ type: 'session', viewId, session: body }] : [];
   if (readings.length === 0) return change.stateChanged ? [{ type: 'session', viewId, session: body }] : [];
   const events: LiveEvent[] = [];
   let from = change.from;
