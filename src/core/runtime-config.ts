@@ -32,6 +32,21 @@ export interface RuntimeConfig {
    *   subscribing to one session's channel and nothing else.
    */
   push?: PushConfig;
+  /**
+   * Set only when the embedded stack runs in its opt-in LAN mode (`npm start -- --lan`; docs/configuration.md):
+   * - `shareOrigin`: the HTTPS origin on the machine's LAN address (e.g. "https://192.168.1.20:8443"). Share,
+   *   overlay and group links are built on it instead of the page's own origin, so a link made on the laptop's
+   *   loopback page opens on a phone on the same network.
+   * - `setupUrl`: the plain-HTTP page on the LAN address where a device downloads the local CA certificate and
+   *   reads how to trust it (e.g. "http://192.168.1.20:8081/"); the app points there when this device does not
+   *   trust the certificate yet.
+   */
+  lan?: LanConfig;
+}
+
+export interface LanConfig {
+  shareOrigin: string;
+  setupUrl: string;
 }
 
 export type PushConfig =
@@ -72,6 +87,7 @@ function readConfig(value: unknown): RuntimeConfig {
   if (mode === 'aws' && cognito === undefined) throw new ConfigProblem('cognito is missing (required in "aws" mode)');
   if (cognito) config.cognito = cognito;
   if (o['push'] !== undefined) config.push = readPush(o['push']);
+  if (o['lan'] !== undefined) config.lan = readLan(o['lan']);
   return config;
 }
 
@@ -105,6 +121,16 @@ function readPush(value: unknown): PushConfig {
     };
   }
   throw new ConfigProblem('push.kind must be "sse" or "appsync-events"');
+}
+
+function readLan(value: unknown): LanConfig {
+  const o = readObject(value, 'lan');
+  const shareOrigin = readString(o, 'shareOrigin', 'lan.');
+  const setupUrl = readString(o, 'setupUrl', 'lan.');
+  // An origin only (scheme, host, port): links are built by appending a path to it.
+  if (!/^https:\/\/[^/?#\s]+$/.test(shareOrigin)) throw new ConfigProblem('lan.shareOrigin must be an https origin such as "https://192.168.1.20:8443"');
+  if (!/^https?:\/\/[^/?#\s]+\//.test(setupUrl)) throw new ConfigProblem('lan.setupUrl must be an http(s) URL such as "http://192.168.1.20:8081/"');
+  return { shareOrigin, setupUrl };
 }
 
 function readObject(value: unknown, what: string): Fields {

@@ -25,6 +25,7 @@ describe('parseRuntimeConfig', () => {
       config: { ...AWS, cognito: { ...AWS.cognito!, identityEndpoint: 'http://127.0.0.1:1', stsEndpoint: 'http://127.0.0.1:2' } },
     },
     { name: 'embedded with its event stream', config: { ...EMBEDDED, push: { kind: 'sse' as const, url: '/api/events' } } },
+    { name: 'embedded in LAN mode', config: { ...EMBEDDED, lan: { shareOrigin: 'https://192.168.1.20:8443', setupUrl: 'http://192.168.1.20:8081/' } } },
     {
       name: 'aws with its push channel',
       config: {
@@ -48,6 +49,19 @@ describe('parseRuntimeConfig', () => {
   ])('refuses a push setting it cannot use: $problem', ({ push, problem }) => {
     // Act
     const result = parseRuntimeConfig({ ...EMBEDDED, push });
+
+    // Assess
+    expect(result).toEqual({ ok: false, problem });
+  });
+
+  it.each([
+    { lan: { shareOrigin: 'http://192.168.1.20:8080', setupUrl: 'http://192.168.1.20:8081/' }, problem: 'config.json: lan.shareOrigin must be an https origin such as "https://192.168.1.20:8443"' },
+    { lan: { shareOrigin: 'https://192.168.1.20:8443/v', setupUrl: 'http://192.168.1.20:8081/' }, problem: 'config.json: lan.shareOrigin must be an https origin such as "https://192.168.1.20:8443"' },
+    { lan: { shareOrigin: 'https://192.168.1.20:8443', setupUrl: 'javascript:alert(1)//' }, problem: 'config.json: lan.setupUrl must be an http(s) URL such as "http://192.168.1.20:8081/"' },
+    { lan: { shareOrigin: 'https://192.168.1.20:8443' }, problem: 'config.json: lan.setupUrl is missing' },
+  ])('refuses a LAN setting it cannot use: $problem', ({ lan, problem }) => {
+    // Act
+    const result = parseRuntimeConfig({ ...EMBEDDED, lan });
 
     // Assess
     expect(result).toEqual({ ok: false, problem });
