@@ -4,10 +4,11 @@
 // the disk (file and folder entry synced) before the copier's checkpoint may pass its records, so a power cut
 // cannot keep the checkpoint and lose the file.
 import { randomUUID } from 'node:crypto';
-import { mkdir, open, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
 import { ARCHIVE_COLUMNS } from '../../src/core/archive-layout.ts';
+import { publishFileDurably } from './durable-file.ts';
 
 export type ArchiveFormat = 'parquet' | 'json';
 
@@ -38,7 +39,7 @@ export async function writeJsonFile(folder: string, name: string, lines: readonl
   const path = join(folder, name);
   await mkdir(folder, { recursive: true });
   await writeFile(`${path}.tmp`, lines.join(''));
-  await publish(`${path}.tmp`, path, folder);
+  await publishFileDurably(`${path}.tmp`, path);
   return path;
 }
 
@@ -54,27 +55,11 @@ export async function writeParquetFile(connection: DuckDBConnection, folder: str
   await writeFile(input, lines.join(''));
   try {
     await connection.run(copyToParquetSql(input, `${path}.tmp`));
-    await publish(`${path}.tmp`, path, folder);
+    await publishFileDurably(`${path}.tmp`, path);
   } finally {
     await rm(input, { force: true });
   }
   return path;
-}
-
-/** Syncs the finished file, renames it to its name, and syncs the folder that now lists it. */
-async function publish(temp: string, path: string, folder: string): Promise<void> {
-  await syncPath(temp, 'r+');
-  await rename(temp, path);
-  await syncPath(folder, 'r');
-}
-
-async function syncPath(path: string, flags: 'r' | 'r+'): Promise<void> {
-  const handle = await open(path, flags);
-  try {
-    await handle.sync();
-  } finally {
-    await handle.close();
-  }
 }
 
 function copyToParquetSql(input: string, output: string): string {

@@ -1,8 +1,9 @@
 // Where the local stream runner keeps its place in each shard across restarts: a small JSON file in the data
 // folder. Saved only after the consumer succeeded, so a lost or stale file means records are delivered
 // again — which the idempotent store absorbs — never that records are skipped.
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
+import { replaceFileDurably } from './durable-file.ts';
 
 export interface ShardCheckpoint {
   /**
@@ -33,8 +34,9 @@ interface CheckpointFile {
 
 export function openCheckpointFile(path: string): CheckpointStore {
   let state: CheckpointFile | undefined;
-  // One write at a time, each with the latest state; a write is a temp file renamed over the old one, so a
-  // crash leaves either the old or the new file, never half of one.
+  // One write at a time, each with the latest state; a write is a synced temp file renamed over the old one, so
+  // a crash or a power cut leaves either the old or the new file, never half of one (an empty or half file would
+  // send the archive copier back to the oldest record and archive everything again).
   let writing: Promise<void> = Promise.resolve();
   let dirty = false;
 
@@ -51,11 +53,9 @@ export function openCheckpointFile(path: string): CheckpointStore {
       if (!dirty || state === undefined) return;
       dirty = false;
       const body = `${JSON.stringify(state, null, 2)}\n`;
-      const temp = `${path}.tmp`;
       try {
         await mkdir(dirname(path), { recursive: true });
-        await writeFile(temp, body);
-        await rename(temp, path);
+        await replaceFileDurably(path, body);
       } catch (error) {
         dirty = true;
         throw error;
