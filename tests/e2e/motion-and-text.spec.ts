@@ -60,10 +60,23 @@ const SIZES = [
   { width: 1280, height: 900 },
 ] as const;
 
-/** No sideways scrolling, and each control whole within the viewport's width. */
+/**
+ * No sideways scrolling, each control whole within the viewport's width, and no visible control sticking out of
+ * the box drawn around it (a panel's fieldset or section): a long label must wrap inside its border.
+ */
 async function assertFits(page: Page, controls: Locator[]): Promise<void> {
   const { scrollWidth, innerWidth } = await page.evaluate(() => ({ scrollWidth: document.documentElement.scrollWidth, innerWidth: window.innerWidth }));
   expect(scrollWidth).toBeLessThanOrEqual(innerWidth);
+  const outside = await page.evaluate(() =>
+    Array.from(document.querySelectorAll<HTMLElement>('button, select, input')).flatMap((control) => {
+      const box = control.getBoundingClientRect();
+      const frame = control.parentElement?.closest('fieldset, section');
+      if (box.width === 0 || frame === null || frame === undefined) return [];
+      const edge = frame.getBoundingClientRect();
+      return box.left < edge.left - 0.5 || box.right > edge.right + 0.5 ? [control.textContent?.trim() || control.getAttribute('aria-label') || control.tagName] : [];
+    }),
+  );
+  expect(outside).toEqual([]);
   for (const control of controls) {
     await control.scrollIntoViewIfNeeded();
     await expect(control).toBeInViewport({ ratio: 1 });
