@@ -67,7 +67,14 @@ test.describe('history on the device', () => {
 
     // Act + Assess: zoom in narrows the shown time, "Whole session" shows it all again
     await detail.getByRole('button', { name: 'Zoom in' }).click();
-    await expect(detail.getByText(/^Showing .+ to .+\.$/)).toBeVisible();
+    const middle = detail.getByText(/^Showing .+ to .+\.$/);
+    await expect(middle).toBeVisible();
+    const shownMiddle = await middle.textContent();
+    // Act + Assess: "Later" moves the part shown by half its width, up to the session's end, where it stops
+    await detail.getByRole('button', { name: 'Later' }).click();
+    await expect(detail.getByText(/^Showing .+ to .+\.$/)).not.toHaveText(shownMiddle ?? '');
+    await expect(detail.getByRole('button', { name: 'Later' })).toBeDisabled();
+    await expect(detail.getByRole('button', { name: 'Earlier' })).toBeEnabled();
     await detail.getByRole('button', { name: 'Whole session' }).click();
     await expect(detail.getByText(/^Showing the whole session/)).toBeVisible();
     await expect(detail.getByRole('button', { name: 'Whole session' })).toBeDisabled();

@@ -1,5 +1,6 @@
 // A recorded session drawn whole, with zoom: drag across the chart (a mouse) or the zoom buttons (any pointer,
-// the keyboard) narrow the time axis; double-click or `reset` shows the whole session again.
+// the keyboard) narrow the time axis; `pan` moves along it (a phone cannot drag-zoom, and a zoomed part would
+// otherwise be stuck in the middle); double-click or `reset` shows the whole session again.
 import uPlot from 'uplot';
 import type { SessionSeries } from '../../core/session-series.ts';
 import { TIME_LABEL_OVERHANG } from './time-axis.ts';
@@ -9,6 +10,8 @@ import { heartRateAxes, paddedRange } from './hr-chart.ts';
 export interface SeriesChartHandle {
   /** Narrows (factor < 1) or widens (factor > 1) the shown time around its middle, within the session. */
   zoom(factor: number): void;
+  /** Moves the shown time by half its width, earlier (-1) or later (1), keeping its width, within the session. */
+  pan(direction: -1 | 1): void;
   reset(): void;
   resize(width: number, height: number): void;
   destroy(): void;
@@ -73,6 +76,11 @@ export function createSeriesChart(
       const middle = (min + max) / 2;
       const half = Math.max(MIN_SPAN_S, (max - min) * factor) / 2;
       show(middle - half, middle + half);
+    },
+    pan(direction) {
+      const { min = first, max = last } = plot.scales.x ?? {};
+      const shift = Math.min(last - max, Math.max(first - min, (direction * (max - min)) / 2));
+      plot.setScale('x', { min: min + shift, max: max + shift });
     },
     reset: () => show(first, last),
     resize: (width, height) => plot.setSize({ width, height }),
