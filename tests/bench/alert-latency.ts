@@ -7,12 +7,10 @@
  * Run alone: npx vite build && npx tsx tests/bench/alert-latency.ts [crossings] [no-data runs]
  */
 import { chromium, type Page } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { AlertRule } from '../../src/core/alert-rules.ts';
-import { ALERT_CLOCK_INTERVAL_MS, startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
+import { ALERT_CLOCK_INTERVAL_MS, type LocalStack } from '../../infra/local/local-stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 import { chromiumPath, launchArgs } from '../e2e/support/browser.ts';
 import { percentile } from '../e2e/support/latency-scenario.ts';
 import { createTestBroadcast, type TestBroadcast } from '../e2e/support/stream-writer.ts';
@@ -39,16 +37,8 @@ export async function benchAlertLatency(options: { crossings?: number; noDataRun
   const crossings = options.crossings ?? 60;
   const noDataRuns = options.noDataRuns ?? 5;
   const pollIntervalMs = options.pollIntervalMs ?? 50;
-  const dataDir = await mkdtemp(join(tmpdir(), 'lhr-alert-latency-'));
-  const stack = await startLocalStack({
-    appPort: 0,
-    kinesisPort: 0,
-    streamName: 'liveheartrate',
-    region: 'us-east-1',
-    distDir: 'dist',
-    dataDir,
-    pollIntervalMs,
-  });
+  const bench = await startBenchStack('alert-latency', { streamName: 'liveheartrate', streamOnDisk: false, pollIntervalMs, distDir: 'dist' });
+  const { stack } = bench;
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
   try {
     const page = await (await browser.newContext()).newPage();
@@ -88,8 +78,7 @@ export async function benchAlertLatency(options: { crossings?: number; noDataRun
     };
   } finally {
     await browser.close();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -1,5 +1,5 @@
-// The embedded stack for a benchmark: on free loopback ports, in a temporary folder with a placeholder page (the
-// benchmarks that use it need no built app), the folder removed again when the stack stops.
+// The embedded stack for a benchmark: on free loopback ports, in a temporary folder, serving the built app or, for
+// benchmarks that need none, a placeholder page; the folder removed again when the stack stops.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +9,8 @@ export interface BenchStackOptions extends Pick<LocalStackOptions, 'pollInterval
   streamName: string;
   /** The stream on disk (LevelDB) as `npm start` keeps it, or in memory as the tests do. */
   streamOnDisk: boolean;
+  /** The built app (`dist`) for benchmarks that drive it in Chromium; a placeholder page when absent. */
+  distDir?: string;
 }
 
 export interface BenchStack {
@@ -21,13 +23,13 @@ export async function startBenchStack(name: string, options: BenchStackOptions):
   const root = await mkdtemp(join(tmpdir(), `lhr-bench-${name}-`));
   const remove = (): Promise<void> => rm(root, { recursive: true, force: true });
   try {
-    await writeFile(join(root, 'index.html'), '<!doctype html>');
+    if (options.distDir === undefined) await writeFile(join(root, 'index.html'), '<!doctype html>');
     const stack = await startLocalStack({
       appPort: 0,
       kinesisPort: 0,
       streamName: options.streamName,
       region: 'us-east-1',
-      distDir: root,
+      distDir: options.distDir ?? root,
       dataDir: join(root, 'data'),
       kinesisStorePath: options.streamOnDisk ? join(root, 'data', 'stream') : undefined,
       pollIntervalMs: options.pollIntervalMs,

@@ -6,13 +6,11 @@
  * stime), as a percentage of one core. Target: under 10 %.
  */
 import { chromium } from '@playwright/test';
-import { readFile, readdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { readFile, readdir } from 'node:fs/promises';
 import { pathToFileURL } from 'node:url';
 import { chromiumPath, launchArgs } from '../e2e/support/browser.ts';
 import { createTestBroadcast } from '../e2e/support/stream-writer.ts';
-import { startLocalStack } from '../../infra/local/local-stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 
 export interface GroupPageBench {
   sessions: number;
@@ -32,8 +30,8 @@ const CLOCK_TICKS_PER_S = 100;
 export async function benchGroupPage(options: { sessions?: number; seconds?: number } = {}): Promise<GroupPageBench> {
   const sessions = options.sessions ?? 50;
   const seconds = options.seconds ?? 60;
-  const dataDir = await mkdtemp(join(tmpdir(), 'lhr-group-bench-'));
-  const stack = await startLocalStack({ appPort: 0, kinesisPort: 0, streamName: 'liveheartrate', region: 'us-east-1', distDir: 'dist', dataDir });
+  const bench = await startBenchStack('group-page', { streamName: 'liveheartrate', streamOnDisk: false, distDir: 'dist' });
+  const { stack } = bench;
   const server = await chromium.launchServer({ executablePath: chromiumPath(), args: [...launchArgs] });
   const browserPid = server.process().pid;
   if (browserPid === undefined) throw new Error('Chromium has no process id');
@@ -83,8 +81,7 @@ export async function benchGroupPage(options: { sessions?: number; seconds?: num
     await feeder;
     await browser.close();
     await server.close();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 

@@ -3,14 +3,11 @@
  * it), p50 / p95 / max over a run of readings, in real Chromium with an emulated sensor.
  */
 import { chromium } from '@playwright/test';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromiumPath, launchArgs } from '../e2e/support/browser.ts';
 import { EmulatedHeartRateSensor } from '../e2e/support/heart-rate-sensor.ts';
 import { percentile, runLatencyScenario } from '../e2e/support/latency-scenario.ts';
-import { startLocalStack } from '../../infra/local/local-stack.ts';
+import { startBenchStack } from './bench-stack.ts';
 
 export interface LatencyBench {
   readings: number;
@@ -25,16 +22,8 @@ export async function benchLatency(options: { readings?: number; intervalMs?: nu
   const readings = options.readings ?? 300;
   const intervalMs = options.intervalMs ?? 250;
   const pollIntervalMs = options.pollIntervalMs ?? 50;
-  const dataDir = await mkdtemp(join(tmpdir(), 'lhr-latency-'));
-  const stack = await startLocalStack({
-    appPort: 0,
-    kinesisPort: 0,
-    streamName: 'liveheartrate',
-    region: 'us-east-1',
-    distDir: 'dist',
-    dataDir,
-    pollIntervalMs,
-  });
+  const bench = await startBenchStack('latency', { streamName: 'liveheartrate', streamOnDisk: false, pollIntervalMs, distDir: 'dist' });
+  const { stack } = bench;
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...launchArgs] });
   try {
     const context = await browser.newContext();
@@ -50,8 +39,7 @@ export async function benchLatency(options: { readings?: number; intervalMs?: nu
     }
   } finally {
     await browser.close();
-    await stack.stop();
-    await rm(dataDir, { recursive: true, force: true });
+    await bench.stop();
   }
 }
 
