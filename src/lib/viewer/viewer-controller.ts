@@ -5,6 +5,7 @@
 // itself and tries push later. ViewerState only mirrors the snapshot this publishes.
 import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
+import { isLaterCursor, laterCursor } from '../../core/push-cursor.ts';
 import { isViewId } from '../../core/session-key.ts';
 import { isPlausibleMaxHr } from '../../core/zones.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
@@ -55,6 +56,11 @@ export const RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 10_000 };
 // After push failed, long-poll for this long before trying push again: doubling from 5 s up to a minute, and from
 // 5 s again once a stream opened. Nothing of it shows: the viewer sees the same readings either way.
 export const PUSH_RETRY: BackoffOptions = { baseMs: 5_000, capMs: 60_000 };
+// A pushed event can come before the live API serves the readings up to its `from` (AWS: published before the index
+// refresh, at most 1 s): the gap is asked for again this often, and after this many tries push is given up for the
+// long-poll, which loses nothing either.
+export const GAP_RETRY_MS = 500;
+export const GAP_ATTEMPTS = 10;
 
 const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
   bpm: null,
@@ -251,16 +257,33 @@ export class ViewerController {
     }
   }
 
-  /** One pushed event. Readings after another cursor than this page's mean some were missed: fetched first. */
+  /**
+   * One pushed event. Readings from a cursor past this page's mean some were missed: fetched first. Readings from an
+   * earlier cursor were seen already (each seq is shown once), and the cursor never moves back (src/core/push-cursor.ts).
+   */
   private async applyPushed(event: LiveEvent): Promise<void> {
     if (event.viewId !== this.viewId) return;
     const session = checkedAlerts(event.session);
     if (event.type === 'readings') {
-      if (event.from !== this.cursor && !(await this.catchUp())) return;
+      if (isLaterCursor(event.from, this.cursor) && !(await this.fillGap(event.from))) return;
       this.add(event.readings, session.serverTime);
-      if (isLaterCursor(event.next, this.cursor)) this.cursor = event.next;
+      this.cursor = laterCursor(this.cursor, event.next);
     }
     this.applySession(session);
+  }
+
+  /**
+   * Readings up to `from` through the live API, asked again while the API still trails the event; false when the link
+   * is off or the page stopped. Throws when the API never catches up, which ends push like a failed stream.
+   */
+  private async fillGap(from: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (!(await this.catchUp())) return false;
+      if (!isLaterCursor(from, this.cursor)) return true;
+      if (attempt >= GAP_ATTEMPTS) throw new Error('the live API did not serve the readings before a pushed event');
+      await this.deps.delay(GAP_RETRY_MS);
+      if (this.stopped) return false;
+    }
   }
 
   private async followReadings(): Promise<void> {
@@ -291,7 +314,8 @@ export class ViewerController {
 
   /** One readings answer: cursor, readings, status and alerts; false when the link is off (all cleared). */
   private applyPage(page: ReadingsBody): boolean {
-    this.cursor = page.next;
+    // An API answer can stand behind a pushed event's `next` (AWS, before the index refresh): keep the later one.
+    this.cursor = laterCursor(this.cursor, page.next);
     if (page.status === 'revoked' || page.status === 'expired') {
       this.clear();
       this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
@@ -352,11 +376,6 @@ export class ViewerController {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener(this.state);
   }
-}
-
-/** Cursors are decimal strings without leading zeros (the live API's): the longer, or else the greater, is later. */
-function isLaterCursor(a: string, b: string): boolean {
-  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 function isAbort(error: unknown): boolean {

@@ -166,9 +166,9 @@ describe('AppSync Events publisher (contract)', () => {
       ]);
     });
 
-    it('publishes nothing for a batch the store could not write', async () => {
-      // Prepare: the session document write fails (throttled).
-      openSearch.bulkFault = (op) => (op.index === 'hr-sessions' ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
+    it('publishes nothing for a batch whose readings the store could not write', async () => {
+      // Prepare: the readings' write is throttled.
+      openSearch.bulkFault = (op) => (op.action === 'create' && op.index.startsWith('hr-readings') ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
 
       // Act
       const result = await consume([reading(A.key, 0)], 1);
@@ -176,6 +176,28 @@ describe('AppSync Events publisher (contract)', () => {
       // Assess
       expect(result.batchItemFailures).toHaveLength(1);
       expect(appsync.attempts).toBe(0);
+    });
+
+    it('publishes durable readings even when the session document then fails, and the same event again on the retry', async () => {
+      // Prepare: the first session document write is throttled.
+      let sessionWrites = 0;
+      openSearch.bulkFault = (op) => (op.index === 'hr-sessions' && sessionWrites++ === 0 ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
+
+      // Act
+      const first = await consume([reading(A.key, 0), reading(A.key, 1)], 1);
+      const second = await consume([reading(A.key, 0), reading(A.key, 1)], 1);
+
+      // Assess: the viewer gets the readings twice with the same cursors, and shows them once (it keeps each seq once).
+      expect(first.batchItemFailures).toHaveLength(1);
+      expect(second.batchItemFailures).toEqual([]);
+      expect(appsync.violations).toEqual([]);
+      const events = appsync.published.flatMap((r) => r.events) as ReadingsEvent[];
+      expect(events.map((e) => [e.from, e.readings.map((r) => r.seq)])).toEqual([
+        ['0', [0, 1]],
+        ['0', [0, 1]],
+      ]);
+      expect(events[0]?.next).toBe(events[1]?.next);
+      expect(events[1]?.next).toBe((await store.getSession(A.viewId))?.cursor);
     });
   });
 });
