@@ -506,7 +506,7 @@ async function foldAlertClockOver(
     keepAlertEvents(state, events);
     body.push({ index: { _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } });
     body.push({ ...state, watermark } satisfies SessionDoc);
-    fired.push({ viewId: hit._id, share: state.alertShare === true, events });
+    fired.push({ viewId: hit._id, share: state.alertShare === true, events, session: toSnapshot(state, fromPosition(watermark ?? NO_WATERMARK)) });
   }
   if (body.length === 0) return { sessions: hits.length, events: 0, stored: [] };
   // The index in the path, not in each action: the clock's role may write to the sessions index only.

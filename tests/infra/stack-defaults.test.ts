@@ -1170,17 +1170,23 @@ describe('push channel (AppSync Events)', () => {
     expect(expires).toBeLessThanOrEqual(Date.now() + DEFAULTS.push.apiKeyValidDays * 86_400_000);
   });
 
-  it('lets the consumer alone publish, only to the live namespace, and tells it where', () => {
+  it('lets the consumer and the alert clock alone publish, only to the live namespace, and tells each where', () => {
     // Act
     const statements = appsyncStatements();
 
-    // Assess
-    expect(statements).toHaveLength(1);
-    expect(statements[0]?.roles).toEqual([{ Ref: consumerRoleId() }]);
-    expect(statements[0]?.statement['Action']).toBe('appsync:EventPublish');
-    expect(JSON.stringify(statements[0]?.statement['Resource'])).toContain(`/channelNamespace/${DEFAULTS.push.namespace}`);
-    const consumerFn = logicalIdStartingWith(template, 'AWS::Lambda::Function', 'ConsumerFunction');
-    const env = ((propsOf('AWS::Lambda::Function', consumerFn)['Environment'] as Json)['Variables'] as Json)['PUSH_HTTP_DOMAIN'];
-    expect(env).toEqual({ 'Fn::GetAtt': [apiId(), 'Dns.Http'] });
+    // Assess: the clock publishes the "no data" alerts it stores, which no write of the consumer carries.
+    expect(statements.map((s) => s.roles)).toEqual(
+      expect.arrayContaining([[{ Ref: consumerRoleId() }], [{ Ref: logicalIdStartingWith(template, 'AWS::IAM::Role', 'AlertClockFoldRole') }]]),
+    );
+    expect(statements).toHaveLength(2);
+    for (const { statement } of statements) {
+      expect(statement['Action']).toBe('appsync:EventPublish');
+      expect(JSON.stringify(statement['Resource'])).toContain(`/channelNamespace/${DEFAULTS.push.namespace}`);
+    }
+    for (const prefix of ['ConsumerFunction', 'AlertClockFoldFunction']) {
+      const fn = logicalIdStartingWith(template, 'AWS::Lambda::Function', prefix);
+      const env = ((propsOf('AWS::Lambda::Function', fn)['Environment'] as Json)['Variables'] as Json)['PUSH_HTTP_DOMAIN'];
+      expect(env).toEqual({ 'Fn::GetAtt': [apiId(), 'Dns.Http'] });
+    }
   });
 });

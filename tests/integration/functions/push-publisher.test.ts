@@ -6,7 +6,11 @@ import type { Client } from '@opensearch-project/opensearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveEvent, ReadingsEvent } from '../../../src/core/live-events.ts';
 import { pushChannelOf } from '../../../src/core/push-channel-name.ts';
+import { foldAlertClock } from '../../../functions/alert-clock/fold-alert-clock.ts';
 import { processKinesisBatch } from '../../../functions/consumer/process-batch.ts';
+import type { AlertClockStore } from '../../../functions/store/alert-clock-store.ts';
+import type { AlertSettings } from '../../../src/core/alert-rules.ts';
+import type { ControlRecord } from '../../../src/core/record.ts';
 import { createJsonLogger, type Logger } from '../../../functions/lib/logger.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
@@ -164,6 +168,41 @@ describe('AppSync Events publisher (contract)', () => {
         { type: 'session', viewId: A.viewId, session: expect.objectContaining({ status: 'ended', count: 1 }) },
         { type: 'session', viewId: A.viewId, session: { viewId: A.viewId, status: 'revoked', serverTime: NOW } },
       ]);
+    });
+
+    it('the alert clock publishes a session event with the "no data" alert it stored, once; a refused publish is counted, not retried', async () => {
+      // Prepare: A shares a "no data" rule and falls silent; B too, but its channel refuses.
+      const settings: AlertSettings = { rules: [{ id: 'silent', kind: 'no-data', forS: 10 }], hysteresisBpm: 3, repeatAfterS: 60 };
+      const rules = (key: string): ControlRecord => ({ v: 1, key, seq: 0, t: NOW - 1000, alerts: { share: true, settings } });
+      for (const [k, { key }] of [A, B].entries()) await consume([rules(key), reading(key, 1, { bpm: 80 })], 1 + 10 * k);
+      openSearch.refresh();
+      appsync.published.length = 0;
+      const attemptsBefore = appsync.attempts;
+      appsync.fault = (channel) => (channel === pushChannelOf(B.viewId) ? 500 : undefined);
+
+      // Act
+      const fired = await foldAlertClock({ store: store as LiveStore & AlertClockStore, now: () => NOW + 10_500, log, push: publisher });
+      openSearch.refresh();
+      const again = await foldAlertClock({ store: store as LiveStore & AlertClockStore, now: () => NOW + 11_500, log, push: publisher });
+
+      // Assess: one session event for A, as the live API would answer then; B's refused, counted and logged once.
+      expect(fired).toEqual({ sessions: 2, events: 2 });
+      expect(again.events).toBe(0);
+      expect(appsync.violations).toEqual([]);
+      const events = appsync.published.flatMap((r) => r.events);
+      expect(events).toEqual([
+        {
+          type: 'session',
+          viewId: A.viewId,
+          session: expect.objectContaining({
+            status: 'stale',
+            alerts: expect.objectContaining({ active: ['silent'], recent: [{ ruleId: 'silent', kind: 'no-data', type: 'fired', at: NOW + 10_000, value: null }] }),
+          }),
+        },
+      ]);
+      expect(appsync.attempts - attemptsBefore).toBe(2);
+      expect(log.lines.find((l) => l.message === 'alert clock stored events')).toMatchObject({ pushedEvents: 1, pushFailedEvents: 1 });
+      expect(log.lines.filter((l) => l.message === 'push publish failed')).toHaveLength(1);
     });
 
     it('publishes nothing for a batch whose readings the store could not write', async () => {
