@@ -13,7 +13,7 @@ import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody } from '..
 import type { LiveEvent } from '../../core/live-events.ts';
 import { checkedAlerts, LiveApiError, type LiveApiClient } from './live-api-client.ts';
 import type { PushChannel, PushSubscription } from './push-channel.ts';
-import type { RemoteView } from './viewer-status.ts';
+import { msUntilStatusChange, type RemoteView } from './viewer-status.ts';
 
 export interface ViewerSnapshot extends RemoteView {
   bpm: number | null;
@@ -92,6 +92,8 @@ export class ViewerController {
   /** Ends the current push follow (stop, or the network went away). */
   private endPush: (() => void) | null = null;
   private pushFailures = 0;
+  /** While following by push: hears of every session answer applied, to re-read the session when time changes it. */
+  private sessionApplied: ((session: SessionBody) => void) | null = null;
   /** Long-poll until then (the page's clock), after push failed. */
   private pushRetryAt = 0;
   private state: ViewerSnapshot;
@@ -184,7 +186,7 @@ export class ViewerController {
     // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
     // one (the long-poll answers the moment a reading lands), and shown as unknown until then.
     const push = this.deps.push;
-    if (push !== undefined && this.deps.now() >= this.pushRetryAt) await this.followByPush(push);
+    if (push !== undefined && this.deps.now() >= this.pushRetryAt) await this.followByPush(push, session);
     else await this.followReadings();
   }
 
@@ -198,6 +200,7 @@ export class ViewerController {
     }
     this.alertsTag = session.alertsTag;
     this.update({ ...summaryOf(session), remote: session.status, clockOffset });
+    this.sessionApplied?.(session);
     return true;
   }
 
@@ -205,7 +208,7 @@ export class ViewerController {
    * Catches up through the live API, then takes pushed events until the channel fails (or stop, or offline).
    * After a failure the loop long-polls until PUSH_RETRY has passed, then comes back here.
    */
-  private async followByPush(channel: PushChannel): Promise<void> {
+  private async followByPush(channel: PushChannel, session: SessionBody): Promise<void> {
     if (!(await this.catchUp())) return;
     let failed = false;
     await new Promise<void>((resolve) => {
@@ -218,7 +221,28 @@ export class ViewerController {
         ended = true;
         subscription?.close();
         this.endPush = null;
+        this.sessionApplied = null;
         resolve();
+      };
+      // Nothing is pushed when a session turns stale or its link expires by time alone (in AWS nothing writes then):
+      // once the channel is open, the session is asked again at that moment, counted from the latest answer, in the
+      // same queue as the events.
+      let open = false;
+      let latest = session;
+      let armed = 0;
+      const recheckWhenTimeChanges = (): void => {
+        if (!open || ended) return;
+        const ms = msUntilStatusChange(latest);
+        const mine = ++armed;
+        if (ms === null) return;
+        void this.deps.delay(ms).then(() => {
+          if (ended || mine !== armed) return;
+          queue = queue.then(() => (ended ? undefined : this.recheckSession(end))).catch(fail);
+        });
+      };
+      this.sessionApplied = (applied) => {
+        latest = applied;
+        recheckWhenTimeChanges();
       };
       const fail = (): void => {
         failed = !ended;
@@ -227,7 +251,12 @@ export class ViewerController {
       this.endPush = end;
       subscription = channel.follow([{ viewId: this.viewId, cursor: this.cursor }], {
         state: (state) => {
-          if (state === 'open') this.pushFailures = 0;
+          if (state === 'open') {
+            this.pushFailures = 0;
+            open = true;
+            // After this turn: a channel that fails at once never waits for the session's next change.
+            void Promise.resolve().then(recheckWhenTimeChanges);
+          }
           if (state === 'failed') fail();
         },
         event: (event) => {
@@ -240,6 +269,11 @@ export class ViewerController {
     if (!failed) return;
     this.pushRetryAt = this.deps.now() + Math.min(PUSH_RETRY.capMs, PUSH_RETRY.baseMs * 2 ** this.pushFailures);
     this.pushFailures += 1;
+  }
+
+  /** The session again (its status changed by time alone); a link that is off ends push, and the loop rechecks it. */
+  private async recheckSession(end: () => void): Promise<void> {
+    if (!this.applySession(await this.deps.api.getSession(this.viewId))) end();
   }
 
   /** Readings after the cursor through the live API, page by page, without waiting; false when the link is off. */
