@@ -7,7 +7,6 @@
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { build } from 'esbuild';
 import { createLiveApi } from '../../functions/live-api/live-api.ts';
 import { silentLogger } from '../../functions/lib/logger.ts';
 import { openSqliteStore, type SqliteLiveStore } from '../../functions/store/sqlite-store.ts';
@@ -15,6 +14,7 @@ import { createFunctionUrlRoute } from '../../infra/local/lambda-url-adapter.ts'
 import { STALE_AFTER_MS } from '../../src/core/liveness.ts';
 import { sessionKeys } from '../unit/functions/support/kinesis-events.ts';
 import { startAppSyncEventsStandIn, type AppSyncEventsStandIn } from './support/appsync-events-stand-in.ts';
+import { bundleForPage } from './support/page-bundle.ts';
 import { expect, test } from './support/browser.ts';
 
 const HTTP_DOMAIN = 'example123.appsync-api.eu-west-1.amazonaws.com';
@@ -48,15 +48,7 @@ let shiftMs = 0;
 const apiRequests: string[] = [];
 
 test.beforeAll(async () => {
-  const result = await build({
-    stdin: { contents: HARNESS, resolveDir: process.cwd(), sourcefile: 'harness.ts', loader: 'ts' },
-    bundle: true,
-    format: 'iife',
-    globalName: 'Harness',
-    write: false,
-    target: 'es2022',
-  });
-  bundle = result.outputFiles[0]?.text ?? '';
+  bundle = await bundleForPage({ stdin: { contents: HARNESS, resolveDir: process.cwd(), sourcefile: 'harness.ts', loader: 'ts' } }, 'Harness');
 });
 
 test.beforeEach(async () => {

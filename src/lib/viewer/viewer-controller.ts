@@ -224,14 +224,14 @@ export class ViewerController {
         this.sessionApplied = null;
         resolve();
       };
-      // Nothing is pushed when a session turns stale or its link expires by time alone (in AWS nothing writes then):
-      // once the channel is open, the session is asked again at that moment, counted from the latest answer, in the
-      // same queue as the events.
+      // On a channel that does not push it (AWS: nothing writes when a session turns stale or its link expires by
+      // time alone), once the channel is open, the session is asked again at that moment, counted from the latest
+      // answer, in the same queue as the events.
       let open = false;
       let latest = session;
       let armed = 0;
       const recheckWhenTimeChanges = (): void => {
-        if (!open || ended) return;
+        if (!open || ended || channel.pushesTimeChanges === true) return;
         const ms = msUntilStatusChange(latest);
         const mine = ++armed;
         if (ms === null) return;

@@ -223,6 +223,27 @@ describe('ViewerController on push', () => {
     expect(longPolls(api)).toBe(0);
   });
 
+  it('leaves time changes to a channel that pushes them (the embedded hub), asking nothing at those moments', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const api = new FakeLiveApi(clock);
+    api.timeRules = true;
+    api.send(70);
+    const push = Object.assign(new FakePushChannel(), { pushesTimeChanges: true });
+    const controller = new ViewerController(VIEW_ID, { api, now: clock.now, delay: clock.delay, random: () => 0.5, push });
+    running.push(controller);
+
+    // Act
+    void controller.start();
+    await vi.waitFor(() => expect(push.follows).toHaveLength(1));
+    push.current.handlers.state('open');
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess: no timer, and the session asked once, before following
+    expect(clock.delays).toEqual([]);
+    expect(api.requests.filter((r) => r.kind === 'session')).toHaveLength(1);
+  });
+
   it('closes the stream on stop', async () => {
     // Prepare
     const { push, controller } = follow();
