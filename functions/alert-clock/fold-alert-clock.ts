@@ -11,6 +11,8 @@ import { alertMetricsFields } from '../consumer/drop-metrics.ts';
 import type { AlertClockStore } from '../store/alert-clock-store.ts';
 import { toSnapshot, type SessionState } from '../store/session-state.ts';
 import type { Logger } from '../lib/logger.ts';
+import type { LivePublisher } from '../push/appsync-publisher.ts';
+import { liveEventsOf } from '../push/live-events-of.ts';
 
 export interface AlertClockDeps {
   store: AlertClockStore;
@@ -18,6 +20,12 @@ export interface AlertClockDeps {
   log: Logger;
   /** Where stored alert events go (functions/alerts/); none: they stay in the store only. */
   alerts?: AlertOutlet;
+  /**
+   * Where a session event goes for each session whose events were stored (AWS: AppSync Events, functions/push/), so a
+   * viewer on push sees "no data" without polling; none: viewers learn of it from the live API (the embedded stack's
+   * hub pushes it itself). Failures are counted and logged by the publisher, never retried.
+   */
+  push?: LivePublisher;
 }
 
 /**
@@ -28,8 +36,10 @@ export async function foldAlertClock(deps: AlertClockDeps): Promise<{ sessions: 
   const now = deps.now();
   const { sessions, events, stored } = await deps.store.foldAlertClock((session) => foldSessionTime(session, now));
   const alertCounts = await publishStoredAlerts(deps.alerts, stored);
+  const pushed = await deps.push?.publish(stored.flatMap(({ session }) => liveEventsOf({ session, from: session.cursor, readings: [], stateChanged: true }, now)));
+  const pushFields = pushed === undefined ? {} : { pushedEvents: pushed.events - pushed.failedEvents, pushFailedEvents: pushed.failedEvents };
   // Counts only, never view ids or values.
-  if (events > 0) deps.log.info('alert clock stored events', { sessions, events, ...alertMetricsFields(alertCounts, now) });
+  if (events > 0) deps.log.info('alert clock stored events', { sessions, events, ...pushFields, ...alertMetricsFields(alertCounts, now) });
   return { sessions, events };
 }
 

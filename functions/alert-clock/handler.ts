@@ -5,6 +5,7 @@ import { readAlertTopicArn, readOpenSearchConfig } from '../lib/env.ts';
 import { createJsonLogger } from '../lib/logger.ts';
 import { createSignedOpenSearchClient } from '../store/opensearch-client.ts';
 import { createOpenSearchStore } from '../store/opensearch-store.ts';
+import { createPublisherFromEnv } from '../push/publisher-from-env.ts';
 import { foldAlertClock } from './fold-alert-clock.ts';
 
 const config = readOpenSearchConfig(process.env);
@@ -15,7 +16,9 @@ const store = createOpenSearchStore(client);
 // Straight to stdout, as the consumer does: the line carrying the alert metrics must have `_aws` at its root.
 const log = createJsonLogger((line) => process.stdout.write(`${line}\n`));
 const alerts = createAwsAlertOutlet({ region: config.region, topicArn, openSearch: client, log });
+// Viewers on push hear of a "no data" alert from here, as from the embedded stack's hub: nothing else publishes it.
+const push = createPublisherFromEnv(process.env, config.region, log);
 
 export async function handler(): Promise<{ sessions: number; events: number }> {
-  return foldAlertClock({ store, now: Date.now, log, alerts });
+  return foldAlertClock({ store, now: Date.now, log, alerts, ...(push === undefined ? {} : { push }) });
 }

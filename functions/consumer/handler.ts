@@ -2,10 +2,10 @@
 // change between invocations is built once, at cold start.
 import type { KinesisStreamBatchResponse, KinesisStreamEvent } from 'aws-lambda';
 import { createAwsAlertOutlet } from '../alerts/aws-alert-outlet.ts';
-import { readAlertTopicArn, readOpenSearchConfig, readPushHttpDomain, readRoleCredentials } from '../lib/env.ts';
+import { readAlertTopicArn, readOpenSearchConfig } from '../lib/env.ts';
 import { createJsonLogger } from '../lib/logger.ts';
 import { createSignedOpenSearchClient } from '../store/opensearch-client.ts';
-import { createAppSyncPublisher } from '../push/appsync-publisher.ts';
+import { createPublisherFromEnv } from '../push/publisher-from-env.ts';
 import { createOpenSearchStore } from '../store/opensearch-store.ts';
 import { processKinesisBatch } from './process-batch.ts';
 
@@ -18,11 +18,7 @@ const store = createOpenSearchStore(client);
 // and CloudWatch extracts the drop metrics' Embedded Metric Format lines only when `_aws` is at the root.
 const log = createJsonLogger((line) => process.stdout.write(`${line}\n`));
 const alerts = createAwsAlertOutlet({ region: config.region, topicArn, openSearch: client, log });
-const pushDomain = readPushHttpDomain(process.env);
-const push =
-  pushDomain === undefined
-    ? undefined
-    : createAppSyncPublisher({ httpDomain: pushDomain, region: config.region, credentials: async () => readRoleCredentials(process.env), fetch, now: Date.now, log });
+const push = createPublisherFromEnv(process.env, config.region, log);
 
 export async function handler(event: KinesisStreamEvent): Promise<KinesisStreamBatchResponse> {
   const { batchItemFailures } = await processKinesisBatch(event, { store, now: Date.now, log, alerts, ...(push === undefined ? {} : { push }) });

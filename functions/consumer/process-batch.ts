@@ -105,8 +105,9 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
   // After the store has written them, and whatever their position: an item stored after the first failure (another
   // session's) is a duplicate when it comes back, so its events would never be published otherwise.
   const alertCounts = await publishStoredAlerts(deps.alerts, storedAlertsOf(items, results));
-  // Likewise for pushed events: a session's change is there only once its document is written. Never throws.
-  if (deps.push !== undefined && changes.length > 0) await deps.push.publish(changes.flatMap((change) => liveEventsOf(change, deps.now())));
+  // Readings were pushed once durable (writeItems); what else changed a session (an end mark, a revoke, alert events)
+  // is pushed once its document is written. Never throws.
+  if (deps.push !== undefined && changes.length > 0) await deps.push.publish(changes.flatMap((change) => liveEventsOf({ ...change, readings: [] }, deps.now())));
 
   const droppedNow = nonZeroCounts(dropped);
   const metrics = dropMetricsFields(dropped, now, alertCounts);
@@ -130,7 +131,9 @@ export async function processKinesisBatch(event: KinesisStreamEvent, deps: Consu
 async function writeItems(deps: ConsumerDeps, items: readonly LiveWrite[]): Promise<{ results: WriteResult[]; changes: SessionChange[] }> {
   if (deps.push === undefined) return { results: await deps.store.writeBatch(items), changes: [] };
   if (deps.store.writeBatchWithChanges === undefined) throw new Error('push needs a store with writeBatchWithChanges');
-  return deps.store.writeBatchWithChanges(items);
+  const push = deps.push;
+  // Readings go to viewers as soon as they are durable, while the store waits for them to become searchable.
+  return deps.store.writeBatchWithChanges(items, (durable) => push.publish(durable.flatMap((change) => liveEventsOf(change, deps.now()))));
 }
 
 /** The alert events the store wrote, by session in order of first appearance, each in the order produced. */

@@ -1,11 +1,12 @@
 // What the scheduled alert clock (functions/alert-clock/) needs of a store; both stores implement it.
 import type { AlertEvent } from '../../src/core/alert-engine.ts';
-import type { StoredAlerts } from './live-store.ts';
+import type { SessionSnapshot, StoredAlerts } from './live-store.ts';
 import type { SessionState } from './session-state.ts';
 
-/** One session's events stored by a run of the clock. */
+/** One session's events stored by a run of the clock, with the session as stored with them (what a pushed event shows). */
 export interface ClockAlerts extends StoredAlerts {
   viewId: string;
+  session: SessionSnapshot;
 }
 
 export interface AlertClockStore {

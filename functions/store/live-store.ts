@@ -181,8 +181,13 @@ export interface LiveStore {
   /**
    * Optional: writeBatch, and what it changed in each session it wrote, known from the write itself. The AWS push
    * channel publishes these (functions/push/) with no store read after the write; only the OpenSearch store has it.
+   * `onDurable` hears of the readings as soon as they are durable, before they are searchable (their changes carry
+   * readings only, `stateChanged` false): awaited together with the store's refresh wait.
    */
-  writeBatchWithChanges?(items: readonly LiveWrite[]): Promise<{ results: WriteResult[]; changes: SessionChange[] }>;
+  writeBatchWithChanges?(
+    items: readonly LiveWrite[],
+    onDurable?: (changes: SessionChange[]) => Promise<unknown>,
+  ): Promise<{ results: WriteResult[]; changes: SessionChange[] }>;
   close(): Promise<void>;
 }
 

@@ -7,9 +7,14 @@
 //   re-sends the same record with the same number, so the position never changes across attempts, and
 //   positions grow along the shard, which holds the whole session (partition key = view id).
 // - Each session document (read and written in real time by id, never through search) holds a watermark:
-//   every reading at or below it is written AND searchable, because readings are bulk-written with
-//   refresh=wait_for and the watermark is raised only afterwards, and only over the readings before the
-//   session's first failure in the batch (everything from a failure on comes again).
+//   every reading at or below it is written AND searchable: readings are bulk-written (answered once durable),
+//   then each session's newest one is written again, unchanged, with refresh=wait_for on the same shard (its
+//   routing), which answers only once a refresh has made it and everything before it searchable; the watermark
+//   is raised only afterwards, and only over the readings before the session's first failure in the batch
+//   (everything from a failure on comes again).
+// - Push does not wait for that refresh: the readings are handed to onDurable as soon as the bulk answered, while
+//   the refresh wait runs. A pushed event's `next` can then run ahead of the watermark for up to a refresh interval;
+//   the viewer's catch-up rule allows for it (src/core/push-cursor.ts).
 // - A reader asks for positions in (cursor, watermark]: nothing in that range can appear later, so nothing
 //   is skipped. The same watermark decides what the statistics have counted, so a duplicate never counts twice.
 // - The rate limit's bucket is in the session document too, and a token is taken only for a reading the
@@ -86,7 +91,7 @@ const NO_WATERMARK = toPosition('0');
 export function createOpenSearchStore(client: Client): LiveStore & SessionRetentionStore & AlertClockStore {
   return {
     writeBatch: async (items) => (await writeLiveBatch(client, items)).results,
-    writeBatchWithChanges: (items) => writeLiveBatch(client, items),
+    writeBatchWithChanges: (items, onDurable) => writeLiveBatch(client, items, onDurable),
     deleteSessionsInactiveBefore: (cutoff) => deleteInactiveSessions(client, cutoff),
     foldAlertClock: (fold) => foldAlertClockOver(client, fold),
     getSession: (viewId) => getSessionSnapshot(client, viewId),
@@ -129,8 +134,15 @@ interface ItemResult {
   alerts?: StoredAlerts | undefined;
 }
 
-/** Read what is there, create the new readings, then raise each session's statistics and watermark over them. */
-async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Promise<{ results: WriteResult[]; changes: SessionChange[] }> {
+/**
+ * Read what is there, create the new readings, hand what they make visible to onDurable while waiting for them to be
+ * searchable, then raise each session's statistics and watermark over them.
+ */
+async function writeLiveBatch(
+  client: Client,
+  items: readonly LiveWrite[],
+  onDurable?: (changes: SessionChange[]) => Promise<unknown>,
+): Promise<{ results: WriteResult[]; changes: SessionChange[] }> {
   if (items.length === 0) return { results: [], changes: [] };
   const { plans, storedPosition } = await readCurrentState(client, items);
   const placement = placeReadings(items, plans, storedPosition);
@@ -138,7 +150,10 @@ async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Prom
   const results: ItemResult[] = items.map((_, i) => ({ status: placement.limited.has(i) ? 'limited' : 'duplicate', error: written.get(i)?.error }));
   const changedSessions: SessionPlan[] = [];
   for (const plan of plans.values()) if (applyToSession(plan, items, placement.position, written, results)) changedSessions.push(plan);
-  const writtenSessions = await writeSessionDocs(client, changedSessions, results);
+  // Durable now: the readings go out while the refresh wait runs, so push does not wait for the index's refresh.
+  const durable = changedSessions.map((plan) => ({ ...changeOf(plan, items, placement.position, results), stateChanged: false })).filter((c) => c.readings.length > 0);
+  const [, searchable] = await Promise.all([durable.length > 0 ? onDurable?.(durable) : undefined, waitUntilSearchable(client, changedSessions, items, placement.position, results)]);
+  const writtenSessions = await writeSessionDocs(client, searchable, results);
   return {
     results: results.map(({ status, error, alerts }): WriteResult => {
       if (status === 'failed' || status === 'rejected') return { status, error: error ?? 'earlier item failed' };
@@ -146,6 +161,54 @@ async function writeLiveBatch(client: Client, items: readonly LiveWrite[]): Prom
     }),
     changes: writtenSessions.map((plan) => changeOf(plan, items, placement.position, results)),
   };
+}
+
+/**
+ * Waits until the readings each session's watermark will cover are searchable, without forcing a refresh: its newest
+ * reading in each daily index is written again, unchanged, with refresh=wait_for. The same routing puts it on the
+ * same shard after the readings before it, so the refresh that makes it searchable makes them searchable too (a
+ * reading created by an earlier, failed attempt included). Returns the sessions that may raise their watermark; the
+ * items of any other fail, and come again.
+ */
+async function waitUntilSearchable(
+  client: Client,
+  plans: readonly SessionPlan[],
+  items: readonly LiveWrite[],
+  position: Map<number, string>,
+  results: ItemResult[],
+): Promise<SessionPlan[]> {
+  const newest = new Map<string, { plan: SessionPlan; item: ReadingWrite; pos: string }>();
+  for (const plan of plans) {
+    for (const i of plan.itemIndexes) {
+      const item = items[i] as LiveWrite;
+      const pos = position.get(i);
+      if (item.kind !== 'reading' || pos === undefined || pos <= plan.startWatermark || pos > plan.watermark || results[i]?.status === 'failed') continue;
+      const key = `${readingsIndexFor(item.t, item.receivedAt)}/${plan.viewId}`;
+      const current = newest.get(key);
+      if (current === undefined || pos > current.pos) newest.set(key, { plan, item, pos });
+    }
+  }
+  if (newest.size === 0) return [...plans];
+  const waits = [...newest.values()];
+  const body: unknown[] = waits.flatMap(({ item, pos }) => [
+    { index: { _index: readingsIndexFor(item.t, item.receivedAt), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } },
+    toReadingDoc(item, pos),
+  ]);
+  let answers: Array<BulkItem | undefined>;
+  try {
+    answers = bulkItems((await client.bulk({ body: body as never, refresh: 'wait_for' })).body);
+  } catch (error) {
+    answers = waits.map(() => ({ status: 503, error: { type: (error as Error).name } }));
+  }
+  const unsearchable = new Set<SessionPlan>();
+  waits.forEach(({ plan }, k) => {
+    const answer = answers[k];
+    if (answer !== undefined && answer.status < 300) return;
+    unsearchable.add(plan);
+    const error = `refresh wait ${answer?.error?.type ?? 'no answer'} (${answer?.status ?? 0})`;
+    for (const i of plan.itemIndexes) results[i] = { status: 'failed', error };
+  });
+  return plans.filter((plan) => !unsearchable.has(plan));
 }
 
 /**
@@ -232,7 +295,7 @@ function placeReadings(items: readonly LiveWrite[], plans: Map<string, SessionPl
   return { position, toCreate, limited };
 }
 
-/** Creates the new readings and waits until they are searchable, so a watermark raised after them never runs ahead. */
+/** Creates the new readings; answered once they are durable (searchable only at the next refresh: waitUntilSearchable). */
 async function createReadings(client: Client, items: readonly LiveWrite[], { position, toCreate }: Placement): Promise<Map<number, ItemResult>> {
   const written = new Map<number, ItemResult>();
   if (toCreate.length === 0) return written;
@@ -242,8 +305,7 @@ async function createReadings(client: Client, items: readonly LiveWrite[], { pos
     body.push({ create: { _index: readingsIndexFor(item.t, item.receivedAt), _id: readingDocId(item.viewId, item.seq), routing: item.viewId } });
     body.push(toReadingDoc(item, position.get(i) as string));
   }
-  const bulk = await client.bulk({ body: body as never, refresh: 'wait_for' });
-  const answers = bulkItems(bulk.body);
+  const answers = bulkItems((await client.bulk({ body: body as never })).body);
   toCreate.forEach((i, k) => written.set(i, classify(answers[k])));
   return written;
 }
@@ -444,7 +506,7 @@ async function foldAlertClockOver(
     keepAlertEvents(state, events);
     body.push({ index: { _id: hit._id, if_seq_no: hit._seq_no, if_primary_term: hit._primary_term } });
     body.push({ ...state, watermark } satisfies SessionDoc);
-    fired.push({ viewId: hit._id, share: state.alertShare === true, events });
+    fired.push({ viewId: hit._id, share: state.alertShare === true, events, session: toSnapshot(state, fromPosition(watermark ?? NO_WATERMARK)) });
   }
   if (body.length === 0) return { sessions: hits.length, events: 0, stored: [] };
   // The index in the path, not in each action: the clock's role may write to the sessions index only.

@@ -285,7 +285,7 @@ export function openSqliteStore(file: string, options: SqliteStoreOptions = {}):
       keepAlertEvents(state, fired);
       storeAlertEvents(state.viewId, fired);
       statements.upsertSession.run(toRow(state));
-      stored.push({ viewId: state.viewId, share: state.alertShare === true, events: fired });
+      stored.push({ viewId: state.viewId, share: state.alertShare === true, events: fired, session: toSnapshot(state, String(state.count)) });
       events += fired.length;
     }
     return { sessions: rows.length, events, stored };

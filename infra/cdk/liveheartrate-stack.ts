@@ -124,6 +124,9 @@ export class LiveHeartRateStack extends Stack {
     store.allow({ principal: alertClock.role, verbs: ['Post'], paths: [`${SESSIONS_INDEX}/_search`] });
     store.allow({ principal: alertClock.role, verbs: ['Put'], paths: [`${SESSIONS_INDEX}/_bulk`, `${ALERTS_INDEX_PATTERN}/_bulk`] });
     alertTopic.allowPublish(alertClock.role);
+    // A "no data" alert reaches viewers on push only if the clock publishes it: nothing else writes then.
+    push.allowPublish(alertClock.role);
+    alertClock.fn.addEnvironment('PUSH_HTTP_DOMAIN', push.api.httpDns);
 
     const batch = new BatchLayer(this, 'Batch', {
       stream,

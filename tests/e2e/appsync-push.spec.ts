@@ -4,13 +4,13 @@
  * (tests/e2e/support/appsync-events-stand-in.ts). Verified at the contract level only: no AppSync runs here.
  * The module is bundled with esbuild into a page the stand-in serves on 127.0.0.1 (a secure context, as the app is).
  */
-import { build } from 'esbuild';
 import type { Page } from '@playwright/test';
 import type { LiveEvent } from '../../src/core/live-events.ts';
 import type { createAppSyncPushChannel } from '../../src/lib/viewer/appsync-push-channel.ts';
 import { pushChannelOf } from '../../src/core/push-channel-name.ts';
 import { sessionKeys } from '../unit/functions/support/kinesis-events.ts';
 import { startAppSyncEventsStandIn, type AppSyncEventsStandIn } from './support/appsync-events-stand-in.ts';
+import { bundleForPage } from './support/page-bundle.ts';
 import { expect, test } from './support/browser.ts';
 
 const HTTP_DOMAIN = 'example123.appsync-api.eu-west-1.amazonaws.com';
@@ -22,15 +22,7 @@ let bundle: string;
 let appsync: AppSyncEventsStandIn;
 
 test.beforeAll(async () => {
-  const result = await build({
-    entryPoints: ['src/lib/viewer/appsync-push-channel.ts'],
-    bundle: true,
-    format: 'iife',
-    globalName: 'AppSyncPush',
-    write: false,
-    target: 'es2022',
-  });
-  bundle = result.outputFiles[0]?.text ?? '';
+  bundle = await bundleForPage({ entryPoints: ['src/lib/viewer/appsync-push-channel.ts'] }, 'AppSyncPush');
 });
 
 test.beforeEach(async () => {

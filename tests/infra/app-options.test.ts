@@ -48,7 +48,7 @@ describe('readAppOptions', () => {
       stackName: 'LiveHeartRate',
       streamMode: 'on-demand',
       streamShards: 1,
-      enhancedFanOut: false,
+      enhancedFanOut: true,
       reserveConcurrency: false,
       waf: false,
       speedRetentionDays: 7,

@@ -5,9 +5,11 @@
 // session once per POLL_ROUND_MS. GroupState mirrors the snapshot into runes.
 import type { PublicReading, SessionBody } from '../../core/live-api-types.ts';
 import type { LiveEvent, ReadingsEvent } from '../../core/live-events.ts';
+import { isLaterCursor, laterCursor } from '../../core/push-cursor.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
 import { LiveApiError, type LiveApiClient } from '../viewer/live-api-client.ts';
 import type { PushChannel, PushState, PushSubscription } from '../viewer/push-channel.ts';
+import { GAP_ATTEMPTS, GAP_RETRY_MS } from '../viewer/viewer-controller.ts';
 import { createTile, withReadings, withSession, type GroupTile } from './group-tile.ts';
 
 /** Every session is asked once per round when polling: 50 sessions make 25 small requests a second. */
@@ -138,14 +140,20 @@ export class GroupController {
     });
   }
 
-  /** Readings follow on from this page's cursor, or the gap before them is fetched first (which holds them too). */
+  /**
+   * Readings follow on from this page's cursor, or the gap before them is fetched first, asked again while the live API
+   * still trails the event (src/core/push-cursor.ts). The API's end moves a stored batch at a time, as events do, so
+   * after the gap the cursor stands at the event's `from` (its readings are new) or at or past its `next` (served).
+   */
   private async applyPushedReadings(f: Follow, event: ReadingsEvent): Promise<void> {
-    if (f.cursor === event.from) {
-      this.addReadings(f, event.readings, event.session.serverTime);
-      f.cursor = event.next;
-      return;
+    for (let attempt = 1; f.cursor !== null && isLaterCursor(event.from, f.cursor); attempt++) {
+      await this.catchUp(f);
+      if (attempt >= GAP_ATTEMPTS || this.stopped || f.tile.remote === 'offline') return;
+      if (isLaterCursor(event.from, f.cursor)) await this.deps.delay(GAP_RETRY_MS);
     }
-    await this.catchUp(f);
+    if (f.cursor !== event.from) return;
+    this.addReadings(f, event.readings, event.session.serverTime);
+    f.cursor = event.next;
   }
 
   /** Round-robin, one request at a time, until push is open or the page stops; a second call while one runs does nothing. */
@@ -188,7 +196,8 @@ export class GroupController {
       for (;;) {
         const page = await this.deps.api.getReadings(f.tile.viewId, f.cursor, { limit: PAGE_LIMIT, waitMs: 0 });
         this.addReadings(f, page.readings, page.serverTime);
-        f.cursor = page.next;
+        // An answer can stand behind a pushed event's `next` (AWS, before the index refresh): never move back.
+        f.cursor = laterCursor(f.cursor ?? '0', page.next);
         const remote = page.status;
         if (remote !== f.tile.remote) {
           // A new status (an end mark, a link turned off) brings its session body with it on the next poll.

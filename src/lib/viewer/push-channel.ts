@@ -22,4 +22,9 @@ export interface PushSubscription {
 
 export interface PushChannel {
   follow(targets: readonly PushTarget[], handlers: PushHandlers): PushSubscription;
+  /**
+   * True when the server pushes a session event when time alone changes a status (the embedded hub's timers: stale,
+   * expired). Otherwise (AWS: nothing writes then) the page asks the live API itself at that moment.
+   */
+  readonly pushesTimeChanges?: boolean;
 }

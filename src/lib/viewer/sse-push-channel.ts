@@ -7,6 +7,8 @@ import type { PushChannel } from './push-channel.ts';
 
 export function createSsePushChannel(url: string, open: (url: string) => EventSource = (u) => new EventSource(u)): PushChannel {
   return {
+    // The hub's timers send the turn to stale and a link's expiry (infra/local/live-push-hub.ts).
+    pushesTimeChanges: true,
     follow(targets, handlers) {
       const query = new URLSearchParams();
       for (const { viewId, cursor } of targets) query.append('view', `${viewId}:${cursor}`);

@@ -5,6 +5,7 @@
 // itself and tries push later. ViewerState only mirrors the snapshot this publishes.
 import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
+import { isLaterCursor, laterCursor } from '../../core/push-cursor.ts';
 import { isViewId } from '../../core/session-key.ts';
 import { isPlausibleMaxHr } from '../../core/zones.ts';
 import { SeriesBuffer } from '../chart/series-buffer.ts';
@@ -12,7 +13,7 @@ import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody } from '..
 import type { LiveEvent } from '../../core/live-events.ts';
 import { checkedAlerts, LiveApiError, type LiveApiClient } from './live-api-client.ts';
 import type { PushChannel, PushSubscription } from './push-channel.ts';
-import type { RemoteView } from './viewer-status.ts';
+import { msUntilStatusChange, type RemoteView } from './viewer-status.ts';
 
 export interface ViewerSnapshot extends RemoteView {
   bpm: number | null;
@@ -55,6 +56,11 @@ export const RETRY_BACKOFF: BackoffOptions = { baseMs: 500, capMs: 10_000 };
 // After push failed, long-poll for this long before trying push again: doubling from 5 s up to a minute, and from
 // 5 s again once a stream opened. Nothing of it shows: the viewer sees the same readings either way.
 export const PUSH_RETRY: BackoffOptions = { baseMs: 5_000, capMs: 60_000 };
+// A pushed event can come before the live API serves the readings up to its `from` (AWS: published before the index
+// refresh, at most 1 s): the gap is asked for again this often, and after this many tries push is given up for the
+// long-poll, which loses nothing either.
+export const GAP_RETRY_MS = 500;
+export const GAP_ATTEMPTS = 10;
 
 const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
   bpm: null,
@@ -86,6 +92,8 @@ export class ViewerController {
   /** Ends the current push follow (stop, or the network went away). */
   private endPush: (() => void) | null = null;
   private pushFailures = 0;
+  /** While following by push: hears of every session answer applied, to re-read the session when time changes it. */
+  private sessionApplied: ((session: SessionBody) => void) | null = null;
   /** Long-poll until then (the page's clock), after push failed. */
   private pushRetryAt = 0;
   private state: ViewerSnapshot;
@@ -178,7 +186,7 @@ export class ViewerController {
     // An unknown link may be a broadcast whose first reading has not arrived yet: it is followed like a live
     // one (the long-poll answers the moment a reading lands), and shown as unknown until then.
     const push = this.deps.push;
-    if (push !== undefined && this.deps.now() >= this.pushRetryAt) await this.followByPush(push);
+    if (push !== undefined && this.deps.now() >= this.pushRetryAt) await this.followByPush(push, session);
     else await this.followReadings();
   }
 
@@ -192,6 +200,7 @@ export class ViewerController {
     }
     this.alertsTag = session.alertsTag;
     this.update({ ...summaryOf(session), remote: session.status, clockOffset });
+    this.sessionApplied?.(session);
     return true;
   }
 
@@ -199,7 +208,7 @@ export class ViewerController {
    * Catches up through the live API, then takes pushed events until the channel fails (or stop, or offline).
    * After a failure the loop long-polls until PUSH_RETRY has passed, then comes back here.
    */
-  private async followByPush(channel: PushChannel): Promise<void> {
+  private async followByPush(channel: PushChannel, session: SessionBody): Promise<void> {
     if (!(await this.catchUp())) return;
     let failed = false;
     await new Promise<void>((resolve) => {
@@ -212,7 +221,28 @@ export class ViewerController {
         ended = true;
         subscription?.close();
         this.endPush = null;
+        this.sessionApplied = null;
         resolve();
+      };
+      // On a channel that does not push it (AWS: nothing writes when a session turns stale or its link expires by
+      // time alone), once the channel is open, the session is asked again at that moment, counted from the latest
+      // answer, in the same queue as the events.
+      let open = false;
+      let latest = session;
+      let armed = 0;
+      const recheckWhenTimeChanges = (): void => {
+        if (!open || ended || channel.pushesTimeChanges === true) return;
+        const ms = msUntilStatusChange(latest);
+        const mine = ++armed;
+        if (ms === null) return;
+        void this.deps.delay(ms).then(() => {
+          if (ended || mine !== armed) return;
+          queue = queue.then(() => (ended ? undefined : this.recheckSession(end))).catch(fail);
+        });
+      };
+      this.sessionApplied = (applied) => {
+        latest = applied;
+        recheckWhenTimeChanges();
       };
       const fail = (): void => {
         failed = !ended;
@@ -221,7 +251,12 @@ export class ViewerController {
       this.endPush = end;
       subscription = channel.follow([{ viewId: this.viewId, cursor: this.cursor }], {
         state: (state) => {
-          if (state === 'open') this.pushFailures = 0;
+          if (state === 'open') {
+            this.pushFailures = 0;
+            open = true;
+            // After this turn: a channel that fails at once never waits for the session's next change.
+            void Promise.resolve().then(recheckWhenTimeChanges);
+          }
           if (state === 'failed') fail();
         },
         event: (event) => {
@@ -234,6 +269,11 @@ export class ViewerController {
     if (!failed) return;
     this.pushRetryAt = this.deps.now() + Math.min(PUSH_RETRY.capMs, PUSH_RETRY.baseMs * 2 ** this.pushFailures);
     this.pushFailures += 1;
+  }
+
+  /** The session again (its status changed by time alone); a link that is off ends push, and the loop rechecks it. */
+  private async recheckSession(end: () => void): Promise<void> {
+    if (!this.applySession(await this.deps.api.getSession(this.viewId))) end();
   }
 
   /** Readings after the cursor through the live API, page by page, without waiting; false when the link is off. */
@@ -251,16 +291,33 @@ export class ViewerController {
     }
   }
 
-  /** One pushed event. Readings after another cursor than this page's mean some were missed: fetched first. */
+  /**
+   * One pushed event. Readings from a cursor past this page's mean some were missed: fetched first. Readings from an
+   * earlier cursor were seen already (each seq is shown once), and the cursor never moves back (src/core/push-cursor.ts).
+   */
   private async applyPushed(event: LiveEvent): Promise<void> {
     if (event.viewId !== this.viewId) return;
     const session = checkedAlerts(event.session);
     if (event.type === 'readings') {
-      if (event.from !== this.cursor && !(await this.catchUp())) return;
+      if (isLaterCursor(event.from, this.cursor) && !(await this.fillGap(event.from))) return;
       this.add(event.readings, session.serverTime);
-      if (isLaterCursor(event.next, this.cursor)) this.cursor = event.next;
+      this.cursor = laterCursor(this.cursor, event.next);
     }
     this.applySession(session);
+  }
+
+  /**
+   * Readings up to `from` through the live API, asked again while the API still trails the event; false when the link
+   * is off or the page stopped. Throws when the API never catches up, which ends push like a failed stream.
+   */
+  private async fillGap(from: string): Promise<boolean> {
+    for (let attempt = 1; ; attempt++) {
+      if (!(await this.catchUp())) return false;
+      if (!isLaterCursor(from, this.cursor)) return true;
+      if (attempt >= GAP_ATTEMPTS) throw new Error('the live API did not serve the readings before a pushed event');
+      await this.deps.delay(GAP_RETRY_MS);
+      if (this.stopped) return false;
+    }
   }
 
   private async followReadings(): Promise<void> {
@@ -291,7 +348,8 @@ export class ViewerController {
 
   /** One readings answer: cursor, readings, status and alerts; false when the link is off (all cleared). */
   private applyPage(page: ReadingsBody): boolean {
-    this.cursor = page.next;
+    // An API answer can stand behind a pushed event's `next` (AWS, before the index refresh): keep the later one.
+    this.cursor = laterCursor(this.cursor, page.next);
     if (page.status === 'revoked' || page.status === 'expired') {
       this.clear();
       this.update({ remote: page.status, clockOffset: this.offsetFrom(page.serverTime) });
@@ -352,11 +410,6 @@ export class ViewerController {
     this.state = { ...this.state, ...patch };
     for (const listener of this.listeners) listener(this.state);
   }
-}
-
-/** Cursors are decimal strings without leading zeros (the live API's): the longer, or else the greater, is later. */
-function isLaterCursor(a: string, b: string): boolean {
-  return a.length !== b.length ? a.length > b.length : a > b;
 }
 
 function isAbort(error: unknown): boolean {

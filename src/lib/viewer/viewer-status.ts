@@ -1,5 +1,5 @@
-import { livenessOf } from '../../core/liveness.ts';
-import type { SessionStatus } from '../../core/live-api-types.ts';
+import { livenessOf, STALE_AFTER_MS } from '../../core/liveness.ts';
+import type { SessionBody, SessionStatus } from '../../core/live-api-types.ts';
 
 /** What a viewer is shown. "offline": this page cannot reach the API (it keeps trying and catches up). */
 export type ViewerStatus = SessionStatus | 'connecting' | 'offline';
@@ -28,4 +28,17 @@ export function shownStatus(view: RemoteView, serverNow: number): ViewerStatus {
 /** Whole seconds since the newest reading reached the server, for "No data for N s"; null before any. */
 export function secondsSince(lastReceivedAt: number | null, serverNow: number): number | null {
   return lastReceivedAt === null ? null : Math.max(0, Math.floor((serverNow - lastReceivedAt) / 1000));
+}
+
+/**
+ * How long after a session answer its status next changes by time alone, by the server's rules: a live session turns
+ * stale STALE_AFTER_MS after its newest reading, a link expires at its expiry. Null when nothing changes by time, or
+ * when the answer is already past that moment (asking again then would only get the same answer).
+ */
+export function msUntilStatusChange(session: SessionBody): number | null {
+  const moments: number[] = [];
+  if (session.status === 'live' && session.lastReceivedAt != null) moments.push(session.lastReceivedAt + STALE_AFTER_MS + 1);
+  if ((session.status === 'live' || session.status === 'stale' || session.status === 'ended') && session.expiresAt != null) moments.push(session.expiresAt);
+  const next = Math.min(...moments.filter((at) => at > session.serverTime));
+  return Number.isFinite(next) ? next - session.serverTime : null;
 }

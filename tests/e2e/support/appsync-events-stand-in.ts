@@ -5,7 +5,7 @@
 // wildcard, no other depth: what the namespace's onSubscribe handler allows), unsubscribe of known ids. Anything
 // else is a violation, answered as AppSync answers it. Tests publish events and keep-alives, refuse subscriptions,
 // and drop connections. No AppSync runs here: this verifies the contract only.
-import { createServer } from 'node:http';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 
@@ -18,6 +18,8 @@ export interface AppSyncEventsStandIn {
    */
   pageUrl: string;
   page: string;
+  /** Serves /api/… on the page's origin (a real live API in front of a store), as CloudFront does in AWS; none: 404. */
+  api: ((req: IncomingMessage, res: ServerResponse) => void) | undefined;
   violations: string[];
   /** Every message pages sent, parsed, in order. */
   received: Array<Record<string, unknown>>;
@@ -43,6 +45,7 @@ export async function startAppSyncEventsStandIn(expected: { host: string; apiKey
   const subscriptions = new Map<WebSocket, Map<string, string>>();
   const violations: string[] = [];
   const http = createServer((req, res) => {
+    if (standIn.api !== undefined && req.url?.startsWith('/api/') === true) return standIn.api(req, res);
     if (req.method !== 'GET' || req.url !== '/') {
       res.writeHead(404).end();
       return;
@@ -65,6 +68,7 @@ export async function startAppSyncEventsStandIn(expected: { host: string; apiKey
     url: `ws://${origin}/event/realtime`,
     pageUrl: `http://${origin}/`,
     page: '',
+    api: undefined,
     violations,
     received: [],
     refuse: undefined,

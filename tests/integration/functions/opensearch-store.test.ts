@@ -2,13 +2,13 @@
 // No OpenSearch server runs here: these verify requests and the adapter's handling of answers, not a cluster.
 import type { Client } from '@opensearch-project/opensearch';
 import type { KinesisStreamEvent } from 'aws-lambda';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { AlertSettings } from '../../../src/core/alert-rules.ts';
 import type { ControlRecord } from '../../../src/core/record.ts';
 import { foldAlertClock } from '../../../functions/alert-clock/fold-alert-clock.ts';
 import { processKinesisBatch, type ConsumerBatchResult } from '../../../functions/consumer/process-batch.ts';
 import { silentLogger } from '../../../functions/lib/logger.ts';
-import type { LiveWrite, StoredReading } from '../../../functions/store/live-store.ts';
+import type { LiveWrite, SessionChange, StoredReading } from '../../../functions/store/live-store.ts';
 import { createSignedOpenSearchClient } from '../../../functions/store/opensearch-client.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
@@ -129,7 +129,7 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       expect(READINGS_INDEX_TEMPLATE.template.mappings.dynamic).toBe('strict');
     });
 
-    it('writes readings as NDJSON bulk creates with deterministic ids, daily indices by reading time, and refresh=wait_for', async () => {
+    it('writes readings as NDJSON bulk creates with deterministic ids and daily indices by reading time, then waits for a refresh by rewriting the newest of each index', async () => {
       // Prepare: two readings either side of midnight UTC
       const midnight = Date.UTC(2026, 10, 28);
       const event = kinesisEvent([reading(key, 0, { t: midnight - 100, bpm: 71, rr: [845], kj: 3 }), reading(key, 1, { t: midnight + 100, bpm: 72 })]);
@@ -138,8 +138,8 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       await consume(event);
 
       // Assess
-      const [readingsBulk, sessionsBulk] = bulkRequests();
-      expect(readingsBulk?.query.get('refresh')).toBe('wait_for');
+      const [readingsBulk, waitBulk, sessionsBulk] = bulkRequests();
+      expect(readingsBulk?.query.get('refresh')).toBeNull();
       expect(readingsBulk?.headers['content-type']).toMatch(/^application\/(x-ndjson|json)/);
       expect(readingsBulk?.body.endsWith('\n')).toBe(true);
       expect(ndjson(readingsBulk as RecordedRequest)).toEqual([
@@ -147,6 +147,14 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
         { viewId, seq: 0, pos: toPosition(streamSeq(1)), t: midnight - 100, bpm: 71, rr: [845], contact: true, kj: 3, receivedAt: NOW },
         { create: { _index: 'hr-readings-2026.11.28', _id: `${viewId}:1`, routing: viewId } },
         { viewId, seq: 1, pos: toPosition(streamSeq(2)), t: midnight + 100, bpm: 72, rr: [800, 810], contact: true, receivedAt: NOW },
+      ]);
+      // The wait: each daily index's newest reading of the session, unchanged, on its shard (routing), refresh=wait_for.
+      expect(waitBulk?.query.get('refresh')).toBe('wait_for');
+      expect(ndjson(waitBulk as RecordedRequest)).toEqual([
+        { index: { _index: 'hr-readings-2026.11.27', _id: `${viewId}:0`, routing: viewId } },
+        ndjson(readingsBulk as RecordedRequest)[1],
+        { index: { _index: 'hr-readings-2026.11.28', _id: `${viewId}:1`, routing: viewId } },
+        ndjson(readingsBulk as RecordedRequest)[3],
       ]);
       const sessionLines = ndjson(sessionsBulk as RecordedRequest);
       expect(sessionLines[0]).toEqual({ create: { _index: 'hr-sessions', _id: viewId } });
@@ -313,6 +321,64 @@ describe('OpenSearch live store (contract, against a signing-checking stand-in)'
       standIn = await startOpenSearchStandIn({ ...CREDENTIALS, region: REGION, service: 'es' });
 
       expect(result.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.kinesis.sequenceNumber }]);
+    });
+  });
+
+  describe('durable before searchable (push)', () => {
+    const write = (seq: number, n: number): LiveWrite => ({ kind: 'reading', viewId, seq, t: NOW, bpm: 60 + seq, receivedAt: NOW, streamSeq: streamSeq(n) });
+
+    it('hands the readings to onDurable before the refresh wait answers, and raises the watermark only after it', async () => {
+      // Prepare: the domain answers refresh=wait_for only at its next refresh, as a real one does.
+      standIn.holdWaitFor = true;
+      const durable: Array<{ changes: SessionChange[]; sessionDoc: unknown }> = [];
+      let settled = false;
+
+      // Act
+      const writing = (store.writeBatchWithChanges as NonNullable<typeof store.writeBatchWithChanges>)([write(0, 1), write(1, 2), write(2, 3)], async (changes) => {
+        durable.push({ changes, sessionDoc: await store.getSession(viewId) });
+      }).finally(() => (settled = true));
+      await vi.waitFor(() => expect(bulkRequests().filter((r) => r.query.get('refresh') === 'wait_for')).toHaveLength(1));
+      await vi.waitFor(() => expect(durable).toHaveLength(1));
+      const pageWhileWaiting = await store.getReadings(viewId, '0', 10);
+      const settledWhileWaiting = settled;
+      standIn.refresh();
+      const { results, changes } = await writing;
+
+      // Assess: the readings went out while the wait was held, before any session document or searchable reading.
+      const [early] = durable[0]?.changes ?? [];
+      expect(durable[0]?.sessionDoc).toBeNull();
+      expect(settledWhileWaiting).toBe(false);
+      expect(pageWhileWaiting.readings).toEqual([]);
+      expect(early?.readings.map((r) => r.reading.seq)).toEqual([0, 1, 2]);
+      expect(early).toMatchObject({ from: '0', stateChanged: false });
+      expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'stored']);
+      // Once the wait answered, the live API serves exactly what was handed on, up to the same cursor.
+      const page = await readAll();
+      expect(page.readings).toEqual(early?.readings.map((r) => r.reading));
+      expect(page.cursor).toBe(early?.readings.at(-1)?.cursor);
+      expect(changes[0]?.session.cursor).toBe(page.cursor);
+    });
+
+    it('fails a session whose refresh wait fails, and waits again on the retry for the readings the first attempt created', async () => {
+      // Prepare: the first refresh wait is throttled.
+      let waits = 0;
+      standIn.bulkFault = (op) => (op.action === 'index' && op.index.startsWith('hr-readings') && waits++ === 0 ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
+      const event = kinesisEvent([reading(key, 0), reading(key, 1)]);
+
+      // Act
+      const first = await consume(event);
+      const visibleAfterFirst = await readAll();
+      const results = await consumeUntilDone(redeliverFrom(event, first.batchItemFailures[0]?.itemIdentifier ?? ''));
+
+      // Assess: nothing counted until a wait succeeded; the retry created nothing but waited again; each reading once.
+      expect(first.batchItemFailures).toEqual([{ itemIdentifier: event.Records[0]?.kinesis.sequenceNumber }]);
+      expect(visibleAfterFirst.readings).toEqual([]);
+      expect(results).toHaveLength(1);
+      const retryBulks = bulkRequests().slice(-2);
+      expect(retryBulks.map((r) => r.query.get('refresh'))).toEqual(['wait_for', null]);
+      expect(ndjson(retryBulks[0] as RecordedRequest)[0]).toEqual({ index: { _index: readingsIndexFor(NOW, NOW), _id: `${viewId}:1`, routing: viewId } });
+      expect((await readAll()).readings.map((r) => r.seq)).toEqual([0, 1]);
+      expect(await store.getSession(viewId)).toMatchObject({ count: 2 });
     });
   });
 

@@ -6,7 +6,11 @@ import type { Client } from '@opensearch-project/opensearch';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { LiveEvent, ReadingsEvent } from '../../../src/core/live-events.ts';
 import { pushChannelOf } from '../../../src/core/push-channel-name.ts';
+import { foldAlertClock } from '../../../functions/alert-clock/fold-alert-clock.ts';
 import { processKinesisBatch } from '../../../functions/consumer/process-batch.ts';
+import type { AlertClockStore } from '../../../functions/store/alert-clock-store.ts';
+import type { AlertSettings } from '../../../src/core/alert-rules.ts';
+import type { ControlRecord } from '../../../src/core/record.ts';
 import { createJsonLogger, type Logger } from '../../../functions/lib/logger.ts';
 import { putIndexTemplates } from '../../../functions/opensearch-setup/apply-setup.ts';
 import { createDomainHttp } from '../../../functions/opensearch-setup/domain-http.ts';
@@ -166,9 +170,44 @@ describe('AppSync Events publisher (contract)', () => {
       ]);
     });
 
-    it('publishes nothing for a batch the store could not write', async () => {
-      // Prepare: the session document write fails (throttled).
-      openSearch.bulkFault = (op) => (op.index === 'hr-sessions' ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
+    it('the alert clock publishes a session event with the "no data" alert it stored, once; a refused publish is counted, not retried', async () => {
+      // Prepare: A shares a "no data" rule and falls silent; B too, but its channel refuses.
+      const settings: AlertSettings = { rules: [{ id: 'silent', kind: 'no-data', forS: 10 }], hysteresisBpm: 3, repeatAfterS: 60 };
+      const rules = (key: string): ControlRecord => ({ v: 1, key, seq: 0, t: NOW - 1000, alerts: { share: true, settings } });
+      for (const [k, { key }] of [A, B].entries()) await consume([rules(key), reading(key, 1, { bpm: 80 })], 1 + 10 * k);
+      openSearch.refresh();
+      appsync.published.length = 0;
+      const attemptsBefore = appsync.attempts;
+      appsync.fault = (channel) => (channel === pushChannelOf(B.viewId) ? 500 : undefined);
+
+      // Act
+      const fired = await foldAlertClock({ store: store as LiveStore & AlertClockStore, now: () => NOW + 10_500, log, push: publisher });
+      openSearch.refresh();
+      const again = await foldAlertClock({ store: store as LiveStore & AlertClockStore, now: () => NOW + 11_500, log, push: publisher });
+
+      // Assess: one session event for A, as the live API would answer then; B's refused, counted and logged once.
+      expect(fired).toEqual({ sessions: 2, events: 2 });
+      expect(again.events).toBe(0);
+      expect(appsync.violations).toEqual([]);
+      const events = appsync.published.flatMap((r) => r.events);
+      expect(events).toEqual([
+        {
+          type: 'session',
+          viewId: A.viewId,
+          session: expect.objectContaining({
+            status: 'stale',
+            alerts: expect.objectContaining({ active: ['silent'], recent: [{ ruleId: 'silent', kind: 'no-data', type: 'fired', at: NOW + 10_000, value: null }] }),
+          }),
+        },
+      ]);
+      expect(appsync.attempts - attemptsBefore).toBe(2);
+      expect(log.lines.find((l) => l.message === 'alert clock stored events')).toMatchObject({ pushedEvents: 1, pushFailedEvents: 1 });
+      expect(log.lines.filter((l) => l.message === 'push publish failed')).toHaveLength(1);
+    });
+
+    it('publishes nothing for a batch whose readings the store could not write', async () => {
+      // Prepare: the readings' write is throttled.
+      openSearch.bulkFault = (op) => (op.action === 'create' && op.index.startsWith('hr-readings') ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
 
       // Act
       const result = await consume([reading(A.key, 0)], 1);
@@ -176,6 +215,28 @@ describe('AppSync Events publisher (contract)', () => {
       // Assess
       expect(result.batchItemFailures).toHaveLength(1);
       expect(appsync.attempts).toBe(0);
+    });
+
+    it('publishes durable readings even when the session document then fails, and the same event again on the retry', async () => {
+      // Prepare: the first session document write is throttled.
+      let sessionWrites = 0;
+      openSearch.bulkFault = (op) => (op.index === 'hr-sessions' && sessionWrites++ === 0 ? { status: 429, type: 'es_rejected_execution_exception' } : undefined);
+
+      // Act
+      const first = await consume([reading(A.key, 0), reading(A.key, 1)], 1);
+      const second = await consume([reading(A.key, 0), reading(A.key, 1)], 1);
+
+      // Assess: the viewer gets the readings twice with the same cursors, and shows them once (it keeps each seq once).
+      expect(first.batchItemFailures).toHaveLength(1);
+      expect(second.batchItemFailures).toEqual([]);
+      expect(appsync.violations).toEqual([]);
+      const events = appsync.published.flatMap((r) => r.events) as ReadingsEvent[];
+      expect(events.map((e) => [e.from, e.readings.map((r) => r.seq)])).toEqual([
+        ['0', [0, 1]],
+        ['0', [0, 1]],
+      ]);
+      expect(events[0]?.next).toBe(events[1]?.next);
+      expect(events[1]?.next).toBe((await store.getSession(A.viewId))?.cursor);
     });
   });
 });

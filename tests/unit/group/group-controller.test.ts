@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
 import { GroupController, POLL_ROUND_MS, PUSH_RETRY_MS } from '../../../src/lib/group/group-controller.ts';
+import { GAP_RETRY_MS } from '../../../src/lib/viewer/viewer-controller.ts';
 import type { SessionBody } from '../../../src/core/live-api-types.ts';
 import { FakeClock } from '../viewer/fake-live-api.ts';
 import { FakeGroupApi, FakePushChannel } from './fake-group.ts';
@@ -140,6 +141,45 @@ describe('GroupController with a push channel', () => {
     expect(tile(A)?.bpm).toBe(82);
     expect(tile(A)?.name).toBeNull();
     expect(api.log.filter((r) => r.kind === 'readings' && r.viewId === A).length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('takes an event that runs ahead of the live API, fetches a gap the API serves late, and never moves its cursor back', async () => {
+    // Prepare: the page stands at the start of A; the API serves nothing yet (before the index refresh, in AWS).
+    const channel = new FakePushChannel();
+    const clock = new FakeClock();
+    const api = new FakeGroupApi(clock, IDS);
+    // A gap asked again waits until the test lets it go.
+    const gapWaits: Array<() => void> = [];
+    const delay = (ms: number): Promise<void> => (ms === GAP_RETRY_MS ? new Promise((resolve) => gapWaits.push(resolve)) : clock.delay(ms));
+    const controller = new GroupController(IDS, { api, channel, now: clock.now, delay });
+    running.push(controller);
+    const tile = (viewId: string) => controller.snapshot.tiles.find((t) => t.viewId === viewId);
+    void controller.start();
+    await vi.waitFor(() => expect(channel.follows).toHaveLength(1));
+    channel.current.handlers.state('open');
+    const at = Date.now();
+    const readings = [80, 81, 82, 83].map((bpm, seq) => ({ seq, t: at + seq, bpm }));
+
+    // Act: the first event comes before the API serves it; the second is lost; the third shows the gap, which the API
+    // serves only after a few tries.
+    channel.send({ type: 'readings', viewId: A, from: '0', next: '2', readings: readings.slice(0, 2), session: body(A) });
+    await vi.waitFor(() => expect(controller.seriesOf(A)?.length).toBe(2));
+    const asksBefore = api.of(A).requests.length;
+    channel.send({ type: 'readings', viewId: A, from: '3', next: '4', readings: readings.slice(3), session: body(A) });
+    for (let tries = 0; tries < 2; tries++) {
+      await vi.waitFor(() => expect(gapWaits).toHaveLength(1));
+      gapWaits.pop()?.();
+    }
+    await vi.waitFor(() => expect(gapWaits).toHaveLength(1));
+    api.of(A).readings.push(...readings.slice(0, 3));
+    gapWaits.pop()?.();
+
+    // Assess: each reading once, in order; every gap fetch from the event's cursor, none from an earlier one.
+    await vi.waitFor(() => expect(controller.seriesOf(A)?.length).toBe(4));
+    expect(tile(A)?.bpm).toBe(83);
+    const gapFetches = api.of(A).requests.slice(asksBefore).filter((r) => r.kind === 'readings');
+    expect(gapFetches.map((r) => r.after)).toEqual(['2', '2', '2', '2']);
+    expect(gapFetches.every((r) => r.after === '2')).toBe(true);
   });
 
   it('falls back to polling when the channel fails, catches up, and tries push again later', async () => {

@@ -1,5 +1,6 @@
 import type { PublicReading, ReadingsBody, SessionAlerts, SessionBody, SessionStatus } from '../../../src/core/live-api-types.ts';
 import { alertsTagOf } from '../../../src/core/alerts-tag.ts';
+import { STALE_AFTER_MS } from '../../../src/core/liveness.ts';
 import { LiveApiError, type LiveApiClient } from '../../../src/lib/viewer/live-api-client.ts';
 
 export const T0 = Date.UTC(2026, 10, 28, 12, 0, 0);
@@ -74,9 +75,16 @@ export class FakeLiveApi implements LiveApiClient {
     this.wake();
   }
 
+  /**
+   * When true, a session answer applies the server's time rules as of the clock (stale 3 s after the newest reading,
+   * expired at expiresAt), as functions/live-api does; otherwise the status is whatever the test set.
+   */
+  timeRules = false;
+
   async getSession(viewId: string): Promise<SessionBody> {
     this.requests.push({ kind: 'session' });
     this.failIfOffline();
+    if (this.timeRules) this.applyTimeRules();
     const bpms = this.readings.map((r) => r.bpm);
     const viewable = !['revoked', 'expired', 'unknown'].includes(this.status);
     return viewable
@@ -118,7 +126,8 @@ export class FakeLiveApi implements LiveApiClient {
       if (this.status === statusBefore && from >= this.readings.length && known()) return this.getReadings(viewId, after, opts);
     }
     const page = viewable ? this.readings.slice(from, from + opts.limit) : [];
-    const next = from + page.length;
+    // A cursor beyond the end stands at the end, as the OpenSearch store answers one a pushed event ran ahead with.
+    const next = Math.min(from, this.readings.length) + page.length;
     const alerts = this.servedAlerts();
     return {
       viewId,
@@ -130,6 +139,13 @@ export class FakeLiveApi implements LiveApiClient {
       ...(alerts ? { alerts } : {}),
       alertsTag: alertsTagOf(alerts),
     };
+  }
+
+  private applyTimeRules(): void {
+    const now = this.clock.now();
+    const last = this.readings.at(-1)?.t;
+    if (this.expiresAt !== null && this.expiresAt <= now && this.status !== 'revoked') this.status = 'expired';
+    else if (this.status === 'live' && last !== undefined && now - last > STALE_AFTER_MS) this.status = 'stale';
   }
 
   private servedAlerts(): SessionAlerts | undefined {

@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { PublicReading } from '../../../src/core/live-api-types.ts';
 import type { LiveEvent, ReadingsEvent } from '../../../src/core/live-events.ts';
+import { STALE_AFTER_MS } from '../../../src/core/liveness.ts';
 import { createWriteKey, deriveViewId } from '../../../src/core/session-key.ts';
 import type { PushChannel, PushHandlers, PushTarget } from '../../../src/lib/viewer/push-channel.ts';
 import { PUSH_RETRY, ViewerController, WAIT_MS } from '../../../src/lib/viewer/viewer-controller.ts';
@@ -198,6 +199,49 @@ describe('ViewerController on push', () => {
     await vi.waitFor(() => expect(controller.snapshot.remote).toBe('revoked'));
     expect(controller.snapshot).toMatchObject({ bpm: null, count: 0 });
     expect(controller.series.length).toBe(0);
+  });
+
+  it('asks for the session again when time alone turns it stale and then expires its link, with no event and no long-poll', async () => {
+    // Prepare: a live session whose link expires 10 s on; the fake answers by the server's time rules.
+    const { api, clock, push, controller } = follow();
+    api.timeRules = true;
+    api.expiresAt = clock.t + 10_000;
+    api.send(70, 71);
+    const snapshots: string[] = [];
+    controller.subscribe((s) => snapshots.push(s.remote));
+
+    // Act
+    void controller.start();
+    await vi.waitFor(() => expect(push.follows).toHaveLength(1));
+    push.current.handlers.state('open');
+
+    // Assess: asked at the moment it turned stale (3 s after the newest reading), then at the expiry, which clears it.
+    await vi.waitFor(() => expect(controller.snapshot.remote).toBe('expired'));
+    expect(clock.delays.slice(0, 2)).toEqual([STALE_AFTER_MS + 1, 10_000 - STALE_AFTER_MS - 1]);
+    expect(snapshots).toContain('stale');
+    expect(controller.snapshot.count).toBe(0);
+    expect(longPolls(api)).toBe(0);
+  });
+
+  it('leaves time changes to a channel that pushes them (the embedded hub), asking nothing at those moments', async () => {
+    // Prepare
+    const clock = new FakeClock();
+    const api = new FakeLiveApi(clock);
+    api.timeRules = true;
+    api.send(70);
+    const push = Object.assign(new FakePushChannel(), { pushesTimeChanges: true });
+    const controller = new ViewerController(VIEW_ID, { api, now: clock.now, delay: clock.delay, random: () => 0.5, push });
+    running.push(controller);
+
+    // Act
+    void controller.start();
+    await vi.waitFor(() => expect(push.follows).toHaveLength(1));
+    push.current.handlers.state('open');
+    for (let turn = 0; turn < 10; turn++) await new Promise((resolve) => setImmediate(resolve));
+
+    // Assess: no timer, and the session asked once, before following
+    expect(clock.delays).toEqual([]);
+    expect(api.requests.filter((r) => r.kind === 'session')).toHaveLength(1);
   });
 
   it('closes the stream on stop', async () => {

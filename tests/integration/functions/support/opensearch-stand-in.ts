@@ -56,7 +56,12 @@ export interface OpenSearchStandIn {
   indices: Map<string, IndexState>;
   /** Return a fault for an operation to fail it (per item, inside an HTTP 200 bulk answer). */
   bulkFault: ((op: BulkOperation) => BulkItemFault | undefined) | undefined;
-  /** Make every index's latest documents searchable, as the 1 s refresh would. */
+  /**
+   * When true, a bulk with refresh=wait_for is applied at once but answered only at the next refresh(), as a real
+   * domain answers it at its next scheduled refresh; false (the default) answers it as if that refresh came at once.
+   */
+  holdWaitFor: boolean;
+  /** Make every index's latest documents searchable, as the 1 s refresh would, and answer the held wait_for bulks. */
   refresh(): void;
   stop(): Promise<void>;
 }
@@ -65,14 +70,17 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
   const requests: RecordedRequest[] = [];
   const templates = new Map<string, Record<string, unknown>>();
   const indices = new Map<string, IndexState>();
+  const held: Array<() => void> = [];
   const standIn: OpenSearchStandIn = {
     url: '',
     requests,
     templates,
     indices,
     bulkFault: undefined,
+    holdWaitFor: false,
     refresh: () => {
       for (const index of indices.values()) refreshIndex(index);
+      for (const answer of held.splice(0)) answer();
     },
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };
@@ -126,7 +134,12 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
       return send(200, { acknowledged: true });
     }
     if ((r.method === 'POST' || r.method === 'GET') && parts.length === 1 && parts[0] === '_mget') return send(200, mget(r));
-    if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 1 && parts[0] === '_bulk') return send(200, bulk(r));
+    if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 1 && parts[0] === '_bulk') {
+      const answer = bulk(r);
+      if (standIn.holdWaitFor && r.query.get('refresh') === 'wait_for') held.push(() => send(200, answer));
+      else send(200, answer);
+      return;
+    }
     // An index in the path is the default for actions that name none.
     if ((r.method === 'POST' || r.method === 'PUT') && parts.length === 2 && parts[1] === '_bulk') return send(200, bulk(r, parts[0]));
     if (r.method === 'GET' && parts.length === 3 && parts[1] === '_doc') {
@@ -201,7 +214,7 @@ export async function startOpenSearchStandIn(expected: SigV4Expectation): Promis
     }
     const refresh = r.query.get('refresh');
     // wait_for answers once a refresh has made the writes searchable; true refreshes at once.
-    if (refresh === 'wait_for' || refresh === 'true' || refresh === '') for (const index of touched) refreshIndex(index);
+    if ((refresh === 'wait_for' && !standIn.holdWaitFor) || refresh === 'true' || refresh === '') for (const index of touched) refreshIndex(index);
     return { took: 1, errors, items };
   }
 
