@@ -8,6 +8,7 @@ import { GetRecordsCommand, GetShardIteratorCommand, KinesisClient, PutRecordsCo
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
+import { prepareLanCertificates } from '../../../infra/local/lan/lan-certificates.ts';
 import { startLocalStack, type LocalStack, type LocalStackLan } from '../../../infra/local/local-stack.ts';
 import { handshake, tlsRequest, type TlsTarget } from './lan-client.ts';
 import { rawRequest } from './raw-request.ts';
@@ -186,4 +187,59 @@ describe('LAN mode of the local stack', () => {
       direct.destroy();
     }
   }
+});
+
+describe('LAN mode with a certificate the person supplies', () => {
+  let root: string;
+  let stack: LocalStack;
+  let issuerPem: string;
+
+  beforeAll(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lhr-lan-user-'));
+    await writeFile(join(root, 'index.html'), '<!doctype html><title>built</title>');
+    // Their own CA's certificate for the address: here, another data folder's generated one.
+    const elsewhere = join(root, 'elsewhere');
+    const issued = await prepareLanCertificates({ dataDir: elsewhere, machineName: 'their-ca', names: { addresses: [LAN_ADDRESS] } });
+    issuerPem = issued.ca?.certPem ?? '';
+    stack = await startLocalStack({
+      appPort: 0,
+      kinesisPort: 0,
+      streamName: 'lan-user-test',
+      region: 'eu-west-1',
+      distDir: root,
+      dataDir: join(root, 'data'),
+      lan: {
+        addresses: [LAN_ADDRESS],
+        httpsPort: 0,
+        setupPort: 0,
+        certificate: { certPath: join(elsewhere, 'lan', 'server.crt'), keyPath: join(elsewhere, 'lan', 'server.PRIVATE-KEY.pem') },
+      },
+    });
+  });
+
+  afterAll(async () => {
+    await stack?.stop();
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('serves that certificate, makes no CA, and its setup page says there is none to download', async () => {
+    // Prepare
+    const lan = stack.lan;
+    if (lan === undefined) throw new Error('no LAN part');
+    const port = Number(new URL(lan.appUrl).port);
+    const setupPort = Number(new URL(lan.setupUrl).port);
+
+    // Act
+    const tls = await handshake({ host: LAN_ADDRESS, port, ca: issuerPem });
+    const page = await rawRequest(setupPort, '/', { host: LAN_ADDRESS });
+    const download = await rawRequest(setupPort, '/liveheartrate-local-ca.crt', { host: LAN_ADDRESS });
+
+    // Assess
+    expect(lan).toEqual({ appUrl: expect.stringMatching(/^https:\/\/127\.0\.0\.2:\d+$/), setupUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.2:\d+\/$/), certificateSource: 'user' });
+    expect(tls.authorized).toBe(true);
+    expect(page.body).toContain('there is no local CA to download here');
+    expect(page.body).toContain(`href="${lan.appUrl}/"`);
+    expect(download.status).toBe(404);
+    await expect(stat(join(root, 'data', 'lan'))).rejects.toThrow(/ENOENT/);
+  });
 });
