@@ -7,6 +7,9 @@ import { renderSetupPage } from './setup-page.ts';
 
 export const CA_DOWNLOAD_PATH = `/${CA_CERT_FILE}`;
 
+// The page runs no script and loads nothing: its own inline style, links, and no framing by another page.
+const PAGE_POLICY = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
 export interface SetupHandlerOptions {
   httpsPort: number;
   /** The generated CA's certificate (public); absent with a person's own certificate. */
@@ -21,7 +24,7 @@ export function createSetupHandler(options: SetupHandlerOptions): RequestListene
     if (path === '/') {
       const appUrl = `https://${req.socket.localAddress}:${options.httpsPort}/`;
       const page = renderSetupPage({ appUrl, ca: ca && { downloadPath: CA_DOWNLOAD_PATH, fingerprint256: ca.fingerprint256 } });
-      return send(req, res, 200, 'text/html; charset=utf-8', page, {});
+      return send(req, res, 200, 'text/html; charset=utf-8', page, { 'Content-Security-Policy': PAGE_POLICY });
     }
     // DER: Android's certificate installer and every desktop store take it.
     if (path === CA_DOWNLOAD_PATH && ca !== undefined) return send(req, res, 200, 'application/x-x509-ca-cert', ca.raw, { 'Content-Disposition': `attachment; filename="${CA_CERT_FILE}"` });

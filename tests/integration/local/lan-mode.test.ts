@@ -114,6 +114,7 @@ describe('LAN mode of the local stack', () => {
 
     expect(page.status).toBe(200);
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
+    expect(page.headers['content-security-policy']).toContain("default-src 'none'");
     expect(page.body).toContain(lan.caFingerprint256);
     expect(page.body).toContain(`href="${lan.appUrl}/"`);
     expect(page.body).toContain('href="/liveheartrate-local-ca.crt"');

@@ -92,6 +92,13 @@ describe('npm start and the LAN mode: what listens where', () => {
     }
   });
 
+  it('says when the address asked for is not one of this machine', async () => {
+    // 10.255.255.254: private, so the flag takes it, but on no interface of a test machine.
+    const run = runStart(cwd, { ...FREE_PORTS, LHR_DATA_DIR: 'elsewhere' }, ['--lan', '--lan-address', '10.255.255.254']);
+    expect(await run.exited).toBe(1);
+    expect(errorLines(run)).toEqual(['error    lan: 10.255.255.254 is not an address of this machine: pass --lan-address with one that is']);
+  });
+
   it('names the file when a supplied certificate cannot be read', async () => {
     const run = runStart(cwd, FREE_PORTS, ['--lan', '--lan-address', '127.0.0.2', '--cert', 'missing.pem', '--key', 'missing.key']);
     expect(await run.exited).toBe(1);
