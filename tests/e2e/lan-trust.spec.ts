@@ -6,25 +6,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, expect, test, type Browser } from '@playwright/test';
 import { chromiumPath, launchArgs } from '../../scripts/chromium-launch.ts';
-import { startLocalStack, type LocalStack } from '../../infra/local/local-stack.ts';
+import type { LocalStack, LocalStackLan } from '../../infra/local/local-stack.ts';
+import { LAN_ADDRESS, startLanStack } from '../integration/local/lan-stack.ts';
 
-const LAN_ADDRESS = '127.0.0.2';
 const HOST_NAME = 'lhr-probe.local';
 
-let stack: LocalStack;
+let stack: LocalStack & { lan: LocalStackLan };
 let dataDir: string;
 
 test.beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), 'lhr-lan-trust-'));
-  stack = await startLocalStack({
-    appPort: 0,
-    kinesisPort: 0,
-    streamName: 'liveheartrate',
-    region: 'us-east-1',
-    distDir: 'dist',
-    dataDir,
-    lan: { addresses: [LAN_ADDRESS], httpsPort: 0, setupPort: 0, hostName: HOST_NAME },
-  });
+  stack = await startLanStack({ distDir: 'dist', dataDir, hostName: HOST_NAME });
 });
 
 test.afterAll(async () => {
@@ -38,8 +30,8 @@ async function launch(extraArgs: string[]): Promise<Browser> {
 
 test('Chromium trusting the CA by its key loads the app over TLS, by address and by host name', async () => {
   // Prepare
-  const lan = stack.lan;
-  if (lan?.caSpkiSha256 === undefined) throw new Error('no generated CA');
+  const { lan } = stack;
+  if (lan.caSpkiSha256 === undefined) throw new Error('no generated CA');
   const port = new URL(lan.appUrl).port;
   const browser = await launch([`--ignore-certificate-errors-spki-list=${lan.caSpkiSha256}`, `--host-resolver-rules=MAP ${HOST_NAME} ${LAN_ADDRESS}`]);
   try {
@@ -64,8 +56,7 @@ test('Chromium trusting the CA by its key loads the app over TLS, by address and
 });
 
 test('Chromium without that option refuses the certificate', async () => {
-  const lan = stack.lan;
-  if (lan === undefined) throw new Error('no LAN part');
+  const { lan } = stack;
   const browser = await launch([]);
   try {
     const page = await browser.newPage();

@@ -1,7 +1,7 @@
 // Where the LAN mode keeps its certificates: <dataDir>/lan/. The names say what each file is, so nobody copies a
 // private key to a phone by mistake; keys are written readable by this user only (0600).
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 
 export const CA_CERT_FILE = 'liveheartrate-local-ca.crt';
 export const CA_KEY_FILE = 'liveheartrate-local-ca.PRIVATE-KEY.pem';
@@ -37,7 +37,7 @@ export async function readIfExists(path: string): Promise<string | undefined> {
  */
 export async function writeLanFile(path: string, text: string, secret: boolean): Promise<void> {
   const mode = secret ? 0o600 : 0o644;
-  await mkdir(join(path, '..'), { recursive: true, mode: 0o700 });
+  await mkdir(dirname(path), { recursive: true, mode: 0o700 });
   const temporary = `${path}.tmp`;
   await writeFile(temporary, text, { mode });
   await chmod(temporary, mode);

@@ -1,6 +1,6 @@
 import { request } from 'node:https';
 import { connect, type DetailedPeerCertificate } from 'node:tls';
-import type { RawResponse } from './raw-request.ts';
+import { readResponse, type RawResponse } from './raw-request.ts';
 
 export interface TlsTarget {
   host: string;
@@ -33,15 +33,7 @@ export function tlsRequest(target: TlsTarget, path: string, options: { method?: 
   return new Promise((resolve, reject) => {
     const req = request(
       { host: target.host, port: target.port, ca: target.ca, servername: target.servername, path, method: options.method ?? 'GET', headers: options.headers, agent: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (chunk: Buffer) => chunks.push(chunk));
-        res.on('end', () => {
-          const raw = Buffer.concat(chunks);
-          resolve({ status: res.statusCode ?? 0, headers: res.headers, body: raw.toString('utf8'), raw });
-        });
-        res.on('error', reject);
-      },
+      (res) => void readResponse(res).then(resolve, reject),
     );
     req.on('error', reject);
     req.end();

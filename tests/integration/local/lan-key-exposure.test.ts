@@ -5,11 +5,11 @@ import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promis
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalStack, type LocalStack } from '../../../infra/local/local-stack.ts';
+import type { LocalStack, LocalStackLan } from '../../../infra/local/local-stack.ts';
 import { tlsRequest } from './lan-client.ts';
+import { LAN_ADDRESS, startLanStack } from './lan-stack.ts';
 import { rawRequest, type RawResponse } from './raw-request.ts';
 
-const LAN_ADDRESS = '127.0.0.2';
 const KEY_FILES = ['liveheartrate-local-ca.PRIVATE-KEY.pem', 'server.PRIVATE-KEY.pem'];
 
 /** A key's secret parts (d, p, q: the modulus is public, in the certificates), as bytes and as PEM's base64 has them. */
@@ -20,7 +20,7 @@ interface KeyForms {
 
 describe('the LAN mode never serves a private key', () => {
   let root: string;
-  let stack: LocalStack;
+  let stack: LocalStack & { lan: LocalStackLan };
   let keys: KeyForms[];
   let distFiles: string[];
 
@@ -31,15 +31,7 @@ describe('the LAN mode never serves a private key', () => {
     await writeFile(join(dist, 'index.html'), '<!doctype html><title>built</title>');
     await writeFile(join(dist, 'sw.js'), 'self.addEventListener("fetch", () => {});');
     await writeFile(join(dist, 'assets', 'index-abc123.js'), 'console.log(1);');
-    stack = await startLocalStack({
-      appPort: 0,
-      kinesisPort: 0,
-      streamName: 'keys-test',
-      region: 'us-east-1',
-      distDir: dist,
-      dataDir: join(root, '.data'),
-      lan: { addresses: [LAN_ADDRESS], httpsPort: 0, setupPort: 0, hostName: 'keys-test.local' },
-    });
+    stack = await startLanStack({ distDir: dist, dataDir: join(root, '.data'), hostName: 'keys-test.local' });
     keys = await Promise.all(KEY_FILES.map((file) => readKeyForms(join(root, '.data', 'lan', file))));
     distFiles = (await readdir(dist, { recursive: true, withFileTypes: true })).filter((entry) => entry.isFile()).map((entry) => `/${relative(dist, join(entry.parentPath, entry.name))}`);
   });
@@ -52,9 +44,9 @@ describe('the LAN mode never serves a private key', () => {
   it('answers no path on any server with a key, as PEM, DER or base64, whole or in part', async () => {
     // Prepare
     const paths = [...distFiles, ...everyOtherPath()];
-    const caPem = await readFile(stack.lan?.caCertPath ?? '', 'utf8');
-    const lanPort = Number(new URL(stack.lan?.appUrl ?? '').port);
-    const setupPort = Number(new URL(stack.lan?.setupUrl ?? '').port);
+    const caPem = await readFile(stack.lan.caCertPath ?? '', 'utf8');
+    const lanPort = Number(new URL(stack.lan.appUrl).port);
+    const setupPort = Number(new URL(stack.lan.setupUrl).port);
     const loopbackPort = Number(new URL(stack.appUrl).port);
     const servers: Array<[string, (path: string, method: string) => Promise<RawResponse>]> = [
       ['loopback', (path, method) => rawRequest(loopbackPort, path, { method })],

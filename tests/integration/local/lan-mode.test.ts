@@ -9,16 +9,16 @@ import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { RuntimeConfig } from '../../../src/core/runtime-config.ts';
 import { createNodeKinesisClient } from '../../../infra/local/kinesis-client.ts';
 import { prepareLanCertificates } from '../../../infra/local/lan/lan-certificates.ts';
-import { startLocalStack, type LocalStack, type LocalStackLan } from '../../../infra/local/local-stack.ts';
+import type { LocalStack, LocalStackLan } from '../../../infra/local/local-stack.ts';
 import { handshake, tlsRequest, type TlsTarget } from './lan-client.ts';
+import { LAN_ADDRESS, startLanStack } from './lan-stack.ts';
 import { rawRequest } from './raw-request.ts';
 
-const LAN_ADDRESS = '127.0.0.2';
 const HOST_NAME = 'lhr-test.local';
 
 describe('LAN mode of the local stack', () => {
   let root: string;
-  let stack: LocalStack;
+  let stack: LocalStack & { lan: LocalStackLan };
   let lan: LocalStackLan;
   let caPem: string;
   let lanPort: number;
@@ -28,17 +28,7 @@ describe('LAN mode of the local stack', () => {
   beforeAll(async () => {
     root = await mkdtemp(join(tmpdir(), 'lhr-lan-'));
     await writeFile(join(root, 'index.html'), '<!doctype html><title>built</title>');
-    stack = await startLocalStack({
-      appPort: 0,
-      kinesisPort: 0,
-      streamName: 'lan-test',
-      region: 'eu-west-1',
-      distDir: root,
-      dataDir: join(root, 'data'),
-      lan: { addresses: [LAN_ADDRESS], httpsPort: 0, setupPort: 0, hostName: HOST_NAME },
-      log: (line) => lines.push(line),
-    });
-    if (stack.lan === undefined) throw new Error('the stack started without its LAN part');
+    stack = await startLanStack({ distDir: root, dataDir: join(root, 'data'), streamName: 'lan-test', hostName: HOST_NAME, log: (line) => lines.push(line) });
     lan = stack.lan;
     caPem = await readFile(lan.caCertPath ?? '', 'utf8');
     lanPort = Number(new URL(lan.appUrl).port);
@@ -159,7 +149,7 @@ describe('LAN mode of the local stack', () => {
   async function putThroughLan(origin: string, data: string): Promise<void> {
     const client = new KinesisClient({
       endpoint: `${lan.appUrl}/kinesis`,
-      region: 'eu-west-1',
+      region: 'us-east-1',
       credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
       requestHandler: new NodeHttpHandler({ httpsAgent: new Agent({ ca: caPem }) }),
     });
@@ -179,7 +169,7 @@ describe('LAN mode of the local stack', () => {
   }
 
   async function readStream(): Promise<string[]> {
-    const direct = createNodeKinesisClient(stack.kinesisEndpoint, 'eu-west-1');
+    const direct = createNodeKinesisClient(stack.kinesisEndpoint, 'us-east-1');
     try {
       const { ShardIterator } = await direct.send(new GetShardIteratorCommand({ StreamName: 'lan-test', ShardId: 'shardId-000000000000', ShardIteratorType: 'TRIM_HORIZON' }));
       const { Records = [] } = await direct.send(new GetRecordsCommand({ ShardIterator }));
@@ -192,7 +182,7 @@ describe('LAN mode of the local stack', () => {
 
 describe('LAN mode with a certificate the person supplies', () => {
   let root: string;
-  let stack: LocalStack;
+  let stack: LocalStack & { lan: LocalStackLan };
   let issuerPem: string;
 
   beforeAll(async () => {
@@ -202,19 +192,10 @@ describe('LAN mode with a certificate the person supplies', () => {
     const elsewhere = join(root, 'elsewhere');
     const issued = await prepareLanCertificates({ dataDir: elsewhere, machineName: 'their-ca', names: { addresses: [LAN_ADDRESS] } });
     issuerPem = issued.ca?.certPem ?? '';
-    stack = await startLocalStack({
-      appPort: 0,
-      kinesisPort: 0,
-      streamName: 'lan-user-test',
-      region: 'eu-west-1',
+    stack = await startLanStack({
       distDir: root,
       dataDir: join(root, 'data'),
-      lan: {
-        addresses: [LAN_ADDRESS],
-        httpsPort: 0,
-        setupPort: 0,
-        certificate: { certPath: join(elsewhere, 'lan', 'server.crt'), keyPath: join(elsewhere, 'lan', 'server.PRIVATE-KEY.pem') },
-      },
+      certificate: { certPath: join(elsewhere, 'lan', 'server.crt'), keyPath: join(elsewhere, 'lan', 'server.PRIVATE-KEY.pem') },
     });
   });
 
@@ -225,8 +206,7 @@ describe('LAN mode with a certificate the person supplies', () => {
 
   it('serves that certificate, makes no CA, and its setup page says there is none to download', async () => {
     // Prepare
-    const lan = stack.lan;
-    if (lan === undefined) throw new Error('no LAN part');
+    const { lan } = stack;
     const port = Number(new URL(lan.appUrl).port);
     const setupPort = Number(new URL(lan.setupUrl).port);
 

@@ -1,9 +1,8 @@
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { listeningSockets } from './listening-sockets.ts';
-import { killRunning, occupyPort, runStart, type Run } from './start-process.ts';
+import { createBuiltFolder, killRunning, occupyPort, runStart, type Run } from './start-process.ts';
 
 const FREE_PORTS = { PORT: '0', KINESIS_PORT: '0', LAN_PORT: '0', LAN_SETUP_PORT: '0' };
 
@@ -19,9 +18,7 @@ describe('npm start and the LAN mode: what listens where', () => {
   let cwd: string;
 
   beforeAll(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'lhr-lan-start-'));
-    await mkdir(join(cwd, 'dist'));
-    await writeFile(join(cwd, 'dist', 'index.html'), '<!doctype html><title>built</title>');
+    cwd = await createBuiltFolder('lhr-lan-start-');
   });
 
   afterEach(() => killRunning());

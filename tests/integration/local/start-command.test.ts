@@ -1,8 +1,8 @@
-import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { canBind, killRunning, occupyPort, runStart } from './start-process.ts';
+import { canBind, createBuiltFolder, killRunning, occupyPort, runStart } from './start-process.ts';
 
 function portIn(line: string | undefined, pattern: RegExp): number {
   return Number(pattern.exec(line ?? '')?.[1]);
@@ -12,9 +12,7 @@ describe('npm start entry (infra/local/start.ts)', () => {
   let cwd: string;
 
   beforeAll(async () => {
-    cwd = await mkdtemp(join(tmpdir(), 'lhr-start-'));
-    await mkdir(join(cwd, 'dist'));
-    await writeFile(join(cwd, 'dist', 'index.html'), '<!doctype html><title>built</title>');
+    cwd = await createBuiltFolder('lhr-start-');
   });
 
   afterEach(() => killRunning());

@@ -1,7 +1,10 @@
 // `npm start`'s entry (infra/local/start.ts) run as the process a person starts, for the tests of its command line.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { createServer, type Server } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const START_SCRIPT = fileURLToPath(new URL('../../../infra/local/start.ts', import.meta.url));
@@ -57,4 +60,12 @@ export async function occupyPort(host = '127.0.0.1'): Promise<{ server: Server; 
   await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const address = server.address();
   return { server, port: typeof address === 'object' && address ? address.port : 0 };
+}
+
+/** A temporary folder to run `npm start` in, with a stand-in build in dist/ (start.ts serves ./dist). */
+export async function createBuiltFolder(prefix: string): Promise<string> {
+  const cwd = await mkdtemp(join(tmpdir(), prefix));
+  await mkdir(join(cwd, 'dist'));
+  await writeFile(join(cwd, 'dist', 'index.html'), '<!doctype html><title>built</title>');
+  return cwd;
 }
