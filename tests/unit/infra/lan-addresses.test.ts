@@ -2,6 +2,7 @@ import type { NetworkInterfaceInfo } from 'node:os';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { chooseLanAddresses, findLanAddresses, NoLanAddressError, readLanAddress } from '../../../infra/local/lan/lan-addresses.ts';
+import { lanHostName } from '../../../infra/local/lan/lan-host-name.ts';
 
 function ipv4(address: string, internal = false): NetworkInterfaceInfo {
   return { address, netmask: '255.255.255.0', family: 'IPv4', mac: '00:00:00:00:00:00', internal, cidr: `${address}/24` };
@@ -66,5 +67,16 @@ describe('readLanAddress', () => {
     for (const text of ['0.0.0.0', '8.8.8.8', '172.32.0.1', '100.64.0.1', '::', 'fd00::1', 'laptop.local', '192.168.01.1', '192.168.1', '192.168.1.256', '']) {
       expect(() => readLanAddress(text), text).toThrow(`--lan-address must be a private IPv4 address (10.x, 172.16–31.x, 192.168.x, or 127.x), got "${text}"`);
     }
+  });
+});
+
+describe('lanHostName', () => {
+  it('makes the machine name a .local name, or none when nothing of it is usable in DNS', () => {
+    expect(lanHostName('Laptop')).toBe('laptop.local');
+    expect(lanHostName('my_laptop.home.arpa')).toBe('my-laptop.local');
+    expect(lanHostName('Ångström PC')).toBe('ngstr-m-pc.local');
+    expect(lanHostName('___')).toBeUndefined();
+    expect(lanHostName('')).toBeUndefined();
+    expect(lanHostName('a'.repeat(80))).toBe(`${'a'.repeat(63)}.local`);
   });
 });
