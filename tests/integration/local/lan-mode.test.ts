@@ -135,7 +135,8 @@ describe('LAN mode of the local stack', () => {
     for (const path of ['/config.json', '/index.html', '/api/sessions/x', '/kinesis', '/liveheartrate-local-ca.PRIVATE-KEY.pem', '/server.crt', '/../lan/server.crt']) {
       expect((await rawRequest(setupPort, path, { host: LAN_ADDRESS })).status, path).toBe(404);
     }
-    expect((await rawRequest(setupPort, '/', { host: LAN_ADDRESS, method: 'POST' })).status).toBe(405);
+    expect((await rawRequest(setupPort, '/', { host: LAN_ADDRESS, method: 'POST' })).status).toBe(404);
+    expect((await rawRequest(setupPort, '/liveheartrate-local-ca.crt', { host: LAN_ADDRESS, method: 'DELETE' })).status).toBe(404);
   });
 
   it('lets the page on the LAN origin, by address or host name, write through the stream proxy, and no other origin', async () => {
