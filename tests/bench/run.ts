@@ -20,6 +20,7 @@ import { benchHrv, formatHrvBench } from './hrv.ts';
 import { benchHistory, formatHistoryBench } from './history-bench.ts';
 import { benchGroupPage, formatGroupPageBench } from './group-page.ts';
 import { benchScale, formatScaleBench, scaleOptionsFromEnv } from './scale.ts';
+import { benchLanTls, formatLanTlsBench } from './lan-tls.ts';
 
 interface Bench {
   name: string;
@@ -52,6 +53,8 @@ const benches: Bench[] = [
   // 100 broadcasters and 2,000 viewers for 10 minutes (issue 13); LHR_SCALE_SECONDS shortens it, LHR_SCALE_PUSH=0
   // puts every viewer on long-poll.
   { name: 'scale', run: async () => formatScaleBench(await benchScale(scaleOptionsFromEnv(process.env))) },
+  // The LAN mode's certificate work at start, and a request over its TLS against loopback HTTP (issue 15).
+  { name: 'lan-tls', run: async () => formatLanTlsBench(await benchLanTls()) },
 ];
 
 // The SDK's notice that its 2027 releases need Node 22 does not apply to the pinned versions.

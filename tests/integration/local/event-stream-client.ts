@@ -1,6 +1,7 @@
 // A test's reader of the event stream over real HTTP (node:http): collects each message's event, parsed by the
 // one client parser, and the comment lines, and says when the server ended or cut the stream.
 import { request, type IncomingMessage } from 'node:http';
+import { request as requestTls } from 'node:https';
 import { parseLiveEvent, type LiveEvent } from '../../../src/core/live-events.ts';
 
 export interface EventStreamReader {
@@ -17,9 +18,11 @@ export interface EventStreamReader {
   close(): void;
 }
 
-export function openEventStream(port: number, query: string): Promise<EventStreamReader> {
+/** Over plain HTTP on 127.0.0.1, or over TLS to `tls.host` trusting only `tls.ca` (the LAN mode's server). */
+export function openEventStream(port: number, query: string, tls?: { host: string; ca: string }): Promise<EventStreamReader> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path: `/api/events?${query}`, headers: { accept: 'text/event-stream' } }, (res: IncomingMessage) => {
+    const options = { host: tls?.host ?? '127.0.0.1', port, path: `/api/events?${query}`, headers: { accept: 'text/event-stream' } };
+    const onResponse = (res: IncomingMessage): void => {
       let buffer = '';
       let endStream = (): void => {};
       const reader: EventStreamReader = {
@@ -43,7 +46,8 @@ export function openEventStream(port: number, query: string): Promise<EventStrea
       res.on('close', () => endStream());
       res.on('error', () => endStream());
       resolve(reader);
-    });
+    };
+    const req = tls === undefined ? request(options, onResponse) : requestTls({ ...options, ca: tls.ca }, onResponse);
     req.on('error', reject);
     req.end();
   });
