@@ -6,6 +6,7 @@
 // path, it also limits how fast each client address, and all of them together, may write (src/core/write-limit.ts).
 import { request, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import type { TLSSocket } from 'node:tls';
 import { createWriteLimiter, type WriteCost, type WriteLimits } from '../../src/core/write-limit.ts';
 import type { AppRoute } from './static-server.ts';
 
@@ -27,6 +28,8 @@ export interface KinesisProxyOptions {
   writeLimits?: WriteLimits;
   /** The write limit's clock, ms, monotonic. Default performance.now. */
   now?: () => number;
+  /** The LAN mode's host name (e.g. "laptop.local"): on its HTTPS server the page may have this origin too. */
+  lanHostName?: string;
 }
 
 // Kinesis's own limit for one PutRecords request; the app's batches of 500 readings are far below it.
@@ -58,7 +61,7 @@ export function createKinesisProxyRoute(options: KinesisProxyOptions): AppRoute 
     prefix: KINESIS_PROXY_PATH,
     async handle(req, res) {
       const origin = req.headers.origin;
-      const refusal = checkRequestLine(req);
+      const refusal = checkRequestLine(req, options.lanHostName);
       if (refusal) return refuse(req, res, refusal);
       if (req.method === 'OPTIONS') return answerPreflight(req, res, origin ?? '');
 
@@ -92,21 +95,25 @@ function declaredLength(req: IncomingMessage): number {
 }
 
 /**
- * The app's own origins: the two loopback names of the port this request came in on. A page on any other
- * origin (another port, another site, a DNS-rebound name) is refused. A request without Origin is refused too:
- * browsers send Origin with every POST, same-origin ones included, so only a non-browser client omits it, and
- * such a client can reach the emulator directly anyway.
+ * The app's own origins: the two loopback names of the port this request came in on; on the LAN mode's HTTPS
+ * server instead, https on the address and port it came in on, or the LAN host name on that port. A page on any
+ * other origin (another port, another site, a DNS-rebound name) is refused. A request without Origin is refused
+ * too: browsers send Origin with every POST, same-origin ones included, so only a non-browser client omits it,
+ * and such a client can reach the emulator directly anyway.
  */
-function isOwnOrigin(req: IncomingMessage, origin: string | undefined): boolean {
+function isOwnOrigin(req: IncomingMessage, origin: string | undefined, lanHostName: string | undefined): boolean {
   const port = req.socket.localPort;
+  if ((req.socket as TLSSocket).encrypted === true) {
+    return origin === `https://${req.socket.localAddress}:${port}` || (lanHostName !== undefined && origin === `https://${lanHostName}:${port}`);
+  }
   return origin === `http://127.0.0.1:${port}` || origin === `http://localhost:${port}`;
 }
 
-function checkRequestLine(req: IncomingMessage): Refusal | undefined {
+function checkRequestLine(req: IncomingMessage, lanHostName: string | undefined): Refusal | undefined {
   const path = (req.url ?? '/').split('?', 1)[0];
   if (path !== KINESIS_PROXY_PATH && path !== `${KINESIS_PROXY_PATH}/`) return { status: 404, type: 'NotFound', message: `only ${KINESIS_PROXY_PATH} is proxied` };
   if (req.method !== 'POST' && req.method !== 'OPTIONS') return { status: 405, type: 'MethodNotAllowed', message: 'only POST is proxied' };
-  if (!isOwnOrigin(req, req.headers.origin)) return { status: 403, type: 'AccessDeniedException', message: 'only the app’s own origin may write to the stream' };
+  if (!isOwnOrigin(req, req.headers.origin, lanHostName)) return { status: 403, type: 'AccessDeniedException', message: 'only the app’s own origin may write to the stream' };
   if (req.method === 'OPTIONS') return undefined;
   const target = req.headers['x-amz-target'];
   if (typeof target !== 'string' || !ALLOWED_TARGETS.has(target)) {

@@ -1,6 +1,7 @@
 import { mkdir } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
+import type { LanConfig, RuntimeConfig } from '../../src/core/runtime-config.ts';
 import { SESSION_RETENTION } from '../../src/core/session-retention.ts';
 import { foldAlertClock } from '../../functions/alert-clock/fold-alert-clock.ts';
 import { createLogAlertOutlet } from '../../functions/alerts/log-alert-outlet.ts';
@@ -19,7 +20,11 @@ import { createKinesisProxyRoute, KINESIS_PROXY_PATH } from './kinesis-proxy.ts'
 import { createFunctionUrlRoute } from './lambda-url-adapter.ts';
 import { createLivePushHub } from './live-push-hub.ts';
 import { localContentSecurityPolicy } from '../cdk/web/security-headers.ts';
-import { startAppServer, type AppRoute } from './static-server.ts';
+import { createAppHandler, startAppServer, type AppContent, type AppRoute } from './static-server.ts';
+import { readLanAddress } from './lan/lan-addresses.ts';
+import { prepareLanCertificates, type LanCertificates } from './lan/lan-certificates.ts';
+import { startLanHttpsServers, startSetupServers } from './lan/lan-servers.ts';
+import { createSetupHandler } from './lan/setup-handler.ts';
 import { DEFAULT_POLL_INTERVAL_MS, startStreamRunner, type StreamRunner, type StreamRunnerStats } from './stream-runner.ts';
 
 /** Everything of the embedded stack but the web server: what `npm run dev` runs beside Vite's dev server. */
@@ -54,6 +59,8 @@ export interface EmbeddedBackendOptions {
    * consumer retries).
    */
   log?: (line: string) => void;
+  /** The LAN mode's host name: the stream proxy accepts it as the page's origin on the LAN server's port. */
+  lanHostName?: string;
 }
 
 export interface LocalStackOptions extends EmbeddedBackendOptions {
@@ -61,7 +68,39 @@ export interface LocalStackOptions extends EmbeddedBackendOptions {
   appPort: number;
   /** The built PWA (vite build output). */
   distDir: string;
+  /** Test-only routes on the loopback app server; never on the LAN server. */
   routes?: readonly AppRoute[];
+  /** The opt-in LAN mode (`npm start -- --lan`): HTTPS on the machine's LAN addresses besides loopback. */
+  lan?: LanOptions;
+}
+
+/** The LAN mode (docs/configuration.md, "LAN mode"); off when LocalStackOptions.lan is absent. */
+export interface LanOptions {
+  /** Addresses to serve on besides loopback: the machine's private LAN addresses (start.ts), 127.0.0.x in tests. Never 0.0.0.0. */
+  addresses: readonly string[];
+  /** The HTTPS server's port; 0 picks a free one. */
+  httpsPort: number;
+  /** The plain-HTTP setup page's port (CA download and steps); 0 picks a free one. */
+  setupPort: number;
+  /** A local host name put in the server certificate beside the addresses, e.g. "<hostname>.local". */
+  hostName?: string;
+  /** PEM files supplied by the person instead of the generated CA + server certificate. */
+  certificate?: { certPath: string; keyPath: string };
+}
+
+/** What the LAN mode serves on, and what a phone needs to trust it. */
+export interface LocalStackLan {
+  /** https://<first address>:<port> */
+  appUrl: string;
+  /** http://<first address>:<setupPort>/ */
+  setupUrl: string;
+  /** The generated CA's certificate file; absent with a person's own certificate. */
+  caCertPath?: string;
+  /** base64 SHA-256 of the CA's SubjectPublicKeyInfo (Chromium's --ignore-certificate-errors-spki-list); generated CA only. */
+  caSpkiSha256?: string;
+  /** The CA certificate's SHA-256 fingerprint, colon hex, to compare on the phone; generated CA only. */
+  caFingerprint256?: string;
+  certificateSource: 'generated' | 'user';
 }
 
 export interface EmbeddedBackend {
@@ -90,9 +129,11 @@ export interface LocalStack extends Omit<EmbeddedBackend, 'apiRoute' | 'kinesisR
   apiUrl: string;
   /** Ends the event streams open now, as a dropped connection would (tests); new ones may open. */
   endEventStreams(): void;
+  /** Present only in the LAN mode. */
+  lan?: LocalStackLan;
 }
 
-export type LocalComponent = 'stream' | 'store' | 'consumer' | 'archive' | 'api' | 'app';
+export type LocalComponent = 'stream' | 'store' | 'consumer' | 'archive' | 'api' | 'app' | 'lan' | 'setup';
 
 /** Says which component failed to start; `cause` holds the original error (e.g. a PortInUseError). */
 export class LocalStackStartError extends Error {
@@ -131,36 +172,91 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   const log = options.log ?? (() => {});
   const components = new Components();
   // Already named after its own failing component, and stopped, if it fails.
-  const backend = components.adopt(await startEmbeddedBackend(options));
-  const { config, kinesisEndpoint } = backend;
+  const backend = components.adopt(await startEmbeddedBackend({ ...options, lanHostName: options.lan?.hostName }));
+  const { kinesisEndpoint } = backend;
+  let config = backend.config;
+  const content: AppContent = {
+    distDir: options.distDir,
+    config: () => config,
+    // The event stream first: its path is under the live API's prefix.
+    routes: [backend.eventsRoute, backend.apiRoute, backend.kinesisRoute],
+    // The policy CloudFront sends in AWS, but the stream is on the app's own origin here: connect-src 'self'.
+    contentSecurityPolicy: localContentSecurityPolicy([]),
+  };
+  const lan = options.lan === undefined ? undefined : await startLanMode(components, options.lan, options.dataDir, content);
+  if (lan !== undefined) config = { ...config, lan: lan.config };
   const app = await components.start('app', () =>
-    startAppServer({
-      port: options.appPort,
-      distDir: options.distDir,
-      config,
-      // The event stream first: its path is under the live API's prefix.
-      routes: [backend.eventsRoute, backend.apiRoute, backend.kinesisRoute, ...(options.routes ?? [])],
-      // The policy CloudFront sends in AWS, but the stream is on the app's own origin here: connect-src 'self'.
-      contentSecurityPolicy: localContentSecurityPolicy([]),
-    }),
+    startAppServer({ ...content, routes: [...(content.routes ?? []), ...(options.routes ?? [])], port: options.appPort, config }),
   );
   // Stopped before the app server, which otherwise waits out its grace period for the open streams.
   components.adopt({ stop: async () => backend.eventsRoute.stop() });
   const apiUrl = `${app.url}/api`;
   log(formatComponentLine('api', `Lambda handler on ${apiUrl}/sessions/{viewId}[/readings]`));
   log(formatComponentLine('app', `${app.url}  ← open this`));
+  for (const line of lan?.lines ?? []) log(line);
 
   return {
     appUrl: app.url,
     apiUrl,
     kinesisEndpoint,
     config,
+    ...(lan === undefined ? {} : { lan: lan.info }),
     liveStore: backend.liveStore,
     consumerStats: () => backend.consumerStats(),
     archiveStats: () => backend.archiveStats(),
     endEventStreams: () => backend.eventsRoute.stop(),
     stop: () => components.stopAll(),
   };
+}
+
+/**
+ * The LAN mode's part (docs/architecture.md, "LAN mode"): its certificates, the HTTPS server on each LAN address
+ * serving only what a phone needs (the app, config.json, the live API, the event stream and the stream proxy;
+ * not the test-only routes) and the setup page. Nothing of the backend itself listens beyond loopback.
+ */
+async function startLanMode(
+  components: Components,
+  options: LanOptions,
+  dataDir: string,
+  content: AppContent,
+): Promise<{ config: LanConfig; info: LocalStackLan; lines: string[] }> {
+  const https = await components.start('lan', async () => {
+    // Checked here too, so no caller can bind a wildcard or a public address.
+    const addresses = options.addresses.map(readLanAddress);
+    if (addresses.length === 0) throw new Error('no LAN address given');
+    const names = { addresses, hostName: options.hostName };
+    const prepared = await prepareLanCertificates({ dataDir, machineName: hostname(), names, userCertificate: options.certificate });
+    const listeners = await startLanHttpsServers(addresses, options.httpsPort, prepared, createAppHandler(content));
+    return { ...listeners, addresses, prepared };
+  });
+  const { addresses, prepared } = https;
+  const setup = await components.start('setup', () =>
+    startSetupServers(addresses, options.setupPort, createSetupHandler({ httpsPort: https.port, caCertPem: prepared.ca?.certPem })),
+  );
+  const first = addresses[0];
+  const appUrl = `https://${first}:${https.port}`;
+  const setupUrl = `http://${first}:${setup.port}/`;
+  const info: LocalStackLan = {
+    appUrl,
+    setupUrl,
+    certificateSource: prepared.source,
+    ...(prepared.ca === undefined ? {} : { caCertPath: prepared.ca.path, caSpkiSha256: prepared.ca.spkiSha256, caFingerprint256: prepared.ca.fingerprint256 }),
+  };
+  return { config: { shareOrigin: appUrl, setupUrl }, info, lines: describeLan(info, addresses, prepared) };
+}
+
+function describeLan(info: LocalStackLan, addresses: readonly string[], prepared: LanCertificates): string[] {
+  const others = addresses.slice(1).map((address) => `https://${address}:${new URL(info.appUrl).port}`);
+  const certificate =
+    prepared.ca === undefined
+      ? 'your own certificate (--cert)'
+      : `local CA ${prepared.ca.path}${prepared.ca.created ? ' (new: trust it on each device)' : ''}, SHA-256 ${prepared.ca.fingerprint256}`;
+  return [
+    formatComponentLine('lan', `${info.appUrl}  ← open on your phone${others.length > 0 ? ` (also ${others.join(', ')})` : ''}`),
+    formatComponentLine('lan', certificate),
+    ...prepared.warnings.map((warning) => formatComponentLine('lan', `warning: ${warning}`)),
+    formatComponentLine('setup', `${info.setupUrl}  ← on a new device first: the CA certificate and how to trust it`),
+  ];
 }
 
 /**
@@ -231,7 +327,12 @@ export async function startEmbeddedBackend(options: EmbeddedBackendOptions): Pro
     eventsRoute,
     apiRoute: createFunctionUrlRoute('/api/', createLiveApi({ store: liveStore, now: Date.now, log: createLineLogger('api', log) })),
     // The write limit for all clients together is Kinesis's per shard, times the shards the runner found.
-    kinesisRoute: createKinesisProxyRoute({ streamName: options.streamName, upstream: options.kinesisProxyUpstream ?? emulator.endpoint, shardCount }),
+    kinesisRoute: createKinesisProxyRoute({
+      streamName: options.streamName,
+      upstream: options.kinesisProxyUpstream ?? emulator.endpoint,
+      shardCount,
+      lanHostName: options.lanHostName,
+    }),
     stop: () => components.stopAll(),
   };
 }

@@ -1,13 +1,18 @@
 // `npm start`: the embedded default on this machine. A thin CLI around startLocalStack: env in, one line per
 // component out, everything stopped on SIGINT/SIGTERM.
+import { hostname, networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import { LocalStackStartError, startLocalStack, type LocalComponent, type LocalStack } from './local-stack.ts';
+import qrcode from 'qrcode';
+import { LocalStackStartError, startLocalStack, type LanOptions, type LocalComponent, type LocalStack } from './local-stack.ts';
 import { readArchiveFormat } from './archive-format-env.ts';
 import type { ArchiveFormat } from './archive-files.ts';
 import { readPort } from './env-port.ts';
+import { chooseLanAddresses } from './lan/lan-addresses.ts';
+import { lanHostName } from './lan/lan-host-name.ts';
+import { parseStartFlags } from './lan/start-flags.ts';
 import { PortInUseError } from './server-lifecycle.ts';
 
-const PORT_VARIABLES: Partial<Record<LocalComponent, string>> = { stream: 'KINESIS_PORT', app: 'PORT' };
+const PORT_VARIABLES: Partial<Record<LocalComponent, string>> = { stream: 'KINESIS_PORT', app: 'PORT', lan: 'LAN_PORT', setup: 'LAN_SETUP_PORT' };
 
 function describeStartFailure(error: unknown): string {
   const portVariable = error instanceof LocalStackStartError ? PORT_VARIABLES[error.component] : undefined;
@@ -30,10 +35,12 @@ async function main(): Promise<void> {
   let appPort: number;
   let kinesisPort: number;
   let archiveFormat: ArchiveFormat;
+  let lan: LanOptions | undefined;
   try {
     appPort = readPort(env, 'PORT', 8080);
     kinesisPort = readPort(env, 'KINESIS_PORT', 4567);
     archiveFormat = readArchiveFormat(env);
+    lan = readLanOptions(process.argv.slice(2), env);
   } catch (error) {
     fail((error as Error).message);
   }
@@ -52,6 +59,7 @@ async function main(): Promise<void> {
     // consumer had not read yet when the stack stopped is read after the restart, not lost.
     kinesisStorePath: join(dataDir, 'stream'),
     archiveFormat,
+    lan,
     log: (line) => console.log(line),
   }).catch((error: unknown) => fail(describeStartFailure(error)));
 
@@ -68,7 +76,25 @@ async function main(): Promise<void> {
   // `once`: a second Ctrl-C falls back to Node's default and kills the process if stopping hangs.
   process.once('SIGINT', () => void shutdown());
   process.once('SIGTERM', () => void shutdown());
-  await starting;
+  const stack = await starting;
+  // A phone's camera opens the setup page: the CA and the steps first, then the app.
+  if (stack?.lan !== undefined) console.log(await qrcode.toString(stack.lan.setupUrl, { type: 'terminal', small: true }));
+}
+
+/** The LAN mode from the command line and env (docs/configuration.md, "LAN mode"); undefined when it is off. */
+function readLanOptions(argv: readonly string[], env: NodeJS.ProcessEnv): LanOptions | undefined {
+  const flags = parseStartFlags(argv);
+  if (!flags.lan) return undefined;
+  const httpsPort = readPort(env, 'LAN_PORT', 8443);
+  const setupPort = readPort(env, 'LAN_SETUP_PORT', 8081);
+  const hostName = lanHostName(hostname());
+  return {
+    addresses: chooseLanAddresses(flags.address, networkInterfaces()),
+    httpsPort,
+    setupPort,
+    ...(hostName === undefined ? {} : { hostName }),
+    ...(flags.certificate === undefined ? {} : { certificate: { certPath: resolve(flags.certificate.certPath), keyPath: resolve(flags.certificate.keyPath) } }),
+  };
 }
 
 await main();

@@ -4,7 +4,7 @@
 // what makes this server behave like the AWS deployment and sirv has no option for: the per-run
 // config.json, mounted routes, GET/HEAD only, the CloudFront-like headers, and no app shell under /api/.
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type ServerResponse } from 'node:http';
 import { extname, join, resolve } from 'node:path';
 import sirv from 'sirv';
 import type { RuntimeConfig } from '../../src/core/runtime-config.ts';
@@ -17,15 +17,21 @@ export interface AppRoute {
   handle(req: IncomingMessage, res: ServerResponse): void | Promise<void>;
 }
 
-export interface AppServerOptions {
-  host?: LoopbackHost;
-  /** 0 picks a free port. */
-  port: number;
+/** What the app's requests are answered from; the loopback server and the LAN mode's HTTPS server share it. */
+export interface AppContent {
   distDir: string;
-  config: RuntimeConfig;
+  /** Read per request: the LAN mode adds its part once its servers know their ports. */
+  config: () => RuntimeConfig;
   routes?: readonly AppRoute[];
   /** Sent with every HTML page, as CloudFront does in AWS. */
   contentSecurityPolicy?: string;
+}
+
+export interface AppServerOptions extends Omit<AppContent, 'config'> {
+  host?: LoopbackHost;
+  /** 0 picks a free port. */
+  port: number;
+  config: RuntimeConfig;
 }
 
 export interface AppServer {
@@ -37,14 +43,21 @@ export interface AppServer {
 // Never answered with index.html: the service worker's navigation fallback excludes it too (vite.config.ts).
 const NO_FALLBACK_PREFIXES = ['/api/'];
 
-/** Serves the built PWA, its runtime config.json and any mounted routes. */
+/** Serves the built PWA, its runtime config.json and any mounted routes, on loopback. */
 export async function startAppServer(options: AppServerOptions): Promise<AppServer> {
   const host = options.host ?? '127.0.0.1';
+  const config = options.config;
+  const server = createServer(createAppHandler({ ...options, config: () => config }));
+  const port = await listenOn(server, host, options.port);
+  return { url: `http://${host}:${port}`, port, stop: () => closeServer(server) };
+}
+
+/** The app server's request handler: mounted routes, config.json, then the static files. */
+export function createAppHandler(options: AppContent): RequestListener {
   const distDir = resolve(options.distDir);
   const indexPath = join(distDir, 'index.html');
   if (!existsSync(indexPath)) throw new Error(`${indexPath} not found: build the app first (npm run build)`);
 
-  const configBody = `${JSON.stringify(options.config, null, 2)}\n`;
   const routes = options.routes ?? [];
   const serveFile = sirv(distDir, {
     // Looks files up per request instead of indexing dist/ once at start, so a rebuild (or a test that deploys
@@ -75,20 +88,18 @@ export async function startAppServer(options: AppServerOptions): Promise<AppServ
     }
     if (urlPath === '/config.json') {
       // Generated per run and per world (embedded or AWS): never let a cache keep one.
-      return sendBody(req, res, 200, configBody, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+      return sendBody(req, res, 200, `${JSON.stringify(options.config(), null, 2)}\n`, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     }
     serveFile(req, res, () => sendText(req, res, 404, 'not found'));
   }
 
-  const server = createServer((req, res) => {
+  return (req, res) => {
     handleRequest(req, res).catch((error: unknown) => {
       console.error(`app server: ${req.method} ${req.url}:`, error);
       if (res.headersSent) res.destroy();
       else sendText(req, res, 500, 'internal error');
     });
-  });
-  const port = await listenOn(server, host, options.port);
-  return { url: `http://${host}:${port}`, port, stop: () => closeServer(server) };
+  };
 }
 
 /** The app shell (/, an app route, which sirv answers with index.html) or another HTML file. */

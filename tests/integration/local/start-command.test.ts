@@ -1,61 +1,8 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, mkdtemp, rm, stat, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
-import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-
-const START_SCRIPT = fileURLToPath(new URL('../../../infra/local/start.ts', import.meta.url));
-// One node process with tsx's loader, rather than the tsx CLI (which runs a second process), so the pid we
-// signal is the stack itself.
-const TSX_LOADER = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
-
-interface Run {
-  child: ChildProcess;
-  stdout: string[];
-  stderr: string[];
-  exited: Promise<number | null>;
-}
-
-const running = new Set<ChildProcess>();
-
-function runStart(cwd: string, env: Record<string, string>): Run {
-  const child = spawn(process.execPath, ['--import', TSX_LOADER, START_SCRIPT], {
-    cwd,
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => stdout.push(...chunk.split('\n').filter(Boolean)));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => stderr.push(...chunk.split('\n').filter(Boolean)));
-  const exited = new Promise<number | null>((resolve) =>
-    child.on('exit', (code) => {
-      running.delete(child);
-      resolve(code);
-    }),
-  );
-  return { child, stdout, stderr, exited };
-}
-
-
-async function canBind(port: number): Promise<boolean> {
-  const server = createServer();
-  return new Promise((resolve) => {
-    server.once('error', () => resolve(false));
-    server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
-  });
-}
-
-async function occupyPort(): Promise<{ server: Server; port: number }> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  return { server, port: typeof address === 'object' && address ? address.port : 0 };
-}
+import { canBind, killRunning, occupyPort, runStart } from './start-process.ts';
 
 function portIn(line: string | undefined, pattern: RegExp): number {
   return Number(pattern.exec(line ?? '')?.[1]);
@@ -70,9 +17,7 @@ describe('npm start entry (infra/local/start.ts)', () => {
     await writeFile(join(cwd, 'dist', 'index.html'), '<!doctype html><title>built</title>');
   });
 
-  afterEach(() => {
-    for (const child of running) child.kill('SIGKILL');
-  });
+  afterEach(() => killRunning());
 
   afterAll(async () => {
     await rm(cwd, { recursive: true, force: true });
