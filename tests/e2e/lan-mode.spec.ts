@@ -33,6 +33,18 @@ async function violationsIn(page: Page, selector: string): Promise<string[]> {
   return results.violations.map((v) => `${v.impact ?? 'unknown'}: ${v.id}`);
 }
 
+/** The same, in the light and the dark scheme (the page follows the system's). */
+async function violationsInBothSchemes(page: Page, selector: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const colorScheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme });
+    expect(await page.evaluate((scheme) => matchMedia(`(prefers-color-scheme: ${scheme})`).matches, colorScheme)).toBe(true);
+    found.push(...(await violationsIn(page, selector)).map((v) => `${colorScheme} ${v}`));
+  }
+  await page.emulateMedia({ colorScheme: null });
+  return found;
+}
+
 /** Saved in the test's output folder (test-results/) to be looked at by hand; nothing is compared with it. */
 async function keepScreenshot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
   const path = testInfo.outputPath(`${name}.png`);
@@ -87,7 +99,7 @@ test.describe('LAN mode over TLS', () => {
     await expect(card.getByTestId('phone-setup-link')).toHaveAttribute('href', setupUrl);
     await expect(card.getByTestId('phone-app-link')).toHaveAttribute('href', `${appUrl}/`);
     await expect(card.getByRole('figure', { name: `QR code of the setup page, ${setupUrl}` }).locator('svg')).toBeVisible();
-    expect(await violationsIn(page, '[data-testid="phone-card"]')).toEqual([]);
+    expect(await violationsInBothSchemes(page, '[data-testid="phone-card"]')).toEqual([]);
     await keepScreenshot(page, testInfo, 'phone-card-1280x900');
     // Act: a share link made here
     await page.getByRole('button', { name: 'Start broadcast' }).click();
@@ -133,7 +145,7 @@ test.describe('LAN mode over TLS', () => {
       await expect(notice.getByRole('heading')).toHaveText('This device doesn’t trust this computer’s certificate yet');
       await expect(notice.getByTestId('trust-setup-link')).toHaveAttribute('href', lanStack.lan.setupUrl);
       await expect(page.getByTestId('phone-card')).toHaveCount(0);
-      expect(await violationsIn(page, '[data-testid="trust-notice"]')).toEqual([]);
+      expect(await violationsInBothSchemes(page, '[data-testid="trust-notice"]')).toEqual([]);
       await keepScreenshot(page, testInfo, 'trust-notice-390x844');
     } finally {
       await browser.close();
