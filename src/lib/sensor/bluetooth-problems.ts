@@ -21,7 +21,8 @@ export function describeBluetoothError(error: unknown): SourceProblem {
   }
   if (name === 'SecurityError' || name === 'NotAllowedError') {
     return {
-      kind: 'not-allowed',
+      // Kept apart: in LAN mode a SecurityError may mean the certificate is not trusted (lib/lan/lan-page.ts).
+      kind: name === 'SecurityError' ? 'not-secure' : 'not-allowed',
       message: 'The browser did not allow Bluetooth here. Open the app over https (or localhost) and tap the button again.',
     };
   }

@@ -10,7 +10,9 @@ export type SourceProblemKind =
   | 'connection-failed'
   | 'no-heart-rate-service'
   | 'timeout'
-  | 'not-allowed';
+  | 'not-allowed'
+  /** Refused with a SecurityError: an insecure page, or (LAN mode) one opened past a certificate warning. */
+  | 'not-secure';
 
 export interface SourceProblem {
   kind: SourceProblemKind;

@@ -15,6 +15,7 @@ import { BrowserAlerter } from '../alerts/browser-alerter.ts';
 import { safeLocalStorage } from '../safe-local-storage.ts';
 import { createBrowserHistory } from '../history/browser-history.ts';
 import { HistoryState } from './history.svelte.ts';
+import { LanState } from './lan.svelte.ts';
 
 /** The broadcaster app's state, created once and handed to components. */
 export interface AppState {
@@ -25,6 +26,8 @@ export interface AppState {
   uplink: UplinkState;
   alerts: AlertsState;
   history: HistoryState;
+  /** The embedded stack's LAN mode, learned from config.json; links and the phone card follow it. */
+  lan: LanState;
 }
 
 export function createAppState(): AppState {
@@ -41,7 +44,9 @@ export function createAppState(): AppState {
     isOnline: () => navigator.onLine,
     observeClock: (sample) => clock.observe(sample),
   });
-  const browserUplink = createBrowserUplink(`${import.meta.env.BASE_URL}config.json`, clock);
+  const lan = new LanState(location);
+  // The uplink reads config.json at start anyway (for the stream); LAN mode is learned from that same answer.
+  const browserUplink = createBrowserUplink(`${import.meta.env.BASE_URL}config.json`, clock, (config) => lan.configure(config.lan));
   const uplink = new UplinkState(browserUplink, confirmations);
   const alerter = new BrowserAlerter(safeLocalStorage());
   const alertController = new AlertController({
@@ -67,6 +72,9 @@ export function createAppState(): AppState {
   });
   // Silence counts as "no data" while a sensor is in use, including one lost that the person did not stop.
   sensorController.subscribe((s) => alertController.setWatching(s.status === 'live' || s.status === 'reconnecting' || s.status === 'lost'));
+  sensorController.subscribe((s) => {
+    if (s.problem?.kind === 'not-secure') lan.observeFailure('SecurityError');
+  });
   browserUplink.subscribe((status) => alertController.setSession(status.session?.viewId ?? null));
   // Viewers see the display name and max HR from the start of each broadcast, and again whenever either changes; a
   // person who never set either sends neither (viewers then colour zones by the default max HR).
@@ -76,5 +84,5 @@ export function createAppState(): AppState {
   sendProfile();
   session.onProfileChange(sendProfile);
   const alerts = new AlertsState(alertController, alerter);
-  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink, alerts, history: new HistoryState(history.controller) };
+  return { sensor, session, wakeLock: new ScreenWakeLock(), pwa: new PwaUpdate(), uplink, alerts, history: new HistoryState(history.controller), lan };
 }

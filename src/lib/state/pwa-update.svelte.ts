@@ -6,7 +6,8 @@ export class PwaUpdate {
   offlineReady = $state(false);
   private workbox: Workbox | null = null;
 
-  register(scriptUrl = '/sw.js'): void {
+  /** `onFailure` hears why registering failed (in LAN mode, a SecurityError may mean an untrusted certificate). */
+  register(scriptUrl: string, onFailure: (error: unknown) => void): void {
     if (typeof navigator === 'undefined' || !('serviceWorker' in navigator)) return;
     const wb = new Workbox(scriptUrl);
     wb.addEventListener('waiting', () => (this.updateReady = true));
@@ -14,7 +15,10 @@ export class PwaUpdate {
       if (!event.isUpdate) this.offlineReady = true;
     });
     this.workbox = wb;
-    void wb.register();
+    wb.register().catch((error: unknown) => {
+      console.warn('service worker not registered:', error instanceof Error ? error.message : error);
+      onFailure(error);
+    });
   }
 
   /** Activates the waiting version and reloads into it. */

@@ -8,13 +8,19 @@ import { createSenderLoader } from './stream-connection.ts';
 import { Uplink } from './uplink.ts';
 import { sleep } from '../with-timeout.ts';
 import { safeLocalStorage } from '../safe-local-storage.ts';
+import type { RuntimeConfig } from '../../core/runtime-config.ts';
 
-export function createBrowserUplink(configUrl: string, serverClock: ServerClock): Uplink {
+/** `onConfig` hears every config.json the uplink accepts, so the page learns its world without a second request. */
+export function createBrowserUplink(configUrl: string, serverClock: ServerClock, onConfig: (config: RuntimeConfig) => void): Uplink {
   const uplink = new Uplink({
     outbox: new Outbox(),
     // config.json is fetched at start, before a sensor is paired: its Date header is the first clock sample.
     getSender: createSenderLoader({
-      loadConfig: () => fetchRuntimeConfig(configUrl, serverClock.sampling(fetch.bind(globalThis))),
+      loadConfig: async () => {
+        const config = await fetchRuntimeConfig(configUrl, serverClock.sampling(fetch.bind(globalThis)));
+        onConfig(config);
+        return config;
+      },
       storage: safeLocalStorage(),
       serverClock,
     }),

@@ -1,7 +1,7 @@
 // What a viewing page (a share link, an overlay, a group page) takes from config.json: where the live API is, and
 // the push channel that carries events to it. Both worlds serve the API on the app's own origin, so a page that
 // cannot read its config still follows the session, by long-poll.
-import type { PushConfig } from '../../core/runtime-config.ts';
+import type { LanConfig, PushConfig } from '../../core/runtime-config.ts';
 import { fetchRuntimeConfig } from '../uplink/runtime-config-loader.ts';
 import { createAppSyncPushChannel } from './appsync-push-channel.ts';
 import type { PushChannel } from './push-channel.ts';
@@ -14,6 +14,8 @@ export interface ViewerConfig {
   apiUrl: string;
   /** Absent: long-poll only. */
   push: PushChannel | undefined;
+  /** The embedded stack's LAN mode (group links are built on its origin); null elsewhere. */
+  lan: LanConfig | null;
 }
 
 /**
@@ -24,10 +26,10 @@ export interface ViewerConfig {
 export async function loadViewerConfig(): Promise<ViewerConfig> {
   try {
     const config = await fetchRuntimeConfig(`${import.meta.env.BASE_URL}config.json`);
-    return { apiUrl: config.apiUrl, push: createPushChannel(config.push) };
+    return { apiUrl: config.apiUrl, push: createPushChannel(config.push), lan: config.lan ?? null };
   } catch (error) {
     console.warn(`viewer: using ${SAME_ORIGIN_API_URL}:`, error instanceof Error ? error.message : error);
-    return { apiUrl: SAME_ORIGIN_API_URL, push: undefined };
+    return { apiUrl: SAME_ORIGIN_API_URL, push: undefined, lan: null };
   }
 }
 
