@@ -9,8 +9,10 @@ import type { NetworkInterfaceInfo } from 'node:os';
 export type LanAddress = string & { readonly lanAddress: unique symbol };
 
 export class NoLanAddressError extends Error {
-  constructor() {
-    super('no LAN address: connect to Wi-Fi/Ethernet or pass --lan-address');
+  /** `others`: the machine's non-private IPv4 addresses, named so a person sees why none of them was taken. */
+  constructor(others: readonly string[] = []) {
+    const seen = others.length === 0 ? '' : ` (${others.join(', ')} ${others.length === 1 ? 'is not a private address' : 'are not private addresses'})`;
+    super(`no LAN address${seen}: connect to Wi-Fi/Ethernet or pass --lan-address`);
     this.name = 'NoLanAddressError';
   }
 }
@@ -44,11 +46,19 @@ export function findLanAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>
   return found;
 }
 
+/** The IPv4 addresses of non-loopback interfaces that are not private (a public, documentation or CGNAT address). */
+function findPublicAddresses(interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): string[] {
+  return Object.values(interfaces)
+    .flatMap((infos) => infos ?? [])
+    .filter((info) => !info.internal && info.family === 'IPv4' && parseLanAddress(info.address) === undefined)
+    .map((info) => info.address);
+}
+
 /** The addresses to serve on: the ones asked for, else the ones found; none is an error a person can act on. */
 export function chooseLanAddresses(requested: string | undefined, interfaces: NodeJS.Dict<NetworkInterfaceInfo[]>): LanAddress[] {
   if (requested !== undefined) return [readLanAddress(requested)];
   const found = findLanAddresses(interfaces);
-  if (found.length === 0) throw new NoLanAddressError();
+  if (found.length === 0) throw new NoLanAddressError(findPublicAddresses(interfaces));
   return found;
 }
 

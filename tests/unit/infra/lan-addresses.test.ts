@@ -38,6 +38,16 @@ describe('findLanAddresses', () => {
     expect(() => chooseLanAddresses(undefined, {})).toThrow('no LAN address: connect to Wi-Fi/Ethernet or pass --lan-address');
   });
 
+  it('names the addresses it passed over when none is private', () => {
+    // Prepare: a machine on a documentation-range network, as a cloud VM can be
+    const interfaces = { lo: [ipv4('127.0.0.1', true)], eth0: [ipv4('192.0.2.2')], tun0: [ipv4('100.64.0.7')] };
+
+    // Act / Assess
+    expect(() => chooseLanAddresses(undefined, interfaces)).toThrow(
+      'no LAN address (192.0.2.2, 100.64.0.7 are not private addresses): connect to Wi-Fi/Ethernet or pass --lan-address',
+    );
+  });
+
   it('takes the address asked for instead of the ones found', () => {
     expect(chooseLanAddresses('127.0.0.2', { wlan0: [ipv4('192.168.1.20')] })).toEqual(['127.0.0.2']);
   });
