@@ -18,6 +18,10 @@ test.describe('viewer page', () => {
     await expect(bpm(page)).toHaveText('74');
     await expect(page.getByTestId('stat-count')).toHaveText('3');
     await expect(page.getByTestId('chart')).toHaveAttribute('data-points', '3');
+    // HRV as the broadcaster's panel computes it, from the RR intervals sent (857, 833 and 811 ms)
+    await expect(page.getByTestId('stat-rmssd')).toHaveText('23 ms');
+    await expect(page.getByTestId('stat-sdnn')).toHaveText('23 ms');
+    await expect(page.getByTestId('stat-pnn50')).toHaveText('0 %');
     await broadcast.send(90);
     await expect(bpm(page)).toHaveText('90');
     await expect(page.getByTestId('stat-max')).toHaveText('90');

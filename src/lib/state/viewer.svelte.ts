@@ -24,6 +24,9 @@ export class ViewerState {
   readonly max = $derived(this.snapshot.max);
   readonly average = $derived(this.snapshot.average);
   readonly rmssd = $derived(this.snapshot.rmssd);
+  readonly sdnn = $derived(this.snapshot.sdnn);
+  readonly pnn50 = $derived(this.snapshot.pnn50);
+  readonly dfaAlpha1 = $derived(this.snapshot.dfaAlpha1);
   readonly addedSeqs = $derived(this.snapshot.addedSeqs);
   readonly maxHr = $derived(this.snapshot.maxHr);
   private readonly serverNow = $derived(this.now + this.snapshot.clockOffset);

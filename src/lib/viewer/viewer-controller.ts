@@ -5,6 +5,7 @@
 // itself and tries push later. ViewerState only mirrors the snapshot this publishes.
 import { fullJitterDelay, type BackoffOptions } from '../../core/backoff.ts';
 import { RmssdAccumulator } from '../../core/hrv.ts';
+import { LiveHrv } from '../../core/live-hrv.ts';
 import { isLaterCursor, laterCursor } from '../../core/push-cursor.ts';
 import { isViewId } from '../../core/session-key.ts';
 import { isPlausibleMaxHr } from '../../core/zones.ts';
@@ -23,6 +24,10 @@ export interface ViewerSnapshot extends RemoteView {
   max: number | null;
   average: number | null;
   rmssd: number | null;
+  /** SDNN, pNN50 and rolling DFA α1 of the RR intervals received, computed as the broadcaster's panel does. */
+  sdnn: number | null;
+  pnn50: number | null;
+  dfaAlpha1: number | null;
   lastShownSeq: number | null;
   /** Sequence numbers of the readings the latest answer added (for the latency marks). */
   addedSeqs: readonly number[];
@@ -41,6 +46,8 @@ export interface ViewerDeps {
   random?: () => number;
   /** Pushed events (runtime config `push`); without a channel the viewer long-polls only. */
   push?: PushChannel;
+  /** A monotonic clock for the cost of an HRV refresh (LiveHrv); performance.now by default. */
+  elapsedMs?: () => number;
 }
 
 // 48 h at one reading a second, like the broadcaster's chart.
@@ -70,6 +77,9 @@ const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
   max: null,
   average: null,
   rmssd: null,
+  sdnn: null,
+  pnn50: null,
+  dfaAlpha1: null,
   lastReceivedAt: null,
   lastShownSeq: null,
   addedSeqs: [],
@@ -81,6 +91,7 @@ const EMPTY: Omit<ViewerSnapshot, 'remote' | 'clockOffset' | 'expiresAt'> = {
 export class ViewerController {
   readonly series = new SeriesBuffer(CHART_CAPACITY);
   private hrv = new RmssdAccumulator();
+  private liveHrv: LiveHrv;
   private readonly seen = new Set<number>();
   private cursor = '0';
   /** Tag of the shared alerts in the snapshot, as the server gave it; undefined from a server that sends none. */
@@ -108,6 +119,7 @@ export class ViewerController {
     private readonly deps: ViewerDeps,
   ) {
     this.followable = isViewId(viewId);
+    this.liveHrv = this.createLiveHrv();
     this.state = { ...EMPTY, remote: this.followable ? 'connecting' : 'unknown', expiresAt: null, clockOffset: 0 };
   }
 
@@ -374,7 +386,10 @@ export class ViewerController {
       added.push(r.seq);
       fresh.push(r);
       this.series.insert(r.t / 1000, r.bpm);
-      for (const rr of r.rr ?? []) this.hrv.push(rr);
+      for (const rr of r.rr ?? []) {
+        this.hrv.push(rr);
+        this.liveHrv.push(rr);
+      }
       if (newest === null || r.seq > newest.seq) newest = r;
     }
     if (newest === null) return;
@@ -383,15 +398,22 @@ export class ViewerController {
     const shown = lastShownSeq === null || newest.seq > lastShownSeq
       ? { bpm: newest.bpm, contact: newest.contact ?? null, lastShownSeq: newest.seq, lastReceivedAt: serverTime }
       : {};
-    this.update({ ...shown, addedSeqs: added, rmssd: this.hrv.value, count: Math.max(this.state.count, this.seen.size) });
+    // Null while no refresh is due (at most one a second, and rarer as a long session makes it cost more).
+    const variability = this.liveHrv.refresh(this.deps.now()) ?? {};
+    this.update({ ...shown, ...variability, addedSeqs: added, rmssd: this.hrv.value, count: Math.max(this.state.count, this.seen.size) });
     for (const listener of this.dataListeners) listener();
     for (const listener of this.readingListeners) listener(fresh, serverTime);
+  }
+
+  private createLiveHrv(): LiveHrv {
+    return new LiveHrv(this.deps.elapsedMs ?? (() => performance.now()));
   }
 
   private clear(): void {
     this.series.clear();
     this.seen.clear();
     this.hrv = new RmssdAccumulator();
+    this.liveHrv = this.createLiveHrv();
     this.cursor = '0';
     this.update({ ...EMPTY });
     for (const listener of this.dataListeners) listener();

@@ -52,6 +52,13 @@ export class FakeLiveApi implements LiveApiClient {
     this.wake();
   }
 
+  /** One reading carrying RR intervals (ms), as a chest strap's does. */
+  sendWithRr(bpm: number, rr: number[]): void {
+    this.readings.push({ seq: this.readings.length, t: this.clock.now(), bpm, rr });
+    if (this.status === 'unknown' || this.status === 'stale') this.status = 'live';
+    this.wake();
+  }
+
   /** Shared alerts change: served with the next answer, and a waiting long-poll that holds their tag answers. */
   setAlerts(alerts: SessionAlerts | undefined): void {
     this.alerts = alerts;

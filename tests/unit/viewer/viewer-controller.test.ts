@@ -5,6 +5,7 @@ import { shownStatus } from '../../../src/lib/viewer/viewer-status.ts';
 import { FakeClock, FakeLiveApi } from './fake-live-api.ts';
 import type { SessionAlerts, SessionStatus } from '../../../src/core/live-api-types.ts';
 import { alertsTagOf } from '../../../src/core/alerts-tag.ts';
+import { summarizeHrv } from '../../../src/core/hrv-measures.ts';
 
 const VIEW_ID = deriveViewId(createWriteKey());
 const running: ViewerController[] = [];
@@ -36,6 +37,23 @@ describe('ViewerController', () => {
     await vi.waitFor(() => expect(controller.snapshot.bpm).toBe(90));
     await vi.waitFor(() => expect(controller.snapshot).toMatchObject({ count: 4, min: 70, max: 90 }));
     expect(api.requests.filter((r) => r.kind === 'readings').every((r) => r.waitMs === WAIT_MS)).toBe(true);
+  });
+
+  it('shows the same HRV figures as the broadcaster from the RR intervals it received', async () => {
+    // Prepare: 80 beats of alternating RR, enough for SDNN, pNN50 and DFA α1
+    const { api, controller } = follow();
+    const rr = Array.from({ length: 80 }, (_, i) => (i % 2 === 0 ? 800 : 870) + (i % 7));
+    for (let i = 0; i < rr.length; i += 2) api.sendWithRr(72, rr.slice(i, i + 2));
+    const expected = summarizeHrv(rr);
+
+    // Act
+    void controller.start();
+
+    // Assess
+    await vi.waitFor(() => expect(controller.snapshot.count).toBe(40));
+    expect(controller.snapshot.sdnn).toBeCloseTo(expected.sdnn ?? Number.NaN, 6);
+    expect(controller.snapshot.pnn50).toBeCloseTo(expected.pnn50 ?? Number.NaN, 6);
+    expect(controller.snapshot.dfaAlpha1).not.toBeNull();
   });
 
   it('catches up a long session page by page, without gaps or doubles', async () => {
