@@ -129,6 +129,15 @@ export function summarizeHrv(rrMs: ArrayLike<number>): HrvSummary {
   return summarizeCorrected(rrMs.length, correctArtefacts(rrMs));
 }
 
+/**
+ * SDNN and pNN50 of the whole session, as summarizeHrv gives them (the same correction, the same measures), without
+ * its whole-session DFA α1: the live panels show the rolling α1 instead, so each refresh skips that cost.
+ */
+export function summarizeSpread(rrMs: ArrayLike<number>): Pick<HrvSummary, 'sdnn' | 'pnn50'> {
+  const { rr } = correctArtefacts(rrMs);
+  return { sdnn: sdnn(rr), pnn50: pnn50(rr) };
+}
+
 function summarizeCorrected(intervals: number, { rr, corrected }: { rr: Float64Array; corrected: number }): HrvSummary {
   return { intervals, corrected, rmssd: rmssd(rr), sdnn: sdnn(rr), pnn50: pnn50(rr), dfaAlpha1: dfaAlpha1(rr) };
 }

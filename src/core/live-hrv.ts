@@ -1,6 +1,6 @@
 // The broadcaster's HRV while the session grows: SDNN and pNN50 of the whole session so far, DFA α1 over the
 // last two minutes. Framework-free, so the panel's state only mirrors what refresh() returns.
-import { RollingDfaAlpha1, summarizeHrv } from './hrv-measures.ts';
+import { RollingDfaAlpha1, summarizeSpread } from './hrv-measures.ts';
 
 export interface LiveHrvValues {
   sdnn: number | null;
@@ -11,8 +11,8 @@ export interface LiveHrvValues {
 
 const MIN_REFRESH_INTERVAL_MS = 1000;
 /**
- * SDNN and pNN50 are recomputed over the whole session (the same summarizeHrv as the per-session figures, so
- * the two never disagree), which grows with it: ~10 ms at 8 hours. Waiting at least 50 × the last cost
+ * SDNN and pNN50 are recomputed over the whole session (summarizeSpread: summarizeHrv's correction and measures, so
+ * they never disagree with the per-session figures, less its whole-session α1, which no live panel shows), which grows with it: ~10 ms at 8 hours. Waiting at least 50 × the last cost
  * between refreshes keeps that under 2 % of the main thread however long the session runs.
  */
 const COST_FACTOR = 50;
@@ -41,7 +41,7 @@ export class LiveHrv {
   refresh(nowMs: number): LiveHrvValues | null {
     if (this.length === this.refreshedLength || nowMs < this.nextRefreshAt) return null;
     const started = this.elapsedMs();
-    const { sdnn, pnn50 } = summarizeHrv(this.rr.subarray(0, this.length));
+    const { sdnn, pnn50 } = summarizeSpread(this.rr.subarray(0, this.length));
     const cost = this.elapsedMs() - started;
     this.refreshedLength = this.length;
     this.nextRefreshAt = nowMs + Math.max(MIN_REFRESH_INTERVAL_MS, cost * COST_FACTOR);

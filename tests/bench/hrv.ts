@@ -1,9 +1,9 @@
-// HRV cost: summarizeHrv over an 8-hour session (what a per-session summary and each live refresh of SDNN and
-// pNN50 pay), and RollingDfaAlpha1.push per beat (the live α1). Run: npx tsx tests/bench/hrv.ts [intervals]
+// HRV cost: summarizeHrv over an 8-hour session (what a per-session summary pays), summarizeSpread (what each live
+// refresh of SDNN and pNN50 pays), and RollingDfaAlpha1.push per beat (the live α1). Run: npx tsx tests/bench/hrv.ts [intervals]
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
-import { RollingDfaAlpha1, correctArtefacts, dfaAlpha1, summarizeHrv } from '../../src/core/hrv-measures.ts';
+import { RollingDfaAlpha1, correctArtefacts, dfaAlpha1, summarizeHrv, summarizeSpread } from '../../src/core/hrv-measures.ts';
 import { brownianRr, injectArtefacts, whiteNoiseRr } from '../unit/core/support/synthetic-rr.ts';
 
 export interface HrvBench {
@@ -12,6 +12,7 @@ export interface HrvBench {
   artefacts: number;
   /** Median and worst of `runs` calls, ms. */
   summarize: { median: number; max: number };
+  spread: { median: number; max: number };
   correct: { median: number; max: number };
   dfa: { median: number; max: number };
   /** Mean per push over the whole session, and the mean of the pushes that recomputed, µs. */
@@ -45,6 +46,7 @@ export function benchHrv(intervals = 36_000, runs = 21): HrvBench {
   const { rr, artefacts } = eightHourSession(intervals);
   const typed = Float64Array.from(rr);
   const summarize = timed(runs, () => summarizeHrv(typed));
+  const spread = timed(runs, () => summarizeSpread(typed));
   const correct = timed(runs, () => correctArtefacts(typed));
   const corrected = correctArtefacts(typed).rr;
   const dfa = timed(runs, () => dfaAlpha1(corrected));
@@ -71,6 +73,7 @@ export function benchHrv(intervals = 36_000, runs = 21): HrvBench {
     hours,
     artefacts,
     summarize,
+    spread,
     correct,
     dfa,
     push: { meanUs: (pushMs * 1000) / rr.length, recomputeMeanUs: (recomputeMs * 1000) / recomputes, recomputes },
@@ -86,6 +89,7 @@ export function formatHrvBench(b: HrvBench): string {
   return [
     `HRV: ${b.intervals.toLocaleString('en-US')} RR intervals (${b.hours.toFixed(1)} h), ${b.artefacts} artefact intervals injected, ${b.runs} runs — ${b.cores} cores (${b.cpu})`,
     `  summarizeHrv:     ${ms(b.summarize)}`,
+    `  summarizeSpread:  ${ms(b.spread)} (a live refresh)`,
     `  correctArtefacts: ${ms(b.correct)}`,
     `  dfaAlpha1:        ${ms(b.dfa)}`,
     `  RollingDfaAlpha1.push: ${b.push.meanUs.toFixed(2)} µs per beat on average; ${b.push.recomputes.toLocaleString('en-US')} recomputations, ${b.push.recomputeMeanUs.toFixed(1)} µs each`,

@@ -8,6 +8,7 @@ import {
   dfaAlpha1,
   summarizeHrv,
   summarizeSessionHrv,
+  summarizeSpread,
 } from '../../../src/core/hrv-measures.ts';
 import { brownianRr, injectArtefacts, pinkNoiseRr, whiteNoiseRr, type Artefact } from './support/synthetic-rr.ts';
 
@@ -36,6 +37,24 @@ function sampleSd(values: ArrayLike<number>): number {
 
 const artefactKinds = fc.array(fc.constantFrom<Artefact>('ectopic', 'missed', 'extra'), { minLength: 1, maxLength: 12 });
 const splitPoints = fc.array(fc.noBias(fc.double({ min: 0.35, max: 0.65, noNaN: true })), { minLength: 1, maxLength: 12 });
+
+describe('summarizeSpread', () => {
+  it('gives exactly summarizeHrv’s SDNN and pNN50 for any series, artefacts included', () => {
+    fc.assert(
+      fc.property(seed, artefactKinds, splitPoints, fc.integer({ min: 0, max: 400 }), (s, kinds, splits, length) => {
+        // Prepare
+        const { rr } = injectArtefacts(whiteNoiseRr(s, length, 40), kinds, splits);
+
+        // Act
+        const spread = summarizeSpread(rr);
+
+        // Assess
+        const whole = summarizeHrv(rr);
+        expect(spread).toEqual({ sdnn: whole.sdnn, pnn50: whole.pnn50 });
+      }),
+    );
+  });
+});
 
 describe('summarizeHrv', () => {
   it('computes SDNN (sample SD) and pNN50 on a hand-checked series', () => {
