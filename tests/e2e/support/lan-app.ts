@@ -11,13 +11,10 @@
  * (the stack sends its CA with the leaf) and is honoured only with a user data dir, which Playwright's launch
  * passes. `--host-resolver-rules` makes the certificate's local host name resolve to 127.0.0.2.
  */
-import { existsSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import type { Browser } from '@playwright/test';
 import { test as sensorTest, chromiumPath, launchArgs } from './browser.ts';
-import { startLocalStack, type LocalStack } from '../../../infra/local/local-stack.ts';
+import { withBuiltAppStack } from './app.ts';
+import type { LocalStack } from '../../../infra/local/local-stack.ts';
 
 export { expect } from './browser.ts';
 
@@ -46,26 +43,10 @@ interface LanTestFixtures {
 export const test = sensorTest.extend<LanTestFixtures, LanFixtures>({
   lanStack: [
     async ({}, use) => {
-      if (!existsSync(join('dist', 'index.html'))) {
-        throw new Error('No built app in dist/: run "npm run build" first (npm run test:e2e does).');
-      }
-      const dataDir = await mkdtemp(join(tmpdir(), 'lhr-e2e-lan-'));
-      const stack = await startLocalStack({
-        appPort: 0,
-        kinesisPort: 0,
-        streamName: 'liveheartrate',
-        region: 'us-east-1',
-        distDir: 'dist',
-        dataDir,
-        lan: { addresses: [LAN_ADDRESS], httpsPort: 0, setupPort: 0, hostName: LAN_HOST },
-      });
-      try {
+      await withBuiltAppStack('lhr-e2e-lan-', { lan: { addresses: [LAN_ADDRESS], httpsPort: 0, setupPort: 0, hostName: LAN_HOST } }, async (stack) => {
         if (!stack.lan?.caSpkiSha256) throw new Error('The LAN stack reported no generated CA');
         await use(stack as LanStack);
-      } finally {
-        await stack.stop();
-        await rm(dataDir, { recursive: true, force: true });
-      }
+      });
     },
     { scope: 'worker', timeout: 60_000 },
   ],
