@@ -2,6 +2,7 @@ import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { test, expect, type EmulatedHeartRateSensor } from './support/app.ts';
 import { createTestBroadcast } from './support/stream-writer.ts';
+import { openViewerWithSharedHighAlert } from './support/shared-alert-viewer.ts';
 
 // axe-core's WCAG 2.0/2.1 A and AA rules on every page and state of the broadcaster and viewer pages, at a
 // phone's and a laptop's size, in the dark and the light scheme. A serious or critical violation fails the
@@ -137,11 +138,7 @@ for (const scheme of SCHEMES) {
 
       test('viewer page: a shared alert active, then the link turned off', async ({ page, stack }) => {
         // Prepare
-        const broadcast = createTestBroadcast(stack.kinesisEndpoint);
-        await broadcast.control({ alerts: { share: true, settings: { rules: [{ id: 'high', kind: 'high', bpm: 150, forS: 0 }], hysteresisBpm: 3, repeatAfterS: 0 } } });
-        await broadcast.send(100);
-        await page.goto(`${stack.appUrl}/v/${broadcast.viewId}`);
-        await expect(page.getByTestId('bpm')).toHaveText('100');
+        const broadcast = await openViewerWithSharedHighAlert(page, stack);
 
         // Act / Assess: the broadcaster's alert
         await broadcast.send(160);

@@ -8,6 +8,15 @@ const isEventStream = (url: string): boolean => new URL(url).pathname === '/api/
 const eventStreamUrl = (url: URL): boolean => url.pathname === '/api/events';
 const isLongPoll = (request: Request): boolean => /\/readings\?/.test(request.url()) && new URL(request.url()).searchParams.get('wait') !== '0';
 
+/** Records the URLs of the long-polls the page makes from now on (a page on push makes none). */
+function recordLongPolls(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('request', (request) => {
+    if (isLongPoll(request)) urls.push(request.url());
+  });
+  return urls;
+}
+
 /** Sequence numbers the page marked as shown (ViewerApp's User Timing marks), in order. */
 function shownSeqs(page: Page): Promise<number[]> {
   return page.evaluate(() =>
@@ -20,10 +29,7 @@ test.describe('viewer on push', () => {
     // Prepare
     const broadcast = createTestBroadcast(stack.kinesisEndpoint);
     await broadcast.send(70);
-    const longPolls: string[] = [];
-    page.on('request', (request) => {
-      if (isLongPoll(request)) longPolls.push(request.url());
-    });
+    const longPolls = recordLongPolls(page);
     const opened = page.waitForResponse((response) => isEventStream(response.url()) && response.status() === 200);
     await page.goto(`${stack.appUrl}/v/${broadcast.viewId}`);
     await expect(page.getByTestId('bpm')).toHaveText('70');
@@ -64,10 +70,7 @@ test.describe('viewer on push', () => {
     await page.unroute(eventStreamUrl);
     // Push is tried again after 5 s, the next time the long-poll answers (at most its 10 s wait).
     const backOnPush = await page.waitForResponse((response) => isEventStream(response.url()) && response.status() === 200, { timeout: 30_000 });
-    const longPollsAfter: string[] = [];
-    page.on('request', (request) => {
-      if (isLongPoll(request)) longPollsAfter.push(request.url());
-    });
+    const longPollsAfter = recordLongPolls(page);
     for (const bpm of [66, 67]) {
       await broadcast.send(bpm);
       await expect(page.getByTestId('bpm')).toHaveText(String(bpm));
@@ -86,10 +89,7 @@ test.describe('viewer on push', () => {
     const broadcast = createTestBroadcast(stack.kinesisEndpoint);
     await broadcast.control({ alerts: { share: true, settings: { rules: [{ id: 'silent', kind: 'no-data', forS: 3 }], hysteresisBpm: 3, repeatAfterS: 0 } } });
     await broadcast.send(70);
-    const longPolls: string[] = [];
-    page.on('request', (request) => {
-      if (isLongPoll(request)) longPolls.push(request.url());
-    });
+    const longPolls = recordLongPolls(page);
     const opened = page.waitForResponse((response) => isEventStream(response.url()) && response.status() === 200);
     await page.goto(`${stack.appUrl}/v/${broadcast.viewId}`);
     await opened;

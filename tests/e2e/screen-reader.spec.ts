@@ -6,6 +6,7 @@
 import type { Page } from '@playwright/test';
 import { test, expect } from './support/app.ts';
 import { createTestBroadcast } from './support/stream-writer.ts';
+import { openViewerWithSharedHighAlert } from './support/shared-alert-viewer.ts';
 
 const announcement = (page: Page) => page.getByTestId('hr-announcement');
 
@@ -80,11 +81,7 @@ test.describe('screen reader announcements', () => {
 
   test('viewer: an alert is spoken through an assertive region', async ({ page, stack }) => {
     // Prepare
-    const broadcast = createTestBroadcast(stack.kinesisEndpoint);
-    await broadcast.control({ alerts: { share: true, settings: { rules: [{ id: 'high', kind: 'high', bpm: 150, forS: 0 }], hysteresisBpm: 3, repeatAfterS: 0 } } });
-    await broadcast.send(100);
-    await page.goto(`${stack.appUrl}/v/${broadcast.viewId}`);
-    await expect(page.getByTestId('bpm')).toHaveText('100');
+    const broadcast = await openViewerWithSharedHighAlert(page, stack);
 
     // Act
     await broadcast.send(160);
